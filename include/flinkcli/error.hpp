@@ -1,0 +1,44 @@
+#pragma once
+// One error type for the whole client: it knows its failure class, and the class decides the
+// exit code and the stream (usage errors go to stdout, as Flink prints them).
+#include <stdexcept>
+#include <string>
+
+namespace flinkcli {
+
+enum class ErrorClass {
+  usage,             // bad command line (Flink's wording, stdout)
+  config,            // unreadable or invalid configuration
+  unreachable,       // no connection to the JobManager
+  not_found,         // job, savepoint or jar unknown to the JobManager
+  operation_failed,  // the JobManager refused or failed the operation
+  timeout,           // gave up waiting; the operation may still be running
+  restore_mismatch,  // restore would drop state (needs --allowNonRestoredState)
+  unsupported,       // a feature this client cannot provide without a JVM
+  protocol,          // the JobManager answered something we cannot read
+};
+
+// Documented in docs/exit-codes.md; scripts rely on these numbers.
+int exit_code_for(ErrorClass error_class);
+const char* error_class_name(ErrorClass error_class);
+
+class CliError : public std::runtime_error {
+ public:
+  CliError(ErrorClass error_class, std::string message, std::string detail = {});
+
+  ErrorClass error_class() const { return m_class; }
+  int exit_code() const { return exit_code_for(m_class); }
+  // The longer story (server cause chain) shown only with --verbose.
+  const std::string& detail() const { return m_detail; }
+
+  // The same error with Flink's leading sentence in front: "<context>: <message>".
+  CliError with_context(const std::string& context) const;
+
+  static CliError usage(std::string message) { return {ErrorClass::usage, std::move(message)}; }
+
+ private:
+  ErrorClass m_class;
+  std::string m_detail;
+};
+
+}  // namespace flinkcli

@@ -1,0 +1,102 @@
+#pragma once
+// Everything the commands ask of a JobManager, behind one interface. The HTTP implementation is
+// in rest/; tests substitute fakes. Failures are thrown as CliError with their class.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "flinkcli/configuration.hpp"
+#include "flinkcli/job_id.hpp"
+
+namespace flinkcli {
+
+enum class SavepointFormat { canonical, native };
+const char* to_string(SavepointFormat format);  // "CANONICAL" / "NATIVE", as Flink prints it
+
+struct SavepointTrigger {
+  std::optional<std::string> target_directory;  // null lets the JobManager pick its default
+  bool cancel_job = false;
+  SavepointFormat format = SavepointFormat::canonical;
+};
+
+struct StopTrigger {
+  std::optional<std::string> target_directory;
+  bool drain = false;
+  SavepointFormat format = SavepointFormat::canonical;
+};
+
+// The state of an asynchronous operation (savepoint, stop, disposal).
+struct OperationStatus {
+  bool completed = false;
+  std::optional<std::string> location;       // savepoint path once completed
+  std::optional<std::string> failure_class;  // set when completed with a failure-cause
+  std::string failure_text;                  // the failure's stack trace as the server sent it
+};
+
+struct JobOverview {
+  std::string id;
+  std::string name;
+  std::string state;
+  std::int64_t start_time_ms = 0;
+};
+
+struct JarRunRequest {
+  std::optional<std::string> entry_class;
+  std::vector<std::string> program_args;
+  std::optional<int> parallelism;
+  std::optional<std::string> savepoint_path;
+  bool allow_non_restored_state = false;
+  std::optional<std::string> claim_mode;  // "CLAIM" / "NO_CLAIM" / "LEGACY"
+  std::map<std::string, std::string> flink_configuration;
+};
+
+struct JarInfo {
+  std::string id;    // "<uuid>_<name>.jar"
+  std::string name;  // the uploaded file name
+};
+
+struct JobResult {
+  std::string state;  // FINISHED, FAILED, CANCELED
+  std::int64_t duration_ms = 0;
+  std::string failure_text;  // root cause when FAILED
+};
+
+class JobManagerApi {
+ public:
+  virtual ~JobManagerApi() = default;
+
+  // Returns the trigger (request) id.
+  virtual std::string trigger_savepoint(const JobId& job, const SavepointTrigger& request) = 0;
+  virtual std::string trigger_stop(const JobId& job, const StopTrigger& request) = 0;
+  virtual OperationStatus savepoint_status(const JobId& job, const std::string& trigger_id) = 0;
+  virtual std::string trigger_disposal(const std::string& savepoint_path) = 0;
+  virtual OperationStatus disposal_status(const std::string& trigger_id) = 0;
+  virtual void cancel_job(const JobId& job) = 0;
+  virtual std::vector<JobOverview> list_jobs() = 0;
+
+  // Web submission (run without a JVM).
+  virtual std::vector<JarInfo> list_jars() = 0;
+  virtual std::string upload_jar(const std::string& local_path, const std::string& file_name) = 0;
+  virtual JobId run_jar(const std::string& jar_id, const JarRunRequest& request) = 0;
+  virtual void delete_jar(const std::string& jar_id) = 0;
+  // The job's state, and its result once it is globally terminal.
+  virtual std::string job_state(const JobId& job) = 0;
+  virtual JobResult job_result(const JobId& job) = 0;
+};
+
+struct RestSettings {
+  RestEndpoint endpoint;
+  std::chrono::milliseconds request_timeout{60000};  // client.timeout: bounds every call
+  std::chrono::milliseconds connect_retry{3000};     // refused connections are retried this long
+  std::vector<std::pair<std::string, std::string>> headers;  // FLINK_REST_CLIENT_HEADERS
+};
+
+std::unique_ptr<JobManagerApi> make_http_jobmanager_api(const RestSettings& settings);
+
+// Parses FLINK_REST_CLIENT_HEADERS: newline-separated "Name:Value", split at the first colon.
+std::vector<std::pair<std::string, std::string>> parse_rest_headers(const std::string& text);
+
+}  // namespace flinkcli

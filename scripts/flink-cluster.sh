@@ -1,0 +1,534 @@
+#!/usr/bin/env bash
+# flink-cluster.sh — run a REAL Apache Flink standalone session cluster (no Docker) for the
+# integration tests of the native flink CLI. Loopback only (127.0.0.1).
+#
+# Usage:
+#   scripts/flink-cluster.sh up       install (if needed), configure, start, wait until ready,
+#                                     build the sample job jar, write <ws>/cluster.env
+#   scripts/flink-cluster.sh down     stop the cluster of this workspace (only its own pids)
+#   scripts/flink-cluster.sh restart  down, then up
+#   scripts/flink-cluster.sh status   print state; exit 0 running+REST healthy, 3 not running,
+#                                     1 processes alive but REST not healthy (starting/broken)
+#   scripts/flink-cluster.sh env      print <ws>/cluster.env (sourceable `export` lines);
+#                                     exit 3 if `up` never wrote it
+#   Typical use:  scripts/flink-cluster.sh up && . build/flink/1.20.5/cluster.env
+#                 eval "$(scripts/flink-cluster.sh env)"
+#
+# Environment (all optional):
+#   FLINK_VERSION        Flink release from PyPI (default 1.20.5; 2.3.0 works too)
+#   FLINK_REST_PORT      REST port (default 18081 for 1.x, 18082 for 2.x)
+#   FLINK_RPC_PORT       JobManager RPC port (default 16123 for 1.x, 16124 for 2.x)
+#   FLINK_WORK_DIR       workspace (default <repo>/build/flink/<version>); no spaces allowed
+#   FLINK_START_TIMEOUT  seconds to wait for readiness (default 180)
+#   FLINK_JAVA_HOME      Java 17 JDK (default /usr/lib/jvm/java-17-openjdk-amd64, else any
+#                        /usr/lib/jvm/*17*); Flink 1.20 does not run on Java 21+
+#   FLINK_PYTHON         python used to create the venv (default python3)
+#   FLINK_CLUSTER_FAST_JVM  1 (default) adds "-XX:+UseSerialGC -XX:TieredStopAtLevel=1" to the JM
+#                        and TM JVMs via FLINK_ENV_JAVA_OPTS_JM/_TM (faster start on 2 cores); 0 = off
+# Inherited FLINK_HOME, FLINK_CONF_DIR, FLINK_LOG_DIR, FLINK_PID_DIR, FLINK_IDENT_STRING and
+# JAVA_HOME are ignored (overridden), and FLINK_ENV_JAVA_OPTS is unset: it would replace the
+# Java-17 module flags of the distribution's config.yaml.
+#
+# Workspace <ws> layout: venv/ (pip install --no-deps apache-flink==V apache-flink-libraries==V;
+# FLINK_HOME=venv/lib/python3.X/site-packages/pyflink), conf/ (private copy of the distribution's
+# conf, edited with its own bin/config-parser-utils.sh), log/ (log.prev/ = previous start),
+# pid/, tmp/, web/, blob/, savepoints/, job/stateful-job.jar (tests/flink-job, Main-Class
+# ci.StatefulJob), cluster.env, pip-install.log, start-cluster.out.
+#
+# Idempotence: `up` on a workspace whose cluster is already running and whose REST endpoint is
+# healthy (taskmanager registered, a free slot, web submission on, same Flink version, same
+# settings) keeps that cluster and returns quickly (it only refreshes the job jar and
+# cluster.env). If the recorded processes are alive but unhealthy or configured differently,
+# `up` stops exactly those pids and starts afresh. `restart` always starts afresh. A running
+# cluster's savepoints/ survive restarts; log/, tmp/, web/, blob/ are reset on each fresh start.
+# cluster.env is left in place by `down` (use `status` to know whether the cluster runs).
+#
+# Exit status: 0 ok; 1 failure (message on stderr); 2 usage error; 3 not running (status/env).
+# Progress messages go to stderr, prefixed "flink-cluster: ".
+set -euo pipefail
+
+PROG="flink-cluster"
+say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
+
+usage() {
+  cat >&2 <<EOF
+Usage: $(basename "$0") up|down|restart|status|env
+  Environment: FLINK_VERSION (default 1.20.5), FLINK_REST_PORT, FLINK_RPC_PORT, FLINK_WORK_DIR,
+               FLINK_START_TIMEOUT (default 180), FLINK_JAVA_HOME, FLINK_PYTHON
+EOF
+}
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+# ---------------------------------------------------------------------------------------------
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd -P)"
+
+VERSION="${FLINK_VERSION:-1.20.5}"
+[[ "$VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "FLINK_VERSION must look like 1.20.5, got '$VERSION'"
+MAJOR="${VERSION%%.*}"
+if [[ "$MAJOR" -le 1 ]]; then DEF_REST=18081; DEF_RPC=16123; else DEF_REST=18082; DEF_RPC=16124; fi
+REST_PORT="${FLINK_REST_PORT:-$DEF_REST}"
+RPC_PORT="${FLINK_RPC_PORT:-$DEF_RPC}"
+for p in "$REST_PORT" "$RPC_PORT"; do
+  if ! [[ "$p" =~ ^[0-9]+$ ]] || (( p < 1 || p > 65535 )); then die "invalid port '$p'"; fi
+done
+[[ "$REST_PORT" != "$RPC_PORT" ]] || die "FLINK_REST_PORT and FLINK_RPC_PORT must differ ($REST_PORT)"
+START_TIMEOUT="${FLINK_START_TIMEOUT:-180}"
+[[ "$START_TIMEOUT" =~ ^[0-9]+$ ]] || die "FLINK_START_TIMEOUT must be a number of seconds"
+FAST_JVM="${FLINK_CLUSTER_FAST_JVM:-1}"
+
+WS="${FLINK_WORK_DIR:-$REPO_DIR/build/flink/$VERSION}"
+case "${1:-}" in up|restart) mkdir -p "$WS" ;; esac   # status/env/down never create it
+if [[ -d "$WS" ]]; then
+  WS="$(cd "$WS" && pwd -P)"
+elif [[ "$WS" != /* ]]; then
+  WS="$PWD/$WS"
+fi
+[[ "$WS" != *[[:space:]]* ]] || die "workspace path must not contain white space: '$WS' (Flink's scripts split on it)"
+
+HOST=127.0.0.1
+REST_URL="http://$HOST:$REST_PORT"
+VENV="$WS/venv"
+CONF_DIR="$WS/conf"
+LOG_DIR="$WS/log"
+PID_DIR="$WS/pid"
+SAVEPOINT_DIR_LOCAL="$WS/savepoints"
+SAVEPOINT_URI="file://$SAVEPOINT_DIR_LOCAL"
+JOB_DIR="$WS/job"
+JOB_JAR="$JOB_DIR/stateful-job.jar"
+JOB_SRC_DIR="$REPO_DIR/tests/flink-job/src"
+ENV_FILE="$WS/cluster.env"
+IDENT="ci"
+
+# Everything we start sees only this environment.
+unset FLINK_ENV_JAVA_OPTS _FLINK_HOME_DETERMINED FLINK_BIN_DIR FLINK_LIB_DIR FLINK_OPT_DIR \
+      FLINK_PLUGINS_DIR HADOOP_CONF_DIR HADOOP_CLASSPATH
+export FLINK_CONF_DIR="$CONF_DIR" FLINK_LOG_DIR="$LOG_DIR" FLINK_PID_DIR="$PID_DIR" \
+       FLINK_IDENT_STRING="$IDENT"
+if [[ "$FAST_JVM" == 1 ]]; then
+  export FLINK_ENV_JAVA_OPTS_JM="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+  export FLINK_ENV_JAVA_OPTS_TM="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+else
+  unset FLINK_ENV_JAVA_OPTS_JM FLINK_ENV_JAVA_OPTS_TM
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+now() { date +%s.%N; }
+elapsed() { python3 -c 'import sys; print("%.1f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$1" "$(now)"; }
+
+find_java17() {
+  local cands=() j v
+  if [[ -n "${FLINK_JAVA_HOME:-}" ]]; then
+    cands=("$FLINK_JAVA_HOME")
+  else
+    cands=(/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk-* /usr/lib/jvm/*-17-* /usr/lib/jvm/*17*)
+  fi
+  for j in "${cands[@]}"; do
+    [[ -x "$j/bin/java" && -x "$j/bin/javac" ]] || continue
+    v="$("$j/bin/java" -version 2>&1 | head -n 1)"
+    if [[ "$v" =~ \"17[.\"] ]]; then
+      (cd "$j" && pwd -P)
+      return 0
+    fi
+  done
+  return 1
+}
+
+setup_java() {
+  local j
+  j="$(find_java17)" || die "no Java 17 JDK found (set FLINK_JAVA_HOME); Flink 1.20 does not run on Java 21+"
+  export JAVA_HOME="$j"
+  export PATH="$JAVA_HOME/bin:$PATH"
+}
+
+# FLINK_HOME of the install in the venv (may not exist yet).
+flink_home_path() {
+  local d
+  for d in "$VENV"/lib/python3*/site-packages/pyflink; do
+    [[ -d "$d" ]] && { echo "$d"; return 0; }
+  done
+  echo "$VENV/lib/python3/site-packages/pyflink"   # placeholder that does not exist
+}
+
+install_ok() {
+  local fh="$1"
+  [[ -f "$fh/lib/flink-dist-$VERSION.jar" && -f "$fh/bin/start-cluster.sh" \
+     && -f "$fh/bin/config-parser-utils.sh" && -f "$fh/conf/config.yaml" ]]
+}
+
+ensure_install() {
+  FLINK_HOME="$(flink_home_path)"
+  if ! install_ok "$FLINK_HOME"; then
+    local py="${FLINK_PYTHON:-python3}" t0 log="$WS/pip-install.log"
+    command -v "$py" >/dev/null 2>&1 || die "python3 not found (set FLINK_PYTHON)"
+    say "installing Flink $VERSION from PyPI into $VENV (about 250-350 MB) ..."
+    t0="$(now)"
+    rm -rf "$VENV"
+    "$py" -m venv "$VENV" >"$log" 2>&1 || { cat "$log" >&2; die "could not create venv $VENV"; }
+    if ! "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input --progress-bar off -q \
+          --no-deps "apache-flink==$VERSION" "apache-flink-libraries==$VERSION" >>"$log" 2>&1; then
+      tail -n 40 "$log" >&2
+      die "pip install of apache-flink==$VERSION apache-flink-libraries==$VERSION failed (log: $log)"
+    fi
+    FLINK_HOME="$(flink_home_path)"
+    install_ok "$FLINK_HOME" || die "pip install finished but $FLINK_HOME is not a complete Flink $VERSION distribution"
+    rm -rf "$CONF_DIR"     # derived from the old install
+    say "installed Flink $VERSION in $(elapsed "$t0") s"
+  fi
+  chmod +x "$FLINK_HOME"/bin/*.sh "$FLINK_HOME/bin/flink"
+  export FLINK_HOME
+}
+
+# Settings applied to the private conf with the distribution's config-parser-utils.sh.
+# (Values must not contain spaces: BashJavaUtils gets them word-split.)
+conf_settings() {
+  printf '%s\n' \
+    "-Drest.port=$REST_PORT" \
+    "-Drest.address=$HOST" \
+    "-Drest.bind-address=$HOST" \
+    "-Djobmanager.rpc.address=$HOST" \
+    "-Djobmanager.rpc.port=$RPC_PORT" \
+    "-Djobmanager.bind-host=$HOST" \
+    "-Dtaskmanager.bind-host=$HOST" \
+    "-Dtaskmanager.host=$HOST" \
+    "-Djobmanager.memory.process.size=1024m" \
+    "-Dtaskmanager.memory.process.size=1536m" \
+    "-Dtaskmanager.memory.managed.size=128m" \
+    "-Dtaskmanager.numberOfTaskSlots=4" \
+    "-Dparallelism.default=1" \
+    "-Dweb.submit.enable=true" \
+    "-Dweb.cancel.enable=true" \
+    "-Dexecution.checkpointing.savepoint-dir=$SAVEPOINT_URI" \
+    "-Dstate.savepoints.dir=$SAVEPOINT_URI" \
+    "-Dio.tmp.dirs=$WS/tmp" \
+    "-Dweb.tmpdir=$WS/web" \
+    "-Dblob.storage.directory=$WS/blob" \
+    "-Dmetrics.fetcher.update-interval=1000"
+}
+
+ensure_conf() {
+  local stamp="$CONF_DIR/.flink-cluster-settings" want
+  want="$(printf 'FLINK_HOME=%s\nVERSION=%s\n' "$FLINK_HOME" "$VERSION"; conf_settings)"
+  if [[ -f "$CONF_DIR/config.yaml" && -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$want" ]]; then
+    return 0
+  fi
+  say "writing private config $CONF_DIR"
+  rm -rf "$CONF_DIR" "$CONF_DIR.new"
+  cp -R "$FLINK_HOME/conf" "$CONF_DIR.new"
+  printf 'localhost\n' >"$CONF_DIR.new/workers"
+  local args=() out
+  mapfile -t args < <(conf_settings)
+  if ! out="$("$FLINK_HOME/bin/config-parser-utils.sh" "$CONF_DIR.new" "$FLINK_HOME/bin" "$FLINK_HOME/lib" "${args[@]}" 2>&1)"; then
+    printf '%s\n' "$out" >&2
+    die "config-parser-utils.sh failed"
+  fi
+  # Sanity: our settings landed and the Java-17 module flags survived.
+  grep -q -- "$RPC_PORT" "$CONF_DIR.new/config.yaml" || die "config-parser-utils.sh did not write the settings ($out)"
+  grep -q -- "--add-opens=java.base/java.lang=ALL-UNNAMED" "$CONF_DIR.new/config.yaml" \
+    || die "Java-17 module flags missing from the generated config.yaml"
+  printf '%s\n' "$want" >"$CONF_DIR.new/.flink-cluster-settings"
+  mv "$CONF_DIR.new" "$CONF_DIR"
+}
+
+ensure_job_jar() {
+  local srcs=() t0
+  mapfile -t srcs < <(find "$JOB_SRC_DIR" -name '*.java' -type f | sort)
+  (( ${#srcs[@]} > 0 )) || die "no Java sources under $JOB_SRC_DIR"
+  if [[ -f "$JOB_JAR" ]]; then
+    local stale=0 f
+    for f in "${srcs[@]}" "$FLINK_HOME/lib/flink-dist-$VERSION.jar"; do
+      [[ "$f" -nt "$JOB_JAR" ]] && stale=1
+    done
+    (( stale == 0 )) && return 0
+  fi
+  say "compiling the sample job -> $JOB_JAR"
+  t0="$(now)"
+  mkdir -p "$JOB_DIR"
+  rm -rf "$JOB_DIR/classes" "$JOB_JAR.tmp"
+  mkdir -p "$JOB_DIR/classes"
+  "$JAVA_HOME/bin/javac" --release 11 -nowarn -encoding UTF-8 -cp "$FLINK_HOME/lib/*" \
+      -d "$JOB_DIR/classes" "${srcs[@]}" >&2 || die "javac failed for $JOB_SRC_DIR"
+  "$JAVA_HOME/bin/jar" --create --file "$JOB_JAR.tmp" --main-class ci.StatefulJob \
+      -C "$JOB_DIR/classes" . >&2 || die "jar failed"
+  mv "$JOB_JAR.tmp" "$JOB_JAR"
+  say "job jar built in $(elapsed "$t0") s"
+}
+
+# Pids recorded in the private pid dir that are alive AND belong to this workspace
+# (their command line names our log dir), so a recycled pid is never touched.
+our_pids() {
+  local f p cmd
+  shopt -s nullglob
+  for f in "$PID_DIR"/*.pid; do
+    while IFS= read -r p || [[ -n "$p" ]]; do
+      [[ "$p" =~ ^[0-9]+$ ]] || continue
+      [[ -r "/proc/$p/cmdline" ]] || continue
+      cmd="$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null || true)"
+      [[ "$cmd" == *"-Dlog.file=$LOG_DIR/"* ]] && echo "$p"
+    done <"$f"
+  done
+  shopt -u nullglob
+  return 0
+}
+
+daemon_pids() {  # daemon name: standalonesession | taskexecutor
+  local f="$PID_DIR/flink-$IDENT-$1.pid" p
+  [[ -f "$f" ]] || return 0
+  local mine
+  mine=" $(our_pids | tr '\n' ' ') "
+  while IFS= read -r p || [[ -n "$p" ]]; do
+    [[ "$mine" == *" $p "* ]] && echo "$p"
+  done <"$f"
+  return 0
+}
+
+# 0 if something accepts TCP connections on 127.0.0.1:$1
+port_in_use() {
+  python3 - "$1" <<'EOF'
+import socket, sys
+s = socket.socket()
+s.settimeout(1.0)
+try:
+    s.connect(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+finally:
+    s.close()
+sys.exit(0)
+EOF
+}
+
+# Prints a reason and returns 1 unless the cluster is ready.
+check_ready() {
+  local ov cf
+  ov="$(curl -fsS --max-time 3 "$REST_URL/overview" 2>&1)" || { echo "GET /overview: ${ov:-no answer}"; return 1; }
+  printf '%s' "$ov" | python3 -c '
+import json, sys
+want = sys.argv[1]
+try:
+    d = json.load(sys.stdin)
+except Exception as e:
+    print("GET /overview: not JSON: %s" % e); sys.exit(1)
+v = d.get("flink-version")
+if v and v != want:
+    print("GET /overview: flink-version %s, expected %s" % (v, want)); sys.exit(1)
+tm, free = d.get("taskmanagers", 0), d.get("slots-available", 0)
+if tm < 1 or free < 1:
+    print("GET /overview: taskmanagers=%s slots-available=%s" % (tm, free)); sys.exit(1)
+' "$VERSION" || return 1
+  cf="$(curl -fsS --max-time 3 "$REST_URL/config" 2>&1)" || { echo "GET /config: ${cf:-no answer}"; return 1; }
+  printf '%s' "$cf" | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+except Exception as e:
+    print("GET /config: not JSON: %s" % e); sys.exit(1)
+if not (d.get("features") or {}).get("web-submit"):
+    print("GET /config: features.web-submit is not true"); sys.exit(1)
+' || return 1
+  return 0
+}
+
+# For a cluster whose processes run: prints why it is not usable and returns 1, else returns 0.
+running_health() {
+  [[ -n "$(daemon_pids standalonesession)" ]] || { echo "JobManager process not running"; return 1; }
+  [[ -n "$(daemon_pids taskexecutor)" ]] || { echo "TaskManager process not running"; return 1; }
+  if [[ -f "$CONF_DIR/.flink-cluster-settings" ]] \
+     && ! cmp -s "$CONF_DIR/.flink-cluster-settings" "$WS/.running-settings"; then
+    echo "started with other settings"; return 1
+  fi
+  check_ready
+}
+
+dump_logs() {
+  local f
+  shopt -s nullglob
+  for f in "$WS/start-cluster.out" "$LOG_DIR"/*.log "$LOG_DIR"/*.out; do
+    printf '\n==> %s (last 60 lines) <==\n' "$f" >&2
+    tail -n 60 "$f" >&2 || true
+  done
+  shopt -u nullglob
+}
+
+# Stop this workspace's daemons: stop-cluster.sh, then wait up to 30 s for the recorded pids,
+# then kill -9 only those pids.
+stop_cluster() {
+  local pids alive p i
+  pids="$(our_pids | sort -u | tr '\n' ' ')"
+  if [[ -z "${pids// /}" ]]; then
+    rm -f "$PID_DIR"/*.pid 2>/dev/null || true
+    return 1   # nothing was running
+  fi
+  say "stopping Flink $VERSION cluster (pids: ${pids% })"
+  if [[ -x "${FLINK_HOME:-/nonexistent}/bin/stop-cluster.sh" && -f "$CONF_DIR/config.yaml" ]]; then
+    "$FLINK_HOME/bin/stop-cluster.sh" 9>&- </dev/null 2>&1 | sed "s/^/$PROG:   /" >&2 || true
+  else
+    for p in $pids; do kill "$p" 2>/dev/null || true; done
+  fi
+  for (( i = 0; i < 30; i++ )); do
+    alive=""
+    for p in $pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+    [[ -z "$alive" ]] && break
+    sleep 1
+  done
+  if [[ -n "$alive" ]]; then
+    say "still alive after 30 s, kill -9:$alive"
+    for p in $alive; do kill -9 "$p" 2>/dev/null || true; done
+    sleep 1
+  fi
+  rm -f "$PID_DIR"/*.pid 2>/dev/null || true
+  return 0
+}
+
+write_env_file() {
+  local tmp="$ENV_FILE.tmp"
+  {
+    echo "# Written by scripts/flink-cluster.sh up ($(date -u +%Y-%m-%dT%H:%M:%SZ)); source it."
+    printf 'export %s=%q\n' \
+      FLINK_VERSION "$VERSION" \
+      FLINK_HOME "$FLINK_HOME" \
+      FLINK_CONF_DIR "$CONF_DIR" \
+      FLINK_LOG_DIR "$LOG_DIR" \
+      FLINK_PID_DIR "$PID_DIR" \
+      FLINK_IDENT_STRING "$IDENT" \
+      JAVA_HOME "$JAVA_HOME" \
+      FLINK_REST_URL "$REST_URL" \
+      FLINK_REST_ADDRESS "$HOST:$REST_PORT" \
+      FLINK_JOB_JAR "$JOB_JAR" \
+      FLINK_SAVEPOINT_DIR "$SAVEPOINT_URI" \
+      FLINK_SAVEPOINT_PATH_LOCAL "$SAVEPOINT_DIR_LOCAL"
+  } >"$tmp"
+  mv "$tmp" "$ENV_FILE"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------------------------
+lock_ws() {
+  exec 9>"$WS/.flink-cluster.lock"
+  flock -w 600 9 || die "another flink-cluster.sh is working on $WS"
+}
+
+cmd_up() {
+  local t0 why
+  t0="$(now)"
+  command -v curl >/dev/null 2>&1 || die "curl is required"
+  command -v python3 >/dev/null 2>&1 || die "python3 is required"
+  lock_ws
+  setup_java
+  ensure_install
+  ensure_conf
+  ensure_job_jar
+
+  if [[ -n "$(our_pids)" ]]; then
+    if why="$(running_health)"; then
+      write_env_file
+      say "Flink $VERSION already running and healthy at $REST_URL (env: $ENV_FILE)"
+      return 0
+    fi
+    say "a cluster of this workspace is running but not usable as is ($why); restarting it"
+    stop_cluster || true
+  fi
+  rm -f "$PID_DIR"/*.pid 2>/dev/null || true
+
+  if port_in_use "$REST_PORT"; then
+    die "REST port $REST_PORT on 127.0.0.1 is already in use by another process (set FLINK_REST_PORT)"
+  fi
+  if port_in_use "$RPC_PORT"; then
+    die "JobManager RPC port $RPC_PORT on 127.0.0.1 is already in use by another process (set FLINK_RPC_PORT)"
+  fi
+
+  # Fresh per-start directories.
+  rm -rf "$LOG_DIR.prev"
+  [[ -d "$LOG_DIR" ]] && mv "$LOG_DIR" "$LOG_DIR.prev"
+  rm -rf "$WS/tmp" "$WS/web" "$WS/blob"
+  mkdir -p "$LOG_DIR" "$PID_DIR" "$WS/tmp" "$WS/web" "$WS/blob" "$SAVEPOINT_DIR_LOCAL"
+  cp "$CONF_DIR/.flink-cluster-settings" "$WS/.running-settings"
+
+  say "starting Flink $VERSION (REST $REST_URL, RPC $HOST:$RPC_PORT, workspace $WS)"
+  local deadline=$(( SECONDS + START_TIMEOUT )) jm tm last=""
+  if ! "$FLINK_HOME/bin/start-cluster.sh" 9>&- </dev/null >"$WS/start-cluster.out" 2>&1; then
+    dump_logs
+    stop_cluster || true
+    die "bin/start-cluster.sh failed"
+  fi
+  sed "s/^/$PROG:   /" "$WS/start-cluster.out" >&2
+
+  while :; do
+    if why="$(check_ready)"; then break; fi
+    last="$why"
+    jm="$(daemon_pids standalonesession)"
+    tm="$(daemon_pids taskexecutor)"
+    if [[ -z "$jm" || -z "$tm" ]]; then
+      dump_logs
+      stop_cluster || true
+      die "Flink $VERSION $([[ -z "$jm" ]] && echo JobManager || echo TaskManager) process died during start-up (last check: $last)"
+    fi
+    if (( SECONDS >= deadline )); then
+      dump_logs
+      stop_cluster || true
+      die "Flink $VERSION not ready within ${START_TIMEOUT} s at $REST_URL (last check: $last)"
+    fi
+    sleep 1
+  done
+
+  write_env_file
+  say "Flink $VERSION ready at $REST_URL in $(elapsed "$t0") s (env: $ENV_FILE)"
+}
+
+cmd_down() {
+  local t0
+  t0="$(now)"
+  if [[ ! -d "$WS" ]]; then
+    say "Flink $VERSION cluster of $WS is not running (no workspace)"
+    return 0
+  fi
+  lock_ws
+  setup_java
+  FLINK_HOME="$(flink_home_path)"
+  export FLINK_HOME
+  if stop_cluster; then
+    say "stopped in $(elapsed "$t0") s"
+  else
+    say "Flink $VERSION cluster of $WS is not running"
+  fi
+}
+
+cmd_status() {
+  local pids why
+  pids="$(our_pids | sort -u | tr '\n' ' ')"
+  if [[ -z "${pids// /}" ]]; then
+    echo "not running (Flink $VERSION, workspace $WS)"
+    return 3
+  fi
+  if why="$(running_health)"; then
+    echo "running: Flink $VERSION at $REST_URL (pids ${pids% }, workspace $WS)"
+    return 0
+  fi
+  echo "processes alive (pids ${pids% }) but not usable at $REST_URL: $why"
+  return 1
+}
+
+cmd_env() {
+  [[ -f "$ENV_FILE" ]] || { say "no $ENV_FILE yet; run: FLINK_VERSION=$VERSION $0 up"; return 3; }
+  cat "$ENV_FILE"
+}
+
+main() {
+  [[ $# -eq 1 ]] || { usage; exit 2; }
+  case "$1" in
+    up) cmd_up ;;
+    down) cmd_down ;;
+    restart) cmd_down; cmd_up ;;
+    status) cmd_status ;;
+    env) cmd_env ;;
+    -h|--help|help) usage; exit 0 ;;
+    *) usage; exit 2 ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,97 @@
+#include <charconv>
+
+#include "flinkcli/configuration.hpp"
+#include "flinkcli/error.hpp"
+
+namespace flinkcli {
+
+namespace {
+
+std::optional<int> parse_port(const std::string& text) {
+  int port = 0;
+  const auto* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, port);
+  if (ec != std::errc() || ptr != end || port < 1 || port > 65535) return std::nullopt;
+  return port;
+}
+
+std::string normalize_path(std::string path) {
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  if (!path.empty() && path.front() != '/') path.insert(path.begin(), '/');
+  return path;
+}
+
+}  // namespace
+
+std::string RestEndpoint::host_port() const {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::string RestEndpoint::url() const { return scheme + "://" + host_port() + path_prefix; }
+
+void apply_jobmanager_address(Configuration& config, const std::string& address) {
+  std::string rest = address;
+  std::string path;
+  const auto scheme_end = rest.find("://");
+  if (scheme_end != std::string::npos) {
+    const std::string scheme = rest.substr(0, scheme_end);
+    if (scheme != "http" && scheme != "https") {
+      throw CliError::usage("Invalid JobManager address '" + address +
+                            "': only http:// and https:// are supported.");
+    }
+    if (scheme == "https") config.set(keys::ssl_rest_enabled, "true");
+    rest = rest.substr(scheme_end + 3);
+    const auto slash = rest.find('/');
+    if (slash != std::string::npos) {
+      path = rest.substr(slash);
+      rest = rest.substr(0, slash);
+    }
+  }
+  std::string host;
+  std::string port_text;
+  if (!rest.empty() && rest.front() == '[') {  // [::1]:8081
+    const auto close = rest.find(']');
+    if (close != std::string::npos && close + 1 < rest.size() && rest[close + 1] == ':') {
+      host = rest.substr(1, close - 1);
+      port_text = rest.substr(close + 2);
+    }
+  } else if (const auto colon = rest.rfind(':'); colon != std::string::npos) {
+    host = rest.substr(0, colon);
+    port_text = rest.substr(colon + 1);
+  }
+  if (host.empty() || !parse_port(port_text)) {
+    throw CliError::usage("Invalid JobManager address '" + address +
+                          "': expected host:port (e.g. localhost:8081) with a port from 1 to "
+                          "65535.");
+  }
+  config.set(keys::rest_address, host);
+  config.set(keys::rpc_address, host);
+  config.set(keys::rest_port, port_text);
+  if (!path.empty()) config.set(keys::rest_path, path);
+}
+
+RestEndpoint rest_endpoint(const Configuration& config) {
+  RestEndpoint endpoint;
+  if (config.get_bool(keys::ssl_rest_enabled, false)) endpoint.scheme = "https";
+  if (auto address = config.get(keys::rest_address); address && !address->empty()) {
+    endpoint.host = *address;
+  } else if (auto rpc = config.get(keys::rpc_address); rpc && !rpc->empty()) {
+    endpoint.host = *rpc;
+  }
+  if (endpoint.host.size() > 2 && endpoint.host.front() == '[' && endpoint.host.back() == ']') {
+    endpoint.host = endpoint.host.substr(1, endpoint.host.size() - 2);
+  }
+  if (auto port_text = config.get(keys::rest_port)) {
+    auto port = parse_port(*port_text);
+    if (!port) {
+      throw CliError(ErrorClass::config, "Invalid value '" + *port_text +
+                                             "' for rest.port: expected a port from 1 to 65535");
+    }
+    endpoint.port = *port;
+  }
+  if (auto path = config.get(keys::rest_path)) endpoint.path_prefix = normalize_path(*path);
+  return endpoint;
+}
+
+}  // namespace flinkcli

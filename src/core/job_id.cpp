@@ -1,0 +1,28 @@
+#include "flinkcli/job_id.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "flinkcli/error.hpp"
+
+namespace flinkcli {
+
+bool is_hex_id(const std::string& text) {
+  return text.size() == 32 &&
+         std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
+}
+
+JobId JobId::parse(const std::string& text) {
+  if (!is_hex_id(text)) {
+    // Flink's JobID.fromHexString message, verbatim.
+    throw CliError::usage("Cannot parse JobID from \"" + text +
+                          "\". The expected format is [0-9a-fA-F]{32}, e.g. "
+                          "fd72014d4c864993a2e5a9287b4a9c5d.");
+  }
+  std::string lower = text;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return JobId(lower);
+}
+
+}  // namespace flinkcli

@@ -1,0 +1,3 @@
+#include "flinkcli/cli.hpp"
+
+int main(int argc, char** argv) { return flinkcli::run_cli_main(argc, argv); }

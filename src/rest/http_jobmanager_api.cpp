@@ -1,0 +1,194 @@
+// JobManagerApi over Flink's REST API. Request bodies match what the Java client sends
+// (see ../shared/reference/flink-cli-rest.md): hyphenated savepoint fields, camelCase stop fields.
+#include <fstream>
+#include <sstream>
+
+#include "flinkcli/error.hpp"
+#include "rest/http_transport.hpp"
+
+namespace flinkcli {
+
+using nlohmann::json;
+
+const char* to_string(SavepointFormat format) {
+  return format == SavepointFormat::native ? "NATIVE" : "CANONICAL";
+}
+
+std::vector<std::pair<std::string, std::string>> parse_rest_headers(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos || colon == 0) continue;  // Flink skips such lines
+    headers.emplace_back(line.substr(0, colon), line.substr(colon + 1));
+  }
+  return headers;
+}
+
+namespace {
+
+json nullable(const std::optional<std::string>& value) { return value ? json(*value) : json(); }
+
+// Reads a field the protocol promises; a missing one is the JobManager's fault, not the user's.
+template <typename T>
+T required_field(const json& body, const char* field, const std::string& what) {
+  if (!body.is_object() || !body.contains(field)) {
+    throw CliError(ErrorClass::protocol,
+                   "The JobManager's answer to " + what + " has no '" + field + "' field");
+  }
+  try {
+    return body.at(field).get<T>();
+  } catch (const json::exception&) {
+    throw CliError(ErrorClass::protocol,
+                   "The JobManager's answer to " + what + " has an unexpected '" + field + "'");
+  }
+}
+
+OperationStatus parse_operation_status(const json& body, const std::string& what) {
+  const json status = required_field<json>(body, "status", what);
+  const std::string id = required_field<std::string>(status, "id", what);
+  OperationStatus result;
+  if (id == "IN_PROGRESS") return result;
+  if (id != "COMPLETED") {
+    throw CliError(ErrorClass::protocol, "Unknown operation status '" + id + "' in " + what);
+  }
+  result.completed = true;
+  const json operation = body.value("operation", json());
+  if (operation.is_object() && operation.contains("failure-cause")) {
+    const json& cause = operation["failure-cause"];
+    result.failure_class = cause.value("class", std::string("unknown"));
+    result.failure_text = cause.value("stack-trace", *result.failure_class);
+  } else if (operation.is_object() && operation.contains("location")) {
+    result.location = operation["location"].get<std::string>();
+  }
+  return result;
+}
+
+class HttpJobManagerApi final : public JobManagerApi {
+ public:
+  explicit HttpJobManagerApi(const RestSettings& settings) : m_http(settings) {}
+
+  std::string trigger_savepoint(const JobId& job, const SavepointTrigger& request) override {
+    const json body = {{"target-directory", nullable(request.target_directory)},
+                       {"cancel-job", request.cancel_job},
+                       {"formatType", to_string(request.format)},
+                       {"triggerId", nullptr}};
+    return request_id(m_http.send("POST", "/jobs/" + job.str() + "/savepoints", &body),
+                      "the savepoint trigger");
+  }
+
+  std::string trigger_stop(const JobId& job, const StopTrigger& request) override {
+    const json body = {{"targetDirectory", nullable(request.target_directory)},
+                       {"drain", request.drain},
+                       {"formatType", to_string(request.format)},
+                       {"triggerId", nullptr}};
+    return request_id(m_http.send("POST", "/jobs/" + job.str() + "/stop", &body),
+                      "the stop-with-savepoint trigger");
+  }
+
+  OperationStatus savepoint_status(const JobId& job, const std::string& trigger_id) override {
+    const std::string path = "/jobs/" + job.str() + "/savepoints/" + trigger_id;
+    return parse_operation_status(m_http.send("GET", path).body, "GET " + path);
+  }
+
+  std::string trigger_disposal(const std::string& savepoint_path) override {
+    const json body = {{"savepoint-path", savepoint_path}};
+    return request_id(m_http.send("POST", "/savepoint-disposal", &body), "the disposal trigger");
+  }
+
+  OperationStatus disposal_status(const std::string& trigger_id) override {
+    const std::string path = "/savepoint-disposal/" + trigger_id;
+    return parse_operation_status(m_http.send("GET", path).body, "GET " + path);
+  }
+
+  void cancel_job(const JobId& job) override {
+    m_http.send("PATCH", "/jobs/" + job.str() + "?mode=cancel");
+  }
+
+  std::vector<JobOverview> list_jobs() override {
+    const json body = m_http.send("GET", "/jobs/overview").body;
+    std::vector<JobOverview> jobs;
+    for (const auto& item : required_field<json>(body, "jobs", "GET /jobs/overview")) {
+      JobOverview job;
+      job.id = required_field<std::string>(item, "jid", "GET /jobs/overview");
+      job.name = item.value("name", std::string());
+      job.state = required_field<std::string>(item, "state", "GET /jobs/overview");
+      job.start_time_ms = item.value("start-time", std::int64_t{0});
+      jobs.push_back(std::move(job));
+    }
+    return jobs;
+  }
+
+  std::vector<JarInfo> list_jars() override {
+    const json body = m_http.send("GET", "/jars").body;
+    std::vector<JarInfo> jars;
+    for (const auto& item : body.value("files", json::array())) {
+      jars.push_back({item.value("id", std::string()), item.value("name", std::string())});
+    }
+    return jars;
+  }
+
+  std::string upload_jar(const std::string& local_path, const std::string& file_name) override {
+    std::ifstream in(local_path, std::ios::binary);
+    if (!in) throw CliError(ErrorClass::usage, "Cannot read JAR file: " + local_path);
+    std::ostringstream content;
+    content << in.rdbuf();
+    const json body = m_http.upload("/jars/upload", "jarfile", file_name, content.str()).body;
+    const auto filename = required_field<std::string>(body, "filename", "POST /jars/upload");
+    return filename.substr(filename.find_last_of('/') + 1);  // the jar id is the last component
+  }
+
+  JobId run_jar(const std::string& jar_id, const JarRunRequest& request) override {
+    json body = json::object();
+    if (request.entry_class) body["entryClass"] = *request.entry_class;
+    body["programArgsList"] = request.program_args;
+    if (request.parallelism) body["parallelism"] = *request.parallelism;
+    if (request.savepoint_path) body["savepointPath"] = *request.savepoint_path;
+    body["allowNonRestoredState"] = request.allow_non_restored_state;
+    if (request.claim_mode) body["claimMode"] = *request.claim_mode;
+    if (!request.flink_configuration.empty()) body["flinkConfiguration"] = request.flink_configuration;
+    const std::string path = "/jars/" + jar_id + "/run";
+    const json answer = m_http.send("POST", path, &body).body;
+    const auto job_id = required_field<std::string>(answer, "jobid", "POST " + path);
+    if (!is_hex_id(job_id)) {
+      throw CliError(ErrorClass::protocol, "The JobManager returned an invalid job id '" + job_id + "'");
+    }
+    return JobId::parse(job_id);
+  }
+
+  void delete_jar(const std::string& jar_id) override { m_http.send("DELETE", "/jars/" + jar_id); }
+
+  std::string job_state(const JobId& job) override {
+    const std::string path = "/jobs/" + job.str() + "/status";
+    return required_field<std::string>(m_http.send("GET", path).body, "status", "GET " + path);
+  }
+
+  JobResult job_result(const JobId& job) override {
+    const std::string path = "/jobs/" + job.str() + "/execution-result";
+    const json body = m_http.send("GET", path).body;
+    const json result = required_field<json>(body, "job-execution-result", "GET " + path);
+    JobResult out;
+    out.state = result.value("application-status", std::string("UNKNOWN"));
+    out.duration_ms = result.value("net-runtime", std::int64_t{0});
+    if (result.contains("failure-cause")) {
+      out.failure_text = result["failure-cause"].value("stack-trace", std::string());
+    }
+    return out;
+  }
+
+ private:
+  static std::string request_id(const HttpReply& reply, const std::string& what) {
+    return required_field<std::string>(reply.body, "request-id", what);
+  }
+
+  HttpTransport m_http;
+};
+
+}  // namespace
+
+std::unique_ptr<JobManagerApi> make_http_jobmanager_api(const RestSettings& settings) {
+  return std::make_unique<HttpJobManagerApi>(settings);
+}
+
+}  // namespace flinkcli

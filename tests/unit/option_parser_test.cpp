@@ -1,0 +1,3 @@
+#include <gtest/gtest.h>
+#include "flinkcli/option_parser.hpp"
+TEST(Placeholder, Builds) { SUCCEED(); }
