@@ -1,0 +1,358 @@
+#!/usr/bin/env python3
+"""End-to-end suite: our `flink` and the Java `bin/flink` side by side on one real Flink cluster.
+
+Started by tests/e2e/run-e2e.sh after scripts/flink-cluster.sh has brought the cluster up; reads
+the cluster's cluster.env (path in FLINK_CLUSTER_ENV). Each step runs the same command line
+through both clients (each on its own job, so both act on equal state), compares stdout after
+replacing ids, savepoint names, dates and the workspace path with placeholders, and compares
+success/failure. A difference fails unless docs/compatibility.md lists it for that case.
+Then it checks the effect on the cluster (savepoint directories, restored-from paths, states).
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUR_FLINK = os.environ.get("OUR_FLINK", os.path.join(REPO, "build", "bin", "flink"))
+ZERO_JOB = "0" * 32
+
+
+def load_cluster_env(path):
+    env = {}
+    with open(path) as handle:
+        for line in handle:
+            match = re.match(r"export (\w+)=(.*)$", line.strip())
+            if match:
+                env[match.group(1)] = match.group(2).strip("'\"")
+    return env
+
+
+CLUSTER = load_cluster_env(os.environ["FLINK_CLUSTER_ENV"])
+WORKSPACE = os.path.dirname(CLUSTER["FLINK_SAVEPOINT_PATH_LOCAL"])
+SCRATCH = os.path.join(WORKSPACE, "e2e")
+JAR = CLUSTER["FLINK_JOB_JAR"]
+
+
+def allowed_differences():
+    """Rows of the table in docs/compatibility.md: (case, java line, our line)."""
+    rows = set()
+    with open(os.path.join(REPO, "docs", "compatibility.md")) as handle:
+        for line in handle:
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if len(cells) >= 4 and cells[1].startswith("`") and cells[2].startswith("`"):
+                rows.add((cells[0], cells[1].strip("`"), cells[2].strip("`")))
+    return rows
+
+
+ALLOWED = allowed_differences()
+
+
+def normalize(text):
+    lines = []
+    for line in text.splitlines():
+        line = line.replace(WORKSPACE, "<WS>")
+        line = re.sub(r"savepoint-[0-9a-f]{6}-[0-9a-f]{12}", "savepoint-<SP>", line)
+        line = re.sub(r"\b[0-9a-f]{32}\b", "<ID>", line)
+        line = re.sub(r"\d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d", "<DATE>", line)
+        line = re.sub(r"Job Runtime: \d+ ms", "Job Runtime: <N> ms", line)
+        lines.append(line.rstrip())
+    while lines and not lines[-1]:
+        lines.pop()  # Java ends some outputs with an empty line; trailing blank lines are not compared
+    while lines and not lines[0] and len(lines) == 1:
+        lines.pop()
+    return lines
+
+
+class Result:
+    def __init__(self, argv, completed, seconds):
+        self.argv = argv
+        self.rc = completed.returncode
+        self.out = completed.stdout
+        self.err = completed.stderr
+        self.seconds = seconds
+
+    def __repr__(self):
+        return f"{' '.join(self.argv)} -> rc {self.rc}\n--- stdout\n{self.out}--- stderr\n{self.err}"
+
+
+def client_env():
+    env = dict(os.environ)
+    env.update({k: v for k, v in CLUSTER.items()})
+    env.pop("FLINK_ENV_JAVA_OPTS", None)
+    env["PATH"] = os.path.join(CLUSTER["JAVA_HOME"], "bin") + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def run_client(binary, args, timeout=180):
+    argv = [binary] + list(args)
+    start = time.monotonic()
+    completed = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=client_env(),
+                               stdin=subprocess.DEVNULL)
+    return Result(argv, completed, time.monotonic() - start)
+
+
+def ours(*args):
+    return run_client(OUR_FLINK, args)
+
+
+def java(*args):
+    return run_client(os.path.join(CLUSTER["FLINK_HOME"], "bin", "flink"), args)
+
+
+def rest(path, method="GET"):
+    request = urllib.request.Request(CLUSTER["FLINK_REST_URL"] + path, method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read()
+        return json.loads(body) if body else None
+
+
+def job_id_from_submission(result):
+    match = re.search(r"Job has been submitted with JobID ([0-9a-f]{32})", result.out)
+    if not match:
+        raise AssertionError(f"no job id in submission output:\n{result}")
+    return match.group(1)
+
+
+def savepoint_path_from(result):
+    match = re.search(r"(file:[^ ]*savepoint-[0-9a-f]{6}-[0-9a-f]{12})", result.out)
+    if not match:
+        raise AssertionError(f"no savepoint path in output:\n{result}")
+    return match.group(1)
+
+
+def local_path(uri):
+    return re.sub(r"^file:(//)?", "", uri)
+
+
+def wait_until(predicate, what, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except (urllib.error.URLError, KeyError, ValueError):
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def wait_for_state(job, states):
+    wait_until(lambda: rest(f"/jobs/{job}")["state"] in states, f"job {job} in {states}")
+
+
+def wait_running_with_state(job):
+    """All tasks running and the keyed mapper has seen records, so its state is non-empty."""
+    def ready():
+        details = rest(f"/jobs/{job}")
+        vertices = details["vertices"]
+        if details["state"] != "RUNNING" or any(v["status"] != "RUNNING" for v in vertices):
+            return False
+        return all(v["metrics"].get("read-records", 0) > 5 or v is vertices[0] for v in vertices)
+    wait_until(ready, f"job {job} running with state")
+
+
+class SideBySide(unittest.TestCase):
+    """One walkthrough; steps run in name order and share the jobs they create."""
+    jobs = {}
+    savepoints = {}
+
+    @classmethod
+    def setUpClass(cls):
+        os.makedirs(SCRATCH, exist_ok=True)
+        # Leftovers of an earlier run on a kept cluster would hold task slots.
+        for job in rest("/jobs/overview")["jobs"]:
+            if job["state"] in ("RUNNING", "CREATED", "INITIALIZING", "RESTARTING"):
+                rest(f"/jobs/{job['jid']}?mode=cancel", method="PATCH")
+
+    def compare(self, case, our_result, java_result):
+        """Same stdout (normalised) and same success, or a difference listed for `case`."""
+        our_lines, java_lines = normalize(our_result.out), normalize(java_result.out)
+        print(f"\n[{case}] ours {our_result.seconds:.2f} s rc {our_result.rc}, "
+              f"java {java_result.seconds:.2f} s rc {java_result.rc}", file=sys.stderr)
+        self.assertEqual(our_result.rc == 0, java_result.rc == 0,
+                         f"[{case}] success differs\nOURS: {our_result}\nJAVA: {java_result}")
+        if our_lines == java_lines:
+            return
+        unexplained = []
+        if len(our_lines) != len(java_lines):
+            unexplained.append(("<line count>", str(len(java_lines)), str(len(our_lines))))
+        for java_line, our_line in zip(java_lines, our_lines):
+            if java_line != our_line and (case, java_line, our_line) not in ALLOWED:
+                unexplained.append((case, java_line, our_line))
+        self.assertFalse(unexplained,
+                         f"[{case}] stdout differs and docs/compatibility.md does not list it: "
+                         f"{unexplained}\nOURS: {our_result}\nJAVA: {java_result}")
+
+    def both(self, case, *args, our_job=None, java_job=None, our_args=None, java_args=None):
+        """Runs `args` through both clients; '{job}' in args becomes each side's own job."""
+        def fill(job):
+            return [job if a == "{job}" else a for a in args]
+        our_result = ours(*(our_args or fill(self.jobs.get(our_job, ""))))
+        java_result = java(*(java_args or fill(self.jobs.get(java_job, ""))))
+        self.compare(case, our_result, java_result)
+        return our_result, java_result
+
+    def submit_pair(self, name, our_savepoint=None, java_savepoint=None):
+        """`run -d [-s <savepoint>] <jar> --name <name>` through both clients."""
+        def args(savepoint):
+            return ["run", "-d"] + (["-s", savepoint] if savepoint else []) + [JAR, "--name", name]
+        return ours(*args(our_savepoint)), java(*args(java_savepoint))
+
+    # --- argument errors: identical stdout, before any network call ------------------------------
+
+    def test_01_argument_errors(self):
+        cases = {
+            "missing job id": ["savepoint"],
+            "malformed job id": ["savepoint", "not-a-job-id"],
+            "unknown option": ["savepoint", "--bogus", ZERO_JOB],
+            "cancel missing job id": ["cancel"],
+            "stop missing job id": ["stop"],
+            "dispose without path": ["savepoint", "-d"],
+            "unknown action": ["frobnicate"],
+        }
+        for case, args in cases.items():
+            with self.subTest(case=case):
+                our_result, java_result = ours(*args), java(*args)
+                self.compare(case, our_result, java_result)
+                self.assertEqual(our_result.rc, 1)
+
+    # --- the walkthrough --------------------------------------------------------------------------
+
+    def test_02_run_detached(self):
+        our_result, java_result = self.submit_pair("e2e-walk")
+        self.compare("run detached", our_result, java_result)
+        self.jobs["ours"] = job_id_from_submission(our_result)
+        self.jobs["java"] = job_id_from_submission(java_result)
+        for job in (self.jobs["ours"], self.jobs["java"]):
+            wait_running_with_state(job)
+
+    def test_03_list(self):
+        for args in (["list"], ["list", "-r"], ["list", "-s"], ["list", "-a"]):
+            with self.subTest(args=args):
+                our_result, _ = self.both(" ".join(args), *args)
+                self.assertIn(self.jobs["ours"], our_result.out)
+
+    def test_04_savepoint_default_directory(self):
+        our_result, java_result = self.both("savepoint", "savepoint", "{job}", our_job="ours", java_job="java")
+        for result in (our_result, java_result):
+            path = savepoint_path_from(result)
+            self.assertTrue(local_path(path).startswith(CLUSTER["FLINK_SAVEPOINT_PATH_LOCAL"]), path)
+            self.assertTrue(os.path.exists(os.path.join(local_path(path), "_metadata")), path)
+        self.savepoints["first-ours"] = savepoint_path_from(our_result)
+        self.savepoints["first-java"] = savepoint_path_from(java_result)
+
+    def test_05_savepoint_explicit_directory_and_native(self):
+        target = "file://" + os.path.join(SCRATCH, "explicit")
+        our_result, _ = self.both("savepoint explicit", "savepoint", "{job}", target, our_job="ours", java_job="java")
+        self.assertTrue(local_path(savepoint_path_from(our_result)).startswith(os.path.join(SCRATCH, "explicit")))
+        self.both("savepoint native", "savepoint", "-type", "native", "{job}", our_job="ours", java_job="java")
+
+    def test_06_savepoint_detached(self):
+        our_result, java_result = self.both("savepoint detached", "savepoint", "-detached", "{job}",
+                                            our_job="ours", java_job="java")
+        for result, side in ((our_result, "ours"), (java_result, "java")):
+            trigger = re.search(r"triggerId: ([0-9a-f]{32})", result.out).group(1)
+            job = self.jobs[side]
+            wait_until(lambda: rest(f"/jobs/{job}/savepoints/{trigger}")["status"]["id"] == "COMPLETED",
+                       "detached savepoint")
+            operation = rest(f"/jobs/{job}/savepoints/{trigger}")["operation"]
+            self.assertIn("location", operation)
+
+    def test_07_failures_against_the_cluster(self):
+        our_result, _ = self.both("savepoint unknown job", "savepoint", ZERO_JOB,
+                                  our_args=["savepoint", ZERO_JOB], java_args=["savepoint", ZERO_JOB])
+        self.assertEqual(our_result.rc, 4, our_result)
+        self.assertIn("Could not find Flink job", our_result.err)
+        self.assertEqual(len(our_result.err.strip().splitlines()), 1, our_result)
+        our_result, _ = self.both("cancel unknown job", "cancel", ZERO_JOB,
+                                  our_args=["cancel", ZERO_JOB], java_args=["cancel", ZERO_JOB])
+        self.assertEqual(our_result.rc, 4, our_result)
+        missing = "file://" + os.path.join(SCRATCH, "no-such-savepoint")
+        our_result, _ = self.both("dispose missing savepoint", "savepoint", "-d", missing,
+                                  our_args=["savepoint", "-d", missing], java_args=["savepoint", "-d", missing])
+        self.assertEqual(our_result.rc, 4, our_result)
+        self.assertIn("Cannot find checkpoint or savepoint", our_result.err)
+
+    def test_08_stop_with_savepoint_and_drain(self):
+        target = "file://" + os.path.join(SCRATCH, "stop")
+        our_result, java_result = self.both("stop -p -d", "stop", "-p", target, "-d", "{job}",
+                                            our_job="ours", java_job="java")
+        for result, side in ((our_result, "ours"), (java_result, "java")):
+            self.savepoints[f"stop-{side}"] = savepoint_path_from(result)
+            wait_for_state(self.jobs[side], ("FINISHED",))
+
+    def test_09_restore_with_run_s(self):
+        our_result, java_result = self.submit_pair("e2e-restored", our_savepoint=self.savepoints["stop-ours"],
+                                                   java_savepoint=self.savepoints["stop-java"])
+        self.compare("run -s", our_result, java_result)
+        for result, side in ((our_result, "ours"), (java_result, "java")):
+            job = job_id_from_submission(result)
+            self.jobs[side] = job
+            wait_running_with_state(job)
+            restored = rest(f"/jobs/{job}/checkpoints")["latest"]["restored"]
+            self.assertEqual(restored["external_path"], self.savepoints[f"stop-{side}"])
+            self.assertTrue(restored["is_savepoint"])
+
+    def test_10_cancel_with_savepoint_default_directory(self):
+        our_result, java_result = self.both("cancel -s", "cancel", "-s", "{job}", our_job="ours", java_job="java")
+        for result, side in ((our_result, "ours"), (java_result, "java")):
+            self.savepoints[f"cancel-{side}"] = re.search(r"Savepoint stored in (\S+)\.$", result.out.strip()).group(1)
+            wait_for_state(self.jobs[side], ("CANCELED",))
+
+    def test_11_restore_with_and_without_n(self):
+        def args(savepoint, allow):
+            return ["run", "-d", "-s", savepoint] + (["-n"] if allow else []) + [JAR, "--without-mapper", "--name", "e2e-dropped"]
+        refused_ours = ours(*args(self.savepoints["cancel-ours"], False))
+        refused_java = java(*args(self.savepoints["cancel-java"], False))
+        self.compare("run -s without -n", refused_ours, refused_java)
+        self.assertEqual(refused_ours.rc, 7, refused_ours)
+        self.assertIn("-n", refused_ours.err)
+        self.assertRegex(refused_ours.err, r"operator\(s\) [0-9a-f]{32}")
+        our_result = ours(*args(self.savepoints["cancel-ours"], True))
+        java_result = java(*args(self.savepoints["cancel-java"], True))
+        self.compare("run -s -n", our_result, java_result)
+        for result, side in ((our_result, "ours"), (java_result, "java")):
+            job = job_id_from_submission(result)
+            self.jobs[side] = job
+            wait_for_state(job, ("RUNNING",))
+            wait_until(lambda: rest(f"/jobs/{job}/checkpoints")["latest"]["restored"]["external_path"]
+                       == self.savepoints[f"cancel-{side}"], "restored-from path")
+
+    def test_12_cancel_with_savepoint_explicit_directory(self):
+        target = "file://" + os.path.join(SCRATCH, "cancel")
+        for side in ("ours", "java"):
+            wait_running_with_state(self.jobs[side])
+        our_result, _ = self.both("cancel -s dir", "cancel", "-s", target, "{job}", our_job="ours", java_job="java")
+        self.assertIn(os.path.join(SCRATCH, "cancel"), our_result.out)
+
+    def test_13_plain_cancel(self):
+        our_result, java_result = self.submit_pair("e2e-cancel")
+        self.jobs["ours"] = job_id_from_submission(our_result)
+        self.jobs["java"] = job_id_from_submission(java_result)
+        for side in ("ours", "java"):
+            wait_for_state(self.jobs[side], ("RUNNING",))
+        self.both("cancel", "cancel", "{job}", our_job="ours", java_job="java")
+        for side in ("ours", "java"):
+            wait_for_state(self.jobs[side], ("CANCELED",))
+
+    def test_14_dispose(self):
+        our_result, _ = self.both("dispose", "savepoint", "-d", "x",
+                                  our_args=["savepoint", "-d", self.savepoints["first-ours"]],
+                                  java_args=["savepoint", "-d", self.savepoints["first-java"]])
+        for side in ("ours", "java"):
+            self.assertFalse(os.path.exists(local_path(self.savepoints[f"first-{side}"])))
+
+    def test_15_list_all(self):
+        our_result, _ = self.both("list -a", "list", "-a")
+        self.assertRegex(our_result.out, r"e2e-cancel \(CANCELED\)")
+        self.assertRegex(our_result.out, r"e2e-walk \(FINISHED\)")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
