@@ -236,7 +236,12 @@ class SideBySide(unittest.TestCase):
         for args in (["list"], ["list", "-r"], ["list", "-s"], ["list", "-a"]):
             with self.subTest(args=args):
                 our_result, _ = self.both(" ".join(args), *args)
-                self.assertIn(self.jobs["ours"], our_result.out)
+                # Both jobs are RUNNING: listed unless only scheduled jobs were asked for.
+                for job in (self.jobs["ours"], self.jobs["java"]):
+                    if args[-1] == "-s":
+                        self.assertNotIn(job, our_result.out)
+                    else:
+                        self.assertIn(f"{job} : e2e-walk (RUNNING)", our_result.out)
 
     def test_04_savepoint_default_directory(self):
         our_result, java_result = self.both("savepoint", "savepoint", "{job}", our_job="ours", java_job="java")

@@ -1,0 +1,169 @@
+#include "fake/fake_jobmanager.hpp"
+
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+namespace flinkcli::testing {
+
+namespace {
+
+bool equals_ignore_case(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+nlohmann::json RecordedRequest::json() const {
+  return body.empty() ? nlohmann::json() : nlohmann::json::parse(body);
+}
+
+std::string RecordedRequest::header(const std::string& name) const {
+  for (const auto& [key, value] : headers) {
+    if (equals_ignore_case(key, name)) return value;
+  }
+  return "";
+}
+
+bool RecordedRequest::has_header(const std::string& name) const {
+  return std::any_of(headers.begin(), headers.end(),
+                     [&](const auto& entry) { return equals_ignore_case(entry.first, name); });
+}
+
+CannedReply CannedReply::json(int status, const nlohmann::json& body, std::chrono::milliseconds delay) {
+  return {status, body.dump(), delay};
+}
+
+CannedReply CannedReply::raw(int status, std::string body) { return {status, std::move(body), {}}; }
+
+CannedReply CannedReply::errors(int status, std::vector<std::string> errors) {
+  return json(status, {{"errors", errors}});
+}
+
+FakeJobManager::FakeJobManager() : m_server(std::make_unique<httplib::Server>()) {
+  auto handler = [this](const httplib::Request& request, httplib::Response& response) {
+    handle(request, response);
+  };
+  m_server->Get(".*", handler);
+  m_server->Post(".*", handler);
+  m_server->Put(".*", handler);
+  m_server->Patch(".*", handler);
+  m_server->Delete(".*", handler);
+  m_server->set_keep_alive_timeout(1);
+  m_port = m_server->bind_to_any_port("127.0.0.1");
+  if (m_port <= 0) throw std::runtime_error("FakeJobManager: cannot bind 127.0.0.1");
+  m_thread = std::thread([this] { m_server->listen_after_bind(); });
+  // stop() is a no-op until the accept loop runs, so wait for it before handing out the port.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!m_server->is_running()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      m_thread.detach();
+      throw std::runtime_error("FakeJobManager: server did not start");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+FakeJobManager::~FakeJobManager() {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_stopping = true;  // cuts short handlers that are still delaying their answer
+  }
+  m_stopping_cv.notify_all();
+  m_server->stop();
+  if (m_thread.joinable()) m_thread.join();
+}
+
+void FakeJobManager::on(const std::string& method, const std::string& path,
+                        std::vector<CannedReply> replies) {
+  if (replies.empty()) throw std::invalid_argument("FakeJobManager::on: no replies");
+  auto queue = std::make_shared<std::vector<CannedReply>>(std::move(replies));
+  auto next = std::make_shared<std::size_t>(0);
+  on(method, path, [queue, next](const RecordedRequest&) {
+    const CannedReply& reply = (*queue)[std::min(*next, queue->size() - 1)];
+    ++*next;  // called under the server's lock
+    return reply;
+  });
+}
+
+void FakeJobManager::on(const std::string& method, const std::string& path, Handler handler) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_routes[{method, path}] = std::move(handler);
+}
+
+std::vector<RecordedRequest> FakeJobManager::requests() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_requests;
+}
+
+std::vector<RecordedRequest> FakeJobManager::requests_to(const std::string& method,
+                                                         const std::string& path) const {
+  std::vector<RecordedRequest> matching;
+  for (auto& request : requests()) {
+    if (request.method == method && request.path == path) matching.push_back(std::move(request));
+  }
+  return matching;
+}
+
+std::vector<std::string> FakeJobManager::request_lines() const {
+  std::vector<std::string> lines;
+  for (const auto& request : requests()) lines.push_back(request.method + " " + request.target);
+  return lines;
+}
+
+void FakeJobManager::handle(const httplib::Request& request, httplib::Response& response) {
+  RecordedRequest recorded;
+  recorded.method = request.method;
+  recorded.path = request.path;
+  recorded.target = request.target;
+  recorded.body = request.body;
+  for (const auto& [name, value] : request.headers) recorded.headers.emplace_back(name, value);
+  for (const auto& [field, file] : request.files) {
+    recorded.files.push_back({field, file.filename, file.content});
+  }
+
+  CannedReply reply;
+  {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_requests.push_back(recorded);
+    auto route = m_routes.find({request.method, request.path});
+    if (route == m_routes.end()) {
+      reply = CannedReply::errors(404, {"Not found: " + request.path});
+    } else {
+      reply = route->second(recorded);
+    }
+    if (reply.delay.count() > 0) {
+      m_stopping_cv.wait_for(lock, reply.delay, [this] { return m_stopping; });
+    }
+  }
+  response.status = reply.status;
+  response.set_content(reply.body, "application/json; charset=UTF-8");
+}
+
+int unused_local_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("socket() failed");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof(address);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    ::close(fd);
+    throw std::runtime_error("bind() failed");
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+}  // namespace flinkcli::testing

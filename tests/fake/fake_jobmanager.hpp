@@ -1,0 +1,97 @@
+#pragma once
+// A scriptable JobManager over real HTTP on 127.0.0.1 (an ephemeral port), for tests of the REST
+// layer through the real client. It records every request (method, path, query, body, headers,
+// multipart files) and answers from canned replies: a fixed reply, a sequence whose last entry
+// repeats (IN_PROGRESS, IN_PROGRESS, COMPLETED), or a handler. Unscripted paths get Flink's 404.
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace flinkcli::testing {
+
+struct UploadedFile {
+  std::string field;  // multipart field name ("jarfile")
+  std::string filename;
+  std::string content;
+};
+
+struct RecordedRequest {
+  std::string method;
+  std::string path;    // without the query string
+  std::string target;  // path and query, as sent
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<UploadedFile> files;
+
+  nlohmann::json json() const;  // the body parsed; null when empty
+  // The first header of that name (case-insensitive), or "" when absent.
+  std::string header(const std::string& name) const;
+  bool has_header(const std::string& name) const;
+};
+
+struct CannedReply {
+  int status = 200;
+  std::string body;
+  std::chrono::milliseconds delay{0};  // the handler waits this long before answering
+
+  static CannedReply json(int status, const nlohmann::json& body,
+                          std::chrono::milliseconds delay = std::chrono::milliseconds(0));
+  static CannedReply raw(int status, std::string body);
+  // Flink's error body: {"errors": [...]}.
+  static CannedReply errors(int status, std::vector<std::string> errors);
+};
+
+class FakeJobManager {
+ public:
+  using Handler = std::function<CannedReply(const RecordedRequest&)>;
+
+  FakeJobManager();  // listening when constructed
+  ~FakeJobManager();
+  FakeJobManager(const FakeJobManager&) = delete;
+  FakeJobManager& operator=(const FakeJobManager&) = delete;
+
+  int port() const { return m_port; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(m_port); }
+
+  // Requests to `method path` (path without query) get `replies` in order; the last repeats.
+  // A later call for the same route replaces the earlier one.
+  void on(const std::string& method, const std::string& path, std::vector<CannedReply> replies);
+  void on(const std::string& method, const std::string& path, Handler handler);
+
+  std::vector<RecordedRequest> requests() const;
+  std::vector<RecordedRequest> requests_to(const std::string& method, const std::string& path) const;
+  // "METHOD target" per request, in arrival order: reads like a transcript.
+  std::vector<std::string> request_lines() const;
+
+ private:
+  void handle(const httplib::Request& request, httplib::Response& response);
+
+  std::unique_ptr<httplib::Server> m_server;
+  std::thread m_thread;
+  int m_port = 0;
+
+  mutable std::mutex m_mutex;
+  std::condition_variable m_stopping_cv;
+  bool m_stopping = false;
+  std::vector<RecordedRequest> m_requests;
+  std::map<std::pair<std::string, std::string>, Handler> m_routes;
+};
+
+// A TCP port on 127.0.0.1 with nothing listening: bound, then closed.
+int unused_local_port();
+
+}  // namespace flinkcli::testing
