@@ -112,6 +112,13 @@ def rest(path, method="GET"):
         return json.loads(body) if body else None
 
 
+def post_json(path, body):
+    request = urllib.request.Request(CLUSTER["FLINK_REST_URL"] + path, method="POST",
+                                     data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
 def job_id_from_submission(result):
     match = re.search(r"Job has been submitted with JobID ([0-9a-f]{32})", result.out)
     if not match:
@@ -357,6 +364,42 @@ class SideBySide(unittest.TestCase):
         our_result, _ = self.both("list -a", "list", "-a")
         self.assertRegex(our_result.out, r"e2e-cancel \(CANCELED\)")
         self.assertRegex(our_result.out, r"e2e-walk \(FINISHED\)")
+
+    def test_16_run_with_parallelism(self):
+        args = ["run", "-d", "-p", "2", JAR, "--name", "e2e-parallel"]
+        our_result, java_result = ours(*args), java(*args)
+        self.compare("run -p", our_result, java_result)
+        for result in (our_result, java_result):
+            job = job_id_from_submission(result)
+            wait_for_state(job, ("RUNNING",))
+            self.assertEqual({v["parallelism"] for v in rest(f"/jobs/{job}")["vertices"]}, {2})
+            rest(f"/jobs/{job}?mode=cancel", method="PATCH")
+            wait_for_state(job, ("CANCELED",))
+
+    def test_17_claim_modes(self):
+        """CLAIM hands the savepoint to the job: the first checkpoint subsumes and deletes it.
+        NO_CLAIM leaves it alone. Observed through a checkpoint triggered over REST."""
+        source_job = job_id_from_submission(ours("run", "-d", JAR, "--name", "e2e-claim-source"))
+        wait_running_with_state(source_job)
+        for mode, deleted in (("claim", True), ("no_claim", False)):
+            with self.subTest(mode=mode):
+                savepoint = savepoint_path_from(ours("savepoint", source_job))
+                result = ours("run", "-d", "-s", savepoint, "-cm", mode, JAR, "--name", f"e2e-{mode}")
+                self.assertEqual(result.rc, 0, result)
+                job = job_id_from_submission(result)
+                wait_running_with_state(job)
+                trigger = post_json(f"/jobs/{job}/checkpoints", {})["request-id"]
+                wait_until(lambda: rest(f"/jobs/{job}/checkpoints/{trigger}")["status"]["id"] == "COMPLETED",
+                           "checkpoint")
+                operation = rest(f"/jobs/{job}/checkpoints/{trigger}")["operation"]
+                self.assertNotIn("failure-cause", operation)
+                if deleted:
+                    wait_until(lambda: not os.path.exists(local_path(savepoint)), "claimed savepoint deleted", 30)
+                else:
+                    time.sleep(2)
+                    self.assertTrue(os.path.exists(local_path(savepoint)), savepoint)
+                rest(f"/jobs/{job}?mode=cancel", method="PATCH")
+        rest(f"/jobs/{source_job}?mode=cancel", method="PATCH")
 
 
 if __name__ == "__main__":

@@ -124,7 +124,7 @@ public final class StatefulJob {
         }
         final long delay = o.sleepMs;
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
+        // No setParallelism here: the cluster default (1) applies, and `flink run -p N` can override it.
 
         DataStream<Long> numbers = env.fromSequence(0L, Long.MAX_VALUE).uid("source-id").name("source");
         DataStream<Long> throttled = numbers
