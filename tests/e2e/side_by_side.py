@@ -11,6 +11,7 @@ Then it checks the effect on the cluster (savepoint directories, restored-from p
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -400,6 +401,34 @@ class SideBySide(unittest.TestCase):
                     self.assertTrue(os.path.exists(local_path(savepoint)), savepoint)
                 rest(f"/jobs/{job}?mode=cancel", method="PATCH")
         rest(f"/jobs/{source_job}?mode=cancel", method="PATCH")
+
+    def test_18_run_attached_bounded_job(self):
+        args = ["run", JAR, "--count", "40", "--sleep-ms", "5", "--name", "e2e-bounded"]
+        our_result, java_result = ours(*args), java(*args)
+        self.compare("run attached", our_result, java_result)
+        self.assertRegex(our_result.out, r"Job with JobID [0-9a-f]{32} has finished\.\nJob Runtime: \d+ ms")
+
+    def test_19_interrupt_attached_run(self):
+        """Ctrl-C during an attached run: with -sae the job is cancelled, without it keeps running."""
+        for sae, final_state in ((True, "CANCELED"), (False, "RUNNING")):
+            with self.subTest(sae=sae):
+                name = f"e2e-interrupt-{'sae' if sae else 'plain'}"
+                argv = [OUR_FLINK, "run"] + (["-sae"] if sae else []) + [JAR, "--name", name]
+                process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                           env=client_env(), stdin=subprocess.DEVNULL)
+                try:
+                    job = job_id_from_submission(Result(argv, subprocess.CompletedProcess(
+                        argv, 0, process.stdout.readline(), ""), 0))
+                    wait_for_state(job, ("RUNNING",))
+                    process.send_signal(signal.SIGINT)
+                    out, err = process.communicate(timeout=60)
+                finally:
+                    if process.poll() is None:
+                        process.kill()
+                self.assertEqual(process.returncode, 130, err)
+                wait_for_state(job, (final_state,))
+                if final_state == "RUNNING":
+                    rest(f"/jobs/{job}?mode=cancel", method="PATCH")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@
  *   --sleep-ms N         sleep N ms per record in the throttle map (default 50, i.e. ~20 records/s;
  *                        0 = no throttling); also accepted as --sleep-ms=N
  *   --name NAME          job name (default "cli-test-job"); also accepted as --name=NAME
+ *   --count N            bounded: emit N records, then finish (default: practically unbounded)
  *   --help               print this usage on stdout and exit without running a job
  * Anything else is an error (IllegalArgumentException naming the argument).
  *
@@ -34,17 +35,18 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
-/** Args: [--without-mapper] [--sleep-ms N] [--name NAME] [--help] */
+/** Args: [--without-mapper] [--sleep-ms N] [--name NAME] [--count N] [--help] */
 public final class StatefulJob {
 
     static final String USAGE =
-            "Usage: StatefulJob [--without-mapper] [--sleep-ms N] [--name NAME] [--help]";
+            "Usage: StatefulJob [--without-mapper] [--sleep-ms N] [--name NAME] [--count N] [--help]";
 
     /** Parsed program arguments. */
     static final class Options {
         boolean withoutMapper = false;
         long sleepMs = 50L; // ~20 records/s: cheap on 2 cores
         String name = "cli-test-job";
+        long count = Long.MAX_VALUE;
         boolean help = false;
     }
 
@@ -105,6 +107,24 @@ public final class StatefulJob {
                     o.name = v;
                     break;
                 }
+                case "--count": {
+                    String v = inlineValue;
+                    if (v == null) {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException("missing value for --count. " + USAGE);
+                        }
+                        v = args[++i];
+                    }
+                    try {
+                        o.count = Long.parseLong(v.trim());
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--count needs a whole number, got \"" + v + "\". " + USAGE);
+                    }
+                    if (o.count < 1) {
+                        throw new IllegalArgumentException("--count must be >= 1, got " + o.count + ". " + USAGE);
+                    }
+                    break;
+                }
                 case "--help":
                 case "-h":
                     o.help = true;
@@ -126,7 +146,7 @@ public final class StatefulJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         // No setParallelism here: the cluster default (1) applies, and `flink run -p N` can override it.
 
-        DataStream<Long> numbers = env.fromSequence(0L, Long.MAX_VALUE).uid("source-id").name("source");
+        DataStream<Long> numbers = env.fromSequence(0L, o.count == Long.MAX_VALUE ? Long.MAX_VALUE : o.count - 1).uid("source-id").name("source");
         DataStream<Long> throttled = numbers
                 .map(v -> {
                     if (delay > 0) {
