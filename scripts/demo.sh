@@ -25,7 +25,7 @@ job_running_with_state() {  # running, and the keyed counter (last vertex) has s
 }
 
 step "Build"
-"$repo/scripts/build.sh"
+"$repo/scripts/build.sh" --target flink
 
 step "Start a local Flink ${FLINK_VERSION:-1.20.5} session cluster"
 trap '"$repo/scripts/flink-cluster.sh" down' EXIT
