@@ -4,6 +4,8 @@
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config libcli11-dev libcpp-httplib-dev nlohmann-json3-dev
           libspdlog-dev libgtest-dev libyaml-cpp-dev libssl-dev curl python3 python3-venv)
+# Java 17 runs the local Flink of the demo and the end-to-end tests (Flink 1.20 needs 17, not 21+).
+ls -d /usr/lib/jvm/*-17-* >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

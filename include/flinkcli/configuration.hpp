@@ -44,6 +44,7 @@ struct ConfigSource {
   std::filesystem::path conf_dir;
   std::optional<std::filesystem::path> file;  // none when the directory has no conf file
   std::vector<std::string> notes;             // Flink's log lines (legacy file chosen, ...)
+  std::vector<std::string> warnings;          // worth a line on stderr: both files present
 };
 
 using GetEnv = std::function<std::optional<std::string>(const std::string&)>;

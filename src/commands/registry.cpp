@@ -72,6 +72,7 @@ const Configuration& CommandContext::config() {
   }
   ConfigSource source;
   Configuration config = load_conf_dir(conf_dir, &source);
+  for (const auto& warning : source.warnings) spdlog::warn("{}", warning);
   for (const auto& note : source.notes) spdlog::info("{}", note);
   spdlog::debug("configuration directory: {}, file: {}", conf_dir.string(),
                 source.file ? source.file->string() : "none");

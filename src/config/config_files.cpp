@@ -127,7 +127,7 @@ Configuration load_conf_dir(const fs::path& conf_dir, ConfigSource* source) {
   if (fs::exists(legacy)) {
     info.file = legacy;
     if (fs::exists(standard)) {
-      info.notes.push_back("Both " + legacy.string() + " and " + standard.string() +
+      info.warnings.push_back("Both " + legacy.string() + " and " + standard.string() +
                            " exist; using the legacy flink-conf.yaml, as Flink 1.20 does.");
     }
     info.notes.push_back("Usage of the legacy flink-conf.yaml is deprecated; prefer config.yaml.");

@@ -430,6 +430,28 @@ class SideBySide(unittest.TestCase):
                 if final_state == "RUNNING":
                     rest(f"/jobs/{job}?mode=cancel", method="PATCH")
 
+    def test_20_restore_from_missing_savepoint(self):
+        missing = "file://" + os.path.join(SCRATCH, "no-such-savepoint")
+        args = ["run", "-d", "-s", missing, JAR, "--name", "e2e-missing"]
+        our_result, java_result = ours(*args), java(*args)
+        self.compare("run -s missing savepoint", our_result, java_result)
+        self.assertEqual(our_result.rc, 4, our_result)
+        self.assertIn("Cannot find checkpoint or savepoint", our_result.err)
+        self.assertEqual(len(our_result.err.strip().splitlines()), 1, our_result)
+
+    def test_21_jars_are_reused_with_keepjar_and_never_left_behind(self):
+        self.assertEqual(rest("/jars")["files"], [], "a run left an uploaded jar behind")
+        jobs = []
+        for _ in range(2):
+            result = ours("run", "-d", "--keepJar", JAR, "--count", "5", "--name", "e2e-keep")
+            self.assertEqual(result.rc, 0, result)
+            jobs.append(job_id_from_submission(result))
+            self.assertEqual(len(rest("/jars")["files"]), 1, "the identical jar was uploaded twice")
+        for job in jobs:
+            wait_for_state(job, ("FINISHED",))
+        for jar in rest("/jars")["files"]:
+            rest(f"/jars/{jar['id']}", method="DELETE")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
