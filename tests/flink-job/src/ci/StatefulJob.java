@@ -66,6 +66,15 @@ public final class StatefulJob {
                 key = arg.substring(0, eq);
                 inlineValue = arg.substring(eq + 1);
             }
+            // Options with a value take it from "--key=value" or from the next argument.
+            String value = inlineValue;
+            boolean takesValue = key.equals("--sleep-ms") || key.equals("--name") || key.equals("--count");
+            if (takesValue && value == null) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("missing value for " + key + ". " + USAGE);
+                }
+                value = args[++i];
+            }
             switch (key) {
                 case "--without-mapper":
                     if (inlineValue != null) {
@@ -74,57 +83,18 @@ public final class StatefulJob {
                     }
                     o.withoutMapper = true;
                     break;
-                case "--sleep-ms": {
-                    String v = inlineValue;
-                    if (v == null) {
-                        if (i + 1 >= args.length) {
-                            throw new IllegalArgumentException("missing value for --sleep-ms. " + USAGE);
-                        }
-                        v = args[++i];
-                    }
-                    try {
-                        o.sleepMs = Long.parseLong(v.trim());
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException(
-                                "--sleep-ms needs a whole number of milliseconds, got \"" + v + "\". " + USAGE);
-                    }
-                    if (o.sleepMs < 0) {
-                        throw new IllegalArgumentException("--sleep-ms must be >= 0, got " + o.sleepMs + ". " + USAGE);
-                    }
+                case "--sleep-ms":
+                    o.sleepMs = parseLong(key, value, 0);
                     break;
-                }
-                case "--name": {
-                    String v = inlineValue;
-                    if (v == null) {
-                        if (i + 1 >= args.length) {
-                            throw new IllegalArgumentException("missing value for --name. " + USAGE);
-                        }
-                        v = args[++i];
-                    }
-                    if (v.isEmpty()) {
+                case "--count":
+                    o.count = parseLong(key, value, 1);
+                    break;
+                case "--name":
+                    if (value.isEmpty()) {
                         throw new IllegalArgumentException("--name must not be empty. " + USAGE);
                     }
-                    o.name = v;
+                    o.name = value;
                     break;
-                }
-                case "--count": {
-                    String v = inlineValue;
-                    if (v == null) {
-                        if (i + 1 >= args.length) {
-                            throw new IllegalArgumentException("missing value for --count. " + USAGE);
-                        }
-                        v = args[++i];
-                    }
-                    try {
-                        o.count = Long.parseLong(v.trim());
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--count needs a whole number, got \"" + v + "\". " + USAGE);
-                    }
-                    if (o.count < 1) {
-                        throw new IllegalArgumentException("--count must be >= 1, got " + o.count + ". " + USAGE);
-                    }
-                    break;
-                }
                 case "--help":
                 case "-h":
                     o.help = true;
@@ -134,6 +104,19 @@ public final class StatefulJob {
             }
         }
         return o;
+    }
+
+    private static long parseLong(String key, String value, long min) {
+        final long parsed;
+        try {
+            parsed = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " needs a whole number, got \"" + value + "\". " + USAGE);
+        }
+        if (parsed < min) {
+            throw new IllegalArgumentException(key + " must be >= " + min + ", got " + parsed + ". " + USAGE);
+        }
+        return parsed;
     }
 
     public static void main(String[] args) throws Exception {
