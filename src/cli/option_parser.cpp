@@ -109,6 +109,12 @@ class CommonsCliParser {
 
   void handle_short_option(const std::string& token) {
     const std::string body = token.substr(1);
+    if (body.size() == 1) {
+      // "-s": a one-letter option or nothing; commons-cli never prefix-matches it to a long
+      // option (so `stop -s` is unrecognised rather than --savepointPath).
+      if (const auto* spec = short_option(body)) return start_option(*spec);
+      return handle_unknown_token(token);
+    }
     const auto equals = body.find('=');
     if (equals == std::string::npos) {
       if (const auto* spec = short_option(body)) return start_option(*spec);
@@ -128,14 +134,20 @@ class CommonsCliParser {
       start_option(*spec);
       return take_value(body.substr(equals + 1));
     }
-    if (const auto* spec = short_option(name.substr(0, 1)); spec && spec->arity != Arity::none) {
-      start_option(*spec);  // "-Dkey=value": the whole "key=value" is the value
-      return take_value(body.substr(1));
+    // "-type=native", "-cm=claim": a multi-letter option and its value. Checked before the
+    // one-letter form below, which would read "-type=native" as -t "ype=native".
+    if (const auto* spec = short_option(name); spec && spec->arity != Arity::none) {
+      start_option(*spec);
+      return take_value(body.substr(equals + 1));
     }
     auto longs = matching_long_options(name);
     if (longs.size() == 1 && longs.front()->arity != Arity::none) {
       start_option(*longs.front());
       return take_value(body.substr(equals + 1));
+    }
+    if (const auto* spec = short_option(name.substr(0, 1)); spec && spec->arity != Arity::none) {
+      start_option(*spec);  // "-Dkey=value": the whole "key=value" is the value
+      return take_value(body.substr(1));
     }
     handle_unknown_token(token);
   }

@@ -236,21 +236,24 @@ int run_run(CommandContext& context) {
     }
   });
   const bool keep = args.has("keepJar");
-  std::optional<JobId> job;
-  try {
-    job = api.run_jar(jar_id, request);
-  } catch (const CliError& error) {
-    if (uploaded && !keep) api.delete_jar(jar_id);
-    throw restore_error(error, request.savepoint_path.value_or("")).with_context(failure);
-  }
-  if (uploaded && !keep) {
-    // The job's code is in the BlobServer now; the uploaded file is no longer needed.
+  // The job's code is in the BlobServer after the run call, so the uploaded file is no longer
+  // needed, whether the run worked or not. A failed clean-up must not hide the run's outcome.
+  auto delete_uploaded = [&] {
+    if (!uploaded || keep) return;
     try {
       api.delete_jar(jar_id);
     } catch (const CliError& error) {
       spdlog::warn("could not delete uploaded jar {}: {}", jar_id, error.what());
     }
+  };
+  std::optional<JobId> job;
+  try {
+    job = api.run_jar(jar_id, request);
+  } catch (const CliError& error) {
+    delete_uploaded();
+    throw restore_error(error, request.savepoint_path.value_or("")).with_context(failure);
   }
+  delete_uploaded();
   context.console().out("Job has been submitted with JobID " + job->str());
   if (detached) return 0;
   return wait_for_job(context, *job, args.has("sae"));

@@ -1,5 +1,6 @@
 #include <cctype>
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "flinkcli/configuration.hpp"
@@ -13,20 +14,37 @@ std::string trim(const std::string& text) {
   return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
 }
 
-// Units as org.apache.flink.util.TimeUtils accepts them; value = milliseconds per unit, 0 = sub-ms.
+// Units as org.apache.flink.util.TimeUtils accepts them, in nanoseconds per unit (integers: no
+// rounding, and overflow can be detected).
 struct DurationUnit {
   const char* label;
-  double millis;
+  std::int64_t nanos;
 };
+constexpr std::int64_t k_us = 1000;
+constexpr std::int64_t k_ms = 1000 * k_us;
+constexpr std::int64_t k_s = 1000 * k_ms;
+constexpr std::int64_t k_min = 60 * k_s;
+constexpr std::int64_t k_h = 60 * k_min;
+constexpr std::int64_t k_d = 24 * k_h;
 constexpr DurationUnit k_units[] = {
-    {"ns", 1e-6}, {"nano", 1e-6}, {"nanos", 1e-6}, {"nanosecond", 1e-6}, {"nanoseconds", 1e-6},
-    {"us", 1e-3}, {"µs", 1e-3}, {"micro", 1e-3}, {"micros", 1e-3}, {"microsecond", 1e-3},
-    {"microseconds", 1e-3}, {"ms", 1}, {"milli", 1}, {"millis", 1}, {"millisecond", 1},
-    {"milliseconds", 1}, {"s", 1e3}, {"sec", 1e3}, {"secs", 1e3}, {"second", 1e3},
-    {"seconds", 1e3}, {"m", 6e4}, {"min", 6e4}, {"mins", 6e4}, {"minute", 6e4}, {"minutes", 6e4},
-    {"h", 3.6e6}, {"hour", 3.6e6}, {"hours", 3.6e6}, {"d", 8.64e7}, {"day", 8.64e7},
-    {"days", 8.64e7},
+    {"ns", 1}, {"nano", 1}, {"nanos", 1}, {"nanosecond", 1}, {"nanoseconds", 1},
+    {"us", k_us}, {"µs", k_us}, {"micro", k_us}, {"micros", k_us}, {"microsecond", k_us},
+    {"microseconds", k_us}, {"ms", k_ms}, {"milli", k_ms}, {"millis", k_ms}, {"millisecond", k_ms},
+    {"milliseconds", k_ms}, {"s", k_s}, {"sec", k_s}, {"secs", k_s}, {"second", k_s},
+    {"seconds", k_s}, {"m", k_min}, {"min", k_min}, {"mins", k_min}, {"minute", k_min},
+    {"minutes", k_min}, {"h", k_h}, {"hour", k_h}, {"hours", k_h}, {"d", k_d}, {"day", k_d},
+    {"days", k_d},
 };
+
+// number * nanos_per_unit, in whole milliseconds; nullopt when it does not fit in 64 bits.
+std::optional<std::chrono::milliseconds> to_millis(std::int64_t number, std::int64_t nanos_per_unit) {
+  if (nanos_per_unit < k_ms) {  // below 1e15 * 1e3: cannot overflow
+    return std::chrono::milliseconds(number * nanos_per_unit / k_ms);
+  }
+  const std::int64_t millis_per_unit = nanos_per_unit / k_ms;
+  if (number > std::numeric_limits<std::int64_t>::max() / millis_per_unit) return std::nullopt;
+  return std::chrono::milliseconds(number * millis_per_unit);
+}
 }  // namespace
 
 std::optional<std::chrono::milliseconds> parse_flink_duration(const std::string& text) {
@@ -41,9 +59,7 @@ std::optional<std::chrono::milliseconds> parse_flink_duration(const std::string&
   for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (unit.empty()) return std::chrono::milliseconds(number);
   for (const auto& candidate : k_units) {
-    if (unit == candidate.label) {
-      return std::chrono::milliseconds(static_cast<std::int64_t>(number * candidate.millis));
-    }
+    if (unit == candidate.label) return to_millis(number, candidate.nanos);
   }
   return std::nullopt;
 }

@@ -36,8 +36,10 @@ std::string strip_class_names(std::string text) {
     text = match.suffix();
   }
   if (text.empty() && !last_class.empty()) return last_class;
+  // A message-less exception is its class alone: "java.util.concurrent.TimeoutException" ->
+  // "TimeoutException". Only then: after "ClassNotFoundException: " the rest is the message.
   static const std::regex bare_class(R"(^\s*([A-Za-z_$][\w$]*\.)+([\w$]+)\s*$)");
-  if (std::regex_match(text, match, bare_class)) return match.str(2);  // "TimeoutException"
+  if (last_class.empty() && std::regex_match(text, match, bare_class)) return match.str(2);
   return text;
 }
 
@@ -64,10 +66,13 @@ ErrorClass classify_java_failure(const std::string& java_trace) {
     return ErrorClass::restore_mismatch;
   }
   for (const char* marker : {"FlinkJobNotFoundException", "FileNotFoundException",
-                             "Job could not be found", "Cannot find checkpoint or savepoint",
-                             "NotFoundException"}) {
+                             "Job could not be found", "Cannot find checkpoint or savepoint"}) {
     if (java_trace.find(marker) != std::string::npos) return ErrorClass::not_found;
   }
+  // Flink's REST NotFoundException (unknown trigger id, unknown jar...), but not a missing class
+  // (ClassNotFoundException: a wrong -c is no missing job, savepoint or jar).
+  static const std::regex rest_not_found(R"((^|[^\w$])NotFoundException\b)");
+  if (std::regex_search(java_trace, rest_not_found)) return ErrorClass::not_found;
   return ErrorClass::operation_failed;
 }
 

@@ -19,6 +19,7 @@ std::vector<std::pair<std::string, std::string>> parse_rest_headers(const std::s
   std::istringstream lines(text);
   std::string line;
   while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF: a CR in a header is invalid
     const auto colon = line.find(':');
     if (colon == std::string::npos || colon == 0) continue;  // Flink skips such lines
     headers.emplace_back(line.substr(0, colon), line.substr(colon + 1));
@@ -60,7 +61,7 @@ OperationStatus parse_operation_status(const json& body, const std::string& what
     result.failure_class = cause.value("class", std::string("unknown"));
     result.failure_text = cause.value("stack-trace", *result.failure_class);
   } else if (operation.is_object() && operation.contains("location")) {
-    result.location = operation["location"].get<std::string>();
+    result.location = required_field<std::string>(operation, "location", what);
   }
   return result;
 }

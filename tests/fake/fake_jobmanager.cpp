@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <stdexcept>
 
@@ -86,18 +87,21 @@ FakeJobManager::~FakeJobManager() {
 void FakeJobManager::on(const std::string& method, const std::string& path,
                         std::vector<CannedReply> replies) {
   if (replies.empty()) throw std::invalid_argument("FakeJobManager::on: no replies");
-  auto queue = std::make_shared<std::vector<CannedReply>>(std::move(replies));
-  auto next = std::make_shared<std::size_t>(0);
+  auto queue = std::make_shared<const std::vector<CannedReply>>(std::move(replies));
+  auto next = std::make_shared<std::atomic<std::size_t>>(0);
   on(method, path, [queue, next](const RecordedRequest&) {
-    const CannedReply& reply = (*queue)[std::min(*next, queue->size() - 1)];
-    ++*next;  // called under the server's lock
-    return reply;
+    return (*queue)[std::min(next->fetch_add(1), queue->size() - 1)];
   });
 }
 
 void FakeJobManager::on(const std::string& method, const std::string& path, Handler handler) {
   std::lock_guard<std::mutex> lock(m_mutex);
   m_routes[{method, path}] = std::move(handler);
+}
+
+void FakeJobManager::on_other(Handler handler) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_other = std::move(handler);
 }
 
 std::vector<RecordedRequest> FakeJobManager::requests() const {
@@ -122,6 +126,7 @@ std::vector<std::string> FakeJobManager::request_lines() const {
 
 void FakeJobManager::handle(const httplib::Request& request, httplib::Response& response) {
   RecordedRequest recorded;
+  recorded.received = std::chrono::steady_clock::now();
   recorded.method = request.method;
   recorded.path = request.path;
   recorded.target = request.target;
@@ -131,19 +136,18 @@ void FakeJobManager::handle(const httplib::Request& request, httplib::Response& 
     recorded.files.push_back({field, file.filename, file.content});
   }
 
-  CannedReply reply;
+  Handler handler;
   {
-    std::unique_lock<std::mutex> lock(m_mutex);
+    std::lock_guard<std::mutex> lock(m_mutex);
     m_requests.push_back(recorded);
     auto route = m_routes.find({request.method, request.path});
-    if (route == m_routes.end()) {
-      reply = CannedReply::errors(404, {"Not found: " + request.path});
-    } else {
-      reply = route->second(recorded);
-    }
-    if (reply.delay.count() > 0) {
-      m_stopping_cv.wait_for(lock, reply.delay, [this] { return m_stopping; });
-    }
+    handler = route == m_routes.end() ? m_other : route->second;
+  }
+  const CannedReply reply =
+      handler ? handler(recorded) : CannedReply::errors(404, {"Not found: " + request.path});
+  if (reply.delay.count() > 0) {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_stopping_cv.wait_for(lock, reply.delay, [this] { return m_stopping; });
   }
   response.status = reply.status;
   response.set_content(reply.body, "application/json; charset=UTF-8");

@@ -3,6 +3,7 @@
 // layer through the real client. It records every request (method, path, query, body, headers,
 // multipart files) and answers from canned replies: a fixed reply, a sequence whose last entry
 // repeats (IN_PROGRESS, IN_PROGRESS, COMPLETED), or a handler. Unscripted paths get Flink's 404.
+// Handlers run outside the fake's lock, so they may script further routes.
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -36,6 +37,7 @@ struct RecordedRequest {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::vector<UploadedFile> files;
+  std::chrono::steady_clock::time_point received;
 
   nlohmann::json json() const;  // the body parsed; null when empty
   // The first header of that name (case-insensitive), or "" when absent.
@@ -71,6 +73,8 @@ class FakeJobManager {
   // A later call for the same route replaces the earlier one.
   void on(const std::string& method, const std::string& path, std::vector<CannedReply> replies);
   void on(const std::string& method, const std::string& path, Handler handler);
+  // Answers every request no route matches (by default Flink's 404 "Not found: <path>").
+  void on_other(Handler handler);
 
   std::vector<RecordedRequest> requests() const;
   std::vector<RecordedRequest> requests_to(const std::string& method, const std::string& path) const;
@@ -89,6 +93,7 @@ class FakeJobManager {
   bool m_stopping = false;
   std::vector<RecordedRequest> m_requests;
   std::map<std::pair<std::string, std::string>, Handler> m_routes;
+  Handler m_other;
 };
 
 // A TCP port on 127.0.0.1 with nothing listening: bound, then closed.

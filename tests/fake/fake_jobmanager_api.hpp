@@ -1,0 +1,153 @@
+#pragma once
+// An in-memory JobManagerApi for command tests: a FakeCluster holds the script (what the
+// JobManager answers) and the record (every call, as one readable line). run_cli owns the api
+// object it gets from the factory, so the state lives in the FakeCluster the test keeps.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "flinkcli/command.hpp"
+#include "flinkcli/error.hpp"
+#include "flinkcli/jobmanager_api.hpp"
+
+namespace flinkcli::testing {
+
+inline OperationStatus in_progress() { return {}; }
+
+inline OperationStatus completed_at(const std::string& location) {
+  OperationStatus status;
+  status.completed = true;
+  status.location = location;
+  return status;
+}
+
+inline OperationStatus completed_empty() {  // a disposal: COMPLETED, "operation": {}
+  OperationStatus status;
+  status.completed = true;
+  return status;
+}
+
+inline OperationStatus failed_with(const std::string& java_class, const std::string& trace) {
+  OperationStatus status;
+  status.completed = true;
+  status.failure_class = java_class;
+  status.failure_text = trace;
+  return status;
+}
+
+struct FakeCluster {
+  // --- what the JobManager answers ---
+  std::string trigger_id = "7bc1eb8a27587d4728b63c2fdb41d37a";
+  // Polls of savepoint_status / disposal_status return these in order; the last one repeats.
+  std::vector<OperationStatus> statuses = {
+      completed_at("file:/data/savepoints/savepoint-a48f8e-f8b2e237b6f8")};
+  // A call whose name is here throws that error instead of answering.
+  std::map<std::string, CliError> failures;
+  std::vector<JobOverview> jobs;
+  std::vector<JarInfo> jars;
+  std::string uploaded_jar_id = "0abcd287-dea0-4428-8020-9ade876a5c0a_job.jar";
+  std::string submitted_job = "b03c4fea69492ff7b636af1aa8bca047";
+  std::vector<std::string> job_states = {"FINISHED"};  // polled in order; the last one repeats
+  JobResult result{"SUCCEEDED", 4126, ""};
+
+  // --- what the client did ---
+  std::vector<std::string> calls;
+  int factory_calls = 0;
+  std::optional<RestSettings> settings;
+  std::optional<JarRunRequest> run_request;
+  std::string uploaded_name;
+
+  ApiFactory factory();
+  void fail(const std::string& call, ErrorClass error_class, const std::string& message) {
+    failures.insert_or_assign(call, CliError(error_class, message));
+  }
+};
+
+class FakeJobManagerApi final : public JobManagerApi {
+ public:
+  explicit FakeJobManagerApi(FakeCluster& cluster) : m_cluster(cluster) {}
+
+  std::string trigger_savepoint(const JobId& job, const SavepointTrigger& request) override {
+    record("trigger_savepoint", job.str() + " target=" + text(request.target_directory) +
+                                    " cancel=" + (request.cancel_job ? "true" : "false") +
+                                    " format=" + to_string(request.format));
+    return m_cluster.trigger_id;
+  }
+  std::string trigger_stop(const JobId& job, const StopTrigger& request) override {
+    record("trigger_stop", job.str() + " target=" + text(request.target_directory) +
+                               " drain=" + (request.drain ? "true" : "false") +
+                               " format=" + to_string(request.format));
+    return m_cluster.trigger_id;
+  }
+  OperationStatus savepoint_status(const JobId& job, const std::string& trigger_id) override {
+    record("savepoint_status", job.str() + " " + trigger_id);
+    return next_status();
+  }
+  std::string trigger_disposal(const std::string& savepoint_path) override {
+    record("trigger_disposal", savepoint_path);
+    return m_cluster.trigger_id;
+  }
+  OperationStatus disposal_status(const std::string& trigger_id) override {
+    record("disposal_status", trigger_id);
+    return next_status();
+  }
+  void cancel_job(const JobId& job) override { record("cancel_job", job.str()); }
+  std::vector<JobOverview> list_jobs() override {
+    record("list_jobs", "");
+    return m_cluster.jobs;
+  }
+  std::vector<JarInfo> list_jars() override {
+    record("list_jars", "");
+    return m_cluster.jars;
+  }
+  std::string upload_jar(const std::string& local_path, const std::string& file_name) override {
+    record("upload_jar", local_path);
+    m_cluster.uploaded_name = file_name;
+    return m_cluster.uploaded_jar_id;
+  }
+  JobId run_jar(const std::string& jar_id, const JarRunRequest& request) override {
+    m_cluster.run_request = request;
+    record("run_jar", jar_id);
+    return JobId::parse(m_cluster.submitted_job);
+  }
+  void delete_jar(const std::string& jar_id) override { record("delete_jar", jar_id); }
+  std::string job_state(const JobId& job) override {
+    record("job_state", job.str());
+    const auto& states = m_cluster.job_states;
+    return states[std::min(m_state_polls++, states.size() - 1)];
+  }
+  JobResult job_result(const JobId& job) override {
+    record("job_result", job.str());
+    return m_cluster.result;
+  }
+
+ private:
+  static std::string text(const std::optional<std::string>& value) { return value ? *value : "null"; }
+
+  void record(const std::string& call, const std::string& arguments) {
+    m_cluster.calls.push_back(arguments.empty() ? call : call + " " + arguments);
+    if (auto failure = m_cluster.failures.find(call); failure != m_cluster.failures.end()) {
+      throw failure->second;
+    }
+  }
+
+  OperationStatus next_status() {
+    const auto& statuses = m_cluster.statuses;
+    return statuses[std::min(m_status_polls++, statuses.size() - 1)];
+  }
+
+  FakeCluster& m_cluster;
+  std::size_t m_status_polls = 0;
+  std::size_t m_state_polls = 0;
+};
+
+inline ApiFactory FakeCluster::factory() {
+  return [this](const RestSettings& rest_settings) -> std::unique_ptr<JobManagerApi> {
+    ++factory_calls;
+    settings = rest_settings;
+    return std::make_unique<FakeJobManagerApi>(*this);
+  };
+}
+
+}  // namespace flinkcli::testing

@@ -1,0 +1,84 @@
+#include "fake/test_support.hpp"
+
+#include <stdlib.h>
+
+#include <ctime>
+#include <fstream>
+#include <stdexcept>
+
+namespace flinkcli::testing {
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  std::string pattern = (fs::temp_directory_path() / "flinkcli-test-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  m_path = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  fs::remove_all(m_path, ignored);
+}
+
+fs::path TempDir::write(const std::string& name, const std::string& content) const {
+  const fs::path file = m_path / name;
+  fs::create_directories(file.parent_path());
+  std::ofstream out(file, std::ios::binary);
+  out << content;
+  if (!out) throw std::runtime_error("cannot write " + file.string());
+  return file;
+}
+
+TestEnvironment::TestEnvironment() { set("FLINK_CONF_DIR", m_conf_dir.path().string()); }
+
+Environment TestEnvironment::environment() const {
+  Environment env;
+  env.getenv = [variables = m_variables](const std::string& name) -> std::optional<std::string> {
+    auto it = variables.find(name);
+    if (it == variables.end()) return std::nullopt;
+    return it->second;
+  };
+  // Not used while FLINK_CONF_DIR is set; a path that has no ../conf otherwise.
+  env.executable = m_conf_dir.path() / "no-such-bin" / "flink";
+  return env;
+}
+
+CliRun run_flink(const std::vector<std::string>& args, const TestEnvironment& env,
+                 const ApiFactory& factory, Clock& clock) {
+  CapturingConsole console;
+  CliRun run;
+  const auto start = std::chrono::steady_clock::now();
+  run.exit_code = run_cli(args, console, env.environment(), factory, clock);
+  run.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
+  run.out = console.stdout_lines;
+  run.err = console.stderr_lines;
+  return run;
+}
+
+CliRun run_flink_http(const std::vector<std::string>& args, const TestEnvironment& env) {
+  SystemClock clock;
+  return run_flink(args, env, make_http_jobmanager_api, clock);
+}
+
+std::string fake_jar_bytes(const std::string& tag) {
+  return std::string("PK\x03\x04", 4) + "fake jar content " + tag;
+}
+
+ScopedTimeZone::ScopedTimeZone(const char* zone) {
+  if (const char* previous = std::getenv("TZ")) m_previous = previous;
+  ::setenv("TZ", zone, 1);
+  ::tzset();
+}
+
+ScopedTimeZone::~ScopedTimeZone() {
+  if (m_previous) {
+    ::setenv("TZ", m_previous->c_str(), 1);
+  } else {
+    ::unsetenv("TZ");
+  }
+  ::tzset();
+}
+
+}  // namespace flinkcli::testing

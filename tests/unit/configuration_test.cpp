@@ -1,0 +1,379 @@
+// How the client reads Flink's configuration: the conf directory, config.yaml (nested or flat)
+// or the legacy flink-conf.yaml, -D and -m on top, and the typed values it uses.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "fake/test_support.hpp"
+#include "flinkcli/configuration.hpp"
+#include "flinkcli/error.hpp"
+
+namespace flinkcli::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using Values = std::map<std::string, std::string>;
+
+template <typename Call>
+CliError error_of(Call&& call) {
+  try {
+    call();
+  } catch (const CliError& error) {
+    return error;
+  }
+  ADD_FAILURE() << "expected a CliError";
+  return CliError(ErrorClass::usage, "<no error>");
+}
+
+TEST(ConfigFiles, StandardYamlFlattensNestedMapsToDottedKeys) {
+  const auto config = parse_standard_yaml(
+      "# Flink 2.x config.yaml\n"
+      "rest:\n"
+      "  address: jm.example.com\n"
+      "  port: 9081\n"
+      "execution:\n"
+      "  checkpointing:\n"
+      "    savepoint-dir: file:///data/savepoints\n"
+      "client.timeout: 30 s\n"            // flat dotted keys work too
+      "security.ssl.rest.enabled: true\n"
+      "pipeline:\n"
+      "  classpaths: [a.jar, b.jar]\n"    // lists: Flink's ';'-separated form
+      "empty.value:\n",                   // null values are skipped
+      "config.yaml");
+  EXPECT_EQ(config.values(), (Values{{"rest.address", "jm.example.com"},
+                                     {"rest.port", "9081"},
+                                     {"execution.checkpointing.savepoint-dir", "file:///data/savepoints"},
+                                     {"client.timeout", "30 s"},
+                                     {"security.ssl.rest.enabled", "true"},
+                                     {"pipeline.classpaths", "a.jar;b.jar"}}));
+  EXPECT_TRUE(parse_standard_yaml("", "config.yaml").values().empty());
+  EXPECT_TRUE(parse_standard_yaml("# only a comment\n", "config.yaml").values().empty());
+}
+
+TEST(ConfigFiles, MalformedYamlNamesFileAndLine) {
+  struct Case {
+    std::string text;
+    std::string expected_start;
+  };
+  const Case cases[] = {
+      {"a: 1\nb: 2\n  c: 3\n", "Malformed YAML in /conf/config.yaml at line 3: "},
+      {"rest:\n  port: 8081\n bad: x\n", "Malformed YAML in /conf/config.yaml at line 3: "},
+      {"a: 1\nb: [1, 2\nc: 3\n", "Malformed YAML in /conf/config.yaml at line 3: "},
+      {"key: b: c\n", "Malformed YAML in /conf/config.yaml at line 1: "},
+      {"- a\n- b\n", "Malformed YAML in /conf/config.yaml: the top level must be a map of keys"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    const CliError error = error_of([&] { parse_standard_yaml(c.text, "/conf/config.yaml"); });
+    EXPECT_EQ(error.error_class(), ErrorClass::config);
+    EXPECT_EQ(std::string(error.what()).rfind(c.expected_start, 0), 0u) << error.what();
+  }
+}
+
+TEST(ConfigFiles, LegacyFlinkConfIsFlatKeyColonSpaceValue) {
+  std::vector<std::string> warnings;
+  const auto config = parse_legacy_conf(
+      "# the legacy file\n"
+      "rest.port: 9091\n"
+      "rest.address: jm   # trailing comment\n"
+      "   jobmanager.rpc.address:   rpc-host   \n"
+      "client.timeout: 2 min\n"
+      "s3.endpoint: http://minio:9000\n"   // split at the first ": " only
+      "nested: {a: 1}\n"                   // values are not YAML-typed
+      "no-separator-line\n"
+      "key:no-space\n"
+      ": no key\n"
+      "empty.value: \n"
+      "\n",
+      "flink-conf.yaml", &warnings);
+  EXPECT_EQ(config.values(), (Values{{"rest.port", "9091"},
+                                     {"rest.address", "jm"},
+                                     {"jobmanager.rpc.address", "rpc-host"},
+                                     {"client.timeout", "2 min"},
+                                     {"s3.endpoint", "http://minio:9000"},
+                                     {"nested", "{a: 1}"}}));
+  ASSERT_EQ(warnings.size(), 4u);
+  EXPECT_NE(warnings[0].find("flink-conf.yaml:8"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[2].find("flink-conf.yaml:10"), std::string::npos) << warnings[2];
+  // no warnings sink is fine too
+  EXPECT_EQ(parse_legacy_conf("a: b\nbad\n", "f").values(), (Values{{"a", "b"}}));
+}
+
+TEST(ConfigFiles, ConfDirectoryChoosesLegacyFileOverConfigYaml) {
+  TempDir dir;
+  {
+    ConfigSource source;
+    EXPECT_TRUE(load_conf_dir(dir.path(), &source).values().empty());  // neither: defaults
+    EXPECT_FALSE(source.file);
+    EXPECT_EQ(source.conf_dir, dir.path());
+    const auto defaults = load_conf_dir(dir.path());
+    EXPECT_EQ(rest_endpoint(defaults).url(), "http://localhost:8081");
+    EXPECT_EQ(defaults.client_timeout(), milliseconds(60000));
+    EXPECT_EQ(defaults.default_savepoint_dir(), std::nullopt);
+  }
+  dir.write("config.yaml", "rest:\n  port: 8082\n");
+  {
+    ConfigSource source;
+    EXPECT_EQ(load_conf_dir(dir.path(), &source).get("rest.port"), "8082");
+    EXPECT_EQ(source.file, dir / "config.yaml");
+  }
+  dir.write("flink-conf.yaml", "rest.port: 8083\n");
+  {
+    ConfigSource source;
+    const auto config = load_conf_dir(dir.path(), &source);
+    EXPECT_EQ(config.get("rest.port"), "8083");  // as Flink 1.20 does
+    EXPECT_EQ(source.file, dir / "flink-conf.yaml");
+    ASSERT_EQ(source.warnings.size(), 1u);  // worth a line on stderr
+    EXPECT_EQ(source.warnings.front().rfind("Both " + (dir / "flink-conf.yaml").string() + " and " +
+                                                (dir / "config.yaml").string() + " exist",
+                                            0),
+              0u)
+        << source.warnings.front();
+  }
+  fs::remove(dir / "config.yaml");
+  EXPECT_EQ(load_conf_dir(dir.path()).get("rest.port"), "8083");
+
+  // a malformed config.yaml in the directory names the file
+  TempDir broken;
+  broken.write("config.yaml", "a: 1\nb: 2\n  c: 3\n");
+  const CliError error = error_of([&] { load_conf_dir(broken.path()); });
+  EXPECT_EQ(error.error_class(), ErrorClass::config);
+  EXPECT_NE(std::string(error.what()).find((broken / "config.yaml").string() + " at line 3"),
+            std::string::npos)
+      << error.what();
+}
+
+TEST(ConfigFiles, ConfDirFromEnvironmentOrNextToTheBinary) {
+  TempDir home;
+  home.write("bin/flink", "#!/bin/sh\n");
+  fs::create_directories(home / "conf");
+  fs::create_directories(home / "links");
+  fs::create_symlink(home / "bin" / "flink", home / "links" / "flink");
+  const fs::path canonical_conf = fs::canonical(home.path()) / "conf";
+
+  auto env_with = [](std::optional<std::string> conf_dir) -> GetEnv {
+    return [conf_dir](const std::string& name) -> std::optional<std::string> {
+      return name == "FLINK_CONF_DIR" ? conf_dir : std::nullopt;
+    };
+  };
+  EXPECT_EQ(find_conf_dir(env_with("/etc/flink"), home / "bin" / "flink"), fs::path("/etc/flink"));
+  EXPECT_EQ(find_conf_dir(env_with(std::nullopt), home / "bin" / "flink"), canonical_conf);
+  EXPECT_EQ(find_conf_dir(env_with(""), home / "bin" / "flink"), canonical_conf);  // empty = unset
+  // bin/flink found through a symlink still reads the distribution's conf, as bin/flink does
+  EXPECT_EQ(find_conf_dir(env_with(std::nullopt), home / "links" / "flink"), canonical_conf);
+}
+
+TEST(ConfigFiles, ClientReadsConfFromFlinkConfDirOrBesideTheBinary) {
+  // end to end through run_cli: FLINK_CONF_DIR wins over <exe dir>/../conf
+  TempDir home;
+  home.write("bin/flink", "");
+  home.write("conf/config.yaml", "rest:\n  address: from-exe-dir\n  port: 1111\n");
+  TempDir elsewhere;
+  elsewhere.write("config.yaml", "rest.address: from-env\nrest.port: 2222\n");
+
+  struct Recorder {
+    std::optional<RestSettings> settings;
+  } recorder;
+  ApiFactory factory = [&recorder](const RestSettings& settings) -> std::unique_ptr<JobManagerApi> {
+    recorder.settings = settings;
+    throw CliError(ErrorClass::unreachable, "recorded");
+  };
+  SystemClock clock;
+  CapturingConsole console;
+  Environment env;
+  env.executable = home / "bin" / "flink";
+  env.getenv = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  run_cli({"list"}, console, env, factory, clock);
+  ASSERT_TRUE(recorder.settings);
+  EXPECT_EQ(recorder.settings->endpoint.host_port(), "from-exe-dir:1111");
+  // no conf directory beside the binary: the defaults, not an error
+  env.executable = elsewhere / "bin" / "flink";
+  run_cli({"list"}, console, env, factory, clock);
+  EXPECT_EQ(recorder.settings->endpoint.host_port(), "localhost:8081");
+  env.executable = home / "bin" / "flink";
+
+  env.getenv = [&](const std::string& name) -> std::optional<std::string> {
+    if (name == "FLINK_CONF_DIR") return elsewhere.path().string();
+    return std::nullopt;
+  };
+  run_cli({"list"}, console, env, factory, clock);
+  EXPECT_EQ(recorder.settings->endpoint.host_port(), "from-env:2222");
+  // -m beats the file, -D beats the file
+  run_cli({"list", "-m", "cli-host:3333"}, console, env, factory, clock);
+  EXPECT_EQ(recorder.settings->endpoint.host_port(), "cli-host:3333");
+  run_cli({"list", "-D", "rest.port=4444"}, console, env, factory, clock);
+  EXPECT_EQ(recorder.settings->endpoint.host_port(), "from-env:4444");
+}
+
+TEST(Configuration, DynamicPropertiesOverride) {
+  Configuration config = parse_standard_yaml("rest:\n  port: 8081\nclient.timeout: 60 s\n", "c");
+  apply_dynamic_properties(config, {"rest.port=9999", "client.timeout=5 s", "a.flag",
+                                    "with.equals=x=y", "empty.value="});
+  EXPECT_EQ(config.get("rest.port"), "9999");
+  EXPECT_EQ(config.client_timeout(), milliseconds(5000));
+  EXPECT_EQ(config.get("a.flag"), "true");
+  EXPECT_EQ(config.get("with.equals"), "x=y");
+  EXPECT_EQ(config.get("empty.value"), "");
+  const CliError error = error_of([&] { apply_dynamic_properties(config, {"=value"}); });
+  EXPECT_EQ(error.error_class(), ErrorClass::usage);
+  EXPECT_STREQ(error.what(), "Invalid dynamic property '=value': expected -D key=value");
+}
+
+TEST(Configuration, JobManagerAddress) {
+  struct Case {
+    std::string address;
+    std::string url;
+  };
+  const Case cases[] = {
+      {"localhost:8081", "http://localhost:8081"},
+      {"127.0.0.1:1234", "http://127.0.0.1:1234"},
+      {"jm.example.com:80", "http://jm.example.com:80"},
+      {"http://jm:8081", "http://jm:8081"},
+      {"https://jm:8443", "https://jm:8443"},
+      {"https://jm:8443/some/path", "https://jm:8443/some/path"},
+      {"https://jm:8443/some/path/", "https://jm:8443/some/path"},
+      {"http://jm:8081/", "http://jm:8081"},
+      {"[::1]:8081", "http://[::1]:8081"},
+      {"http://[::1]:8081/p", "http://[::1]:8081/p"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.address);
+    Configuration config;
+    apply_jobmanager_address(config, c.address);
+    EXPECT_EQ(rest_endpoint(config).url(), c.url);
+  }
+  Configuration tls;
+  apply_jobmanager_address(tls, "https://jm:8443/flink");
+  EXPECT_EQ(tls.get("security.ssl.rest.enabled"), "true");
+  EXPECT_EQ(tls.get("rest.path"), "/flink");
+  EXPECT_EQ(tls.get("rest.address"), "jm");
+  EXPECT_EQ(tls.get("rest.port"), "8443");
+
+  // -m replaces what the file says
+  Configuration from_file = parse_standard_yaml("rest:\n  address: file-host\n  port: 1\n", "c");
+  apply_jobmanager_address(from_file, "cli-host:2");
+  EXPECT_EQ(rest_endpoint(from_file).host_port(), "cli-host:2");
+
+  for (const char* bad : {"localhost", "localhost:", "localhost:abc", "localhost:0", "localhost:70000",
+                          ":8081", "ftp://jm:21", "http://jm", "jm:80x"}) {
+    SCOPED_TRACE(bad);
+    Configuration config;
+    const CliError error = error_of([&] { apply_jobmanager_address(config, bad); });
+    EXPECT_EQ(error.error_class(), ErrorClass::usage);
+    EXPECT_NE(std::string(error.what()).find(std::string("'") + bad + "'"), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(Configuration, RestEndpointFromKeys) {
+  struct Case {
+    Values values;
+    std::string url;
+  };
+  const Case cases[] = {
+      {{}, "http://localhost:8081"},
+      {{{"rest.address", "jm"}}, "http://jm:8081"},
+      {{{"jobmanager.rpc.address", "rpc"}}, "http://rpc:8081"},
+      {{{"jobmanager.rpc.address", "rpc"}, {"rest.address", "rest"}}, "http://rest:8081"},
+      {{{"rest.port", "9000"}}, "http://localhost:9000"},
+      {{{"rest.path", "flink/"}}, "http://localhost:8081/flink"},
+      {{{"security.ssl.rest.enabled", "TRUE"}}, "https://localhost:8081"},
+      {{{"security.ssl.rest.enabled", "false"}}, "http://localhost:8081"},
+      {{{"rest.address", "[::1]"}}, "http://[::1]:8081"},
+  };
+  for (const auto& c : cases) {
+    Configuration config;
+    for (const auto& [key, value] : c.values) config.set(key, value);
+    EXPECT_EQ(rest_endpoint(config).url(), c.url);
+  }
+  for (const char* bad : {"0", "65536", "80a", "", "-1"}) {
+    SCOPED_TRACE(bad);
+    Configuration config;
+    config.set("rest.port", bad);
+    const CliError error = error_of([&] { rest_endpoint(config); });
+    EXPECT_EQ(error.error_class(), ErrorClass::config);
+    EXPECT_EQ(std::string(error.what()),
+              std::string("Invalid value '") + bad + "' for rest.port: expected a port from 1 to 65535");
+  }
+}
+
+TEST(Configuration, FlinkDurations) {
+  struct Case {
+    std::string text;
+    std::optional<milliseconds> expected;
+  };
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  using std::chrono::seconds;
+  const Case cases[] = {
+      {"60 s", seconds(60)},      {"1 min", minutes(1)},       {"500ms", milliseconds(500)},
+      {"2 h", hours(2)},          {"100", milliseconds(100)},  {"1min", minutes(1)},
+      {"10 S", seconds(10)},      {"  5 s  ", seconds(5)},     {"3 seconds", seconds(3)},
+      {"1 d", hours(24)},         {"2 m", minutes(2)},         {"7 MIN", minutes(7)},
+      {"250 milliseconds", milliseconds(250)},                 {"1000000 ns", milliseconds(1)},
+      {"0", milliseconds(0)},
+      {"", std::nullopt},         {"s", std::nullopt},         {"abc", std::nullopt},
+      {"5 fortnights", std::nullopt}, {"-5 s", std::nullopt},  {"1.5 s", std::nullopt},
+      {"5 s s", std::nullopt},    {"99999999999999999999", std::nullopt},
+      {"999999999999999 d", std::nullopt},  // does not fit in 64-bit milliseconds
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE("'" + c.text + "'");
+    EXPECT_EQ(parse_flink_duration(c.text), c.expected);
+  }
+  EXPECT_EQ(format_duration(milliseconds(60000)), "60 s");
+  EXPECT_EQ(format_duration(milliseconds(1500)), "1500 ms");
+}
+
+TEST(Configuration, ClientTimeout) {
+  Configuration config;
+  EXPECT_EQ(config.client_timeout(), milliseconds(60000));
+  config.set("client.timeout", "1s");
+  EXPECT_EQ(config.client_timeout(), milliseconds(1000));
+  for (const char* bad : {"soon", "0", "0 s", ""}) {
+    SCOPED_TRACE(bad);
+    config.set("client.timeout", bad);
+    const CliError error = error_of([&] { config.client_timeout(); });
+    EXPECT_EQ(error.error_class(), ErrorClass::config);
+    EXPECT_EQ(std::string(error.what()).rfind(std::string("Invalid value '") + bad + "' for client.timeout", 0), 0u)
+        << error.what();
+  }
+}
+
+TEST(Configuration, DefaultSavepointDirectoryKeys) {
+  struct Case {
+    Values values;
+    std::optional<std::string> expected;
+  };
+  const Case cases[] = {
+      {{}, std::nullopt},
+      {{{"execution.checkpointing.savepoint-dir", "file:///new"}}, "file:///new"},
+      {{{"state.savepoints.dir", "file:///legacy"}}, "file:///legacy"},
+      {{{"state.savepoints.dir", "file:///legacy"}, {"execution.checkpointing.savepoint-dir", "file:///new"}},
+       "file:///new"},
+      {{{"execution.checkpointing.savepoint-dir", ""}, {"state.savepoints.dir", "file:///legacy"}},
+       "file:///legacy"},
+      {{{"execution.checkpointing.savepoint-dir", ""}}, std::nullopt},
+  };
+  for (const auto& c : cases) {
+    Configuration config;
+    for (const auto& [key, value] : c.values) config.set(key, value);
+    EXPECT_EQ(config.default_savepoint_dir(), c.expected);
+  }
+}
+
+TEST(Configuration, Booleans) {
+  Configuration config;
+  EXPECT_FALSE(config.get_bool("x", false));
+  EXPECT_TRUE(config.get_bool("x", true));
+  config.set("x", "True");
+  EXPECT_TRUE(config.get_bool("x", false));
+  config.set("x", "FALSE");
+  EXPECT_FALSE(config.get_bool("x", true));
+  config.set("x", "yes");
+  EXPECT_EQ(error_of([&] { config.get_bool("x", false); }).error_class(), ErrorClass::config);
+}
+
+}  // namespace
+}  // namespace flinkcli::testing

@@ -1,0 +1,400 @@
+// savepoint, stop, cancel, dispose and list through the REAL HTTP client against a fake
+// JobManager on 127.0.0.1: the request bodies the Java client sends (flink-cli-rest.md, "REST
+// calls behind each action"), and every way the JobManager can fail us.
+#include <gtest/gtest.h>
+
+#include "fake/fake_jobmanager.hpp"
+#include "fake/test_support.hpp"
+
+namespace flinkcli::testing {
+namespace {
+
+using nlohmann::json;
+using Lines = std::vector<std::string>;
+using std::chrono::milliseconds;
+
+const std::string J = k_job;
+const std::string T = "7bc1eb8a27587d4728b63c2fdb41d37a";
+const std::string L = "file:/data/savepoints/savepoint-a48f8e-f8b2e237b6f8";
+
+json in_progress_body() { return {{"status", {{"id", "IN_PROGRESS"}}}, {"operation", nullptr}}; }
+json completed_body(const std::string& location) {
+  return {{"status", {{"id", "COMPLETED"}}}, {"operation", {{"location", location}}}};
+}
+json failure_body(const std::string& java_class, const std::string& trace) {
+  return {{"status", {{"id", "COMPLETED"}}},
+          {"operation",
+           {{"failure-cause", {{"class", java_class}, {"stack-trace", trace}, {"serialized-throwable", "rO0AB"}}}}}};
+}
+
+class HttpActionsTest : public ::testing::Test {
+ protected:
+  // The client pointed at the fake; -m goes last, after the action's own arguments.
+  CliRun run(std::vector<std::string> args) {
+    args.insert(args.end(), {"-m", jm.address()});
+    return run_flink_http(args, env);
+  }
+
+  // POST <trigger path> -> 202 {"request-id": T}; polls of /jobs/J/savepoints/T -> `polls`.
+  void script_savepoint(const std::string& trigger_path, std::vector<CannedReply> polls) {
+    jm.on("POST", trigger_path, {CannedReply::json(202, {{"request-id", T}})});
+    jm.on("GET", "/jobs/" + J + "/savepoints/" + T, std::move(polls));
+  }
+
+  FakeJobManager jm;
+  TestEnvironment env;
+};
+
+TEST_F(HttpActionsTest, SavepointSendsJavasBodyAndPollsTheTrigger) {
+  script_savepoint("/jobs/" + J + "/savepoints",
+                   {CannedReply::json(200, in_progress_body()), CannedReply::json(200, in_progress_body()),
+                    CannedReply::json(200, completed_body(L))});
+  const auto result = run({"savepoint", J});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out, (Lines{"Triggering savepoint for job " + J + ".", "Waiting for response...",
+                               "Savepoint completed. Path: " + L,
+                               "You can resume your program from this savepoint with the run command."}));
+  EXPECT_TRUE(result.err.empty());
+  const std::string poll = "GET /jobs/" + J + "/savepoints/" + T;
+  EXPECT_EQ(jm.request_lines(), (Lines{"POST /jobs/" + J + "/savepoints", poll, poll, poll}));
+  const auto trigger = jm.requests().front();
+  EXPECT_EQ(trigger.json(),
+            json::parse(R"({"target-directory":null,"cancel-job":false,"formatType":"CANONICAL","triggerId":null})"));
+  EXPECT_EQ(trigger.header("Content-Type"), "application/json; charset=UTF-8");
+  EXPECT_EQ(trigger.header("Accept"), "application/json");
+}
+
+// Every trigger the actions send, argv in, exact JSON body out.
+TEST_F(HttpActionsTest, TriggerBodies) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string path;
+    std::string body;
+  };
+  const std::string savepoints = "/jobs/" + J + "/savepoints";
+  const std::string stop = "/jobs/" + J + "/stop";
+  const Case cases[] = {
+      {{"savepoint", J, "file:///data/explicit-dir"}, savepoints,
+       R"({"target-directory":"file:///data/explicit-dir","cancel-job":false,"formatType":"CANONICAL","triggerId":null})"},
+      {{"savepoint", "-type", "native", J}, savepoints,
+       R"({"target-directory":null,"cancel-job":false,"formatType":"NATIVE","triggerId":null})"},
+      {{"savepoint", "-detached", "--type=NATIVE", J, "file:///d"}, savepoints,
+       R"({"target-directory":"file:///d","cancel-job":false,"formatType":"NATIVE","triggerId":null})"},
+      {{"cancel", "-s", J}, savepoints,
+       R"({"target-directory":null,"cancel-job":true,"formatType":"CANONICAL","triggerId":null})"},
+      {{"cancel", "-s", "file:///data/cancel-dir", J}, savepoints,
+       R"({"target-directory":"file:///data/cancel-dir","cancel-job":true,"formatType":"CANONICAL","triggerId":null})"},
+      {{"stop", J}, stop, R"({"targetDirectory":null,"drain":false,"formatType":"CANONICAL","triggerId":null})"},
+      {{"stop", "-p", J}, stop, R"({"targetDirectory":null,"drain":false,"formatType":"CANONICAL","triggerId":null})"},
+      {{"stop", "-p", "-d", J}, stop, R"({"targetDirectory":null,"drain":true,"formatType":"CANONICAL","triggerId":null})"},
+      {{"stop", "-p", "file:///data/stop-dir", "-d", J}, stop,
+       R"({"targetDirectory":"file:///data/stop-dir","drain":true,"formatType":"CANONICAL","triggerId":null})"},
+      {{"stop", "-type", "native", "-detached", J}, stop,
+       R"({"targetDirectory":null,"drain":false,"formatType":"NATIVE","triggerId":null})"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.args.front() + " " + c.args[1]);
+    FakeJobManager server;
+    server.on("POST", c.path, {CannedReply::json(202, {{"request-id", T}})});
+    server.on("GET", "/jobs/" + J + "/savepoints/" + T, {CannedReply::json(200, completed_body(L))});
+    std::vector<std::string> args = c.args;
+    args.insert(args.end(), {"-m", server.address()});
+    const auto result = run_flink_http(args, env);
+    EXPECT_EQ(result.exit_code, 0) << (result.err.empty() ? "" : result.err.front());
+    const auto triggers = server.requests_to("POST", c.path);
+    ASSERT_EQ(triggers.size(), 1u);
+    EXPECT_EQ(triggers[0].json(), json::parse(c.body));
+  }
+}
+
+TEST_F(HttpActionsTest, DetachedPrintsTheTriggerId) {
+  jm.on("POST", "/jobs/" + J + "/savepoints", {CannedReply::json(202, {{"request-id", "c14cbaa84b43fb214d4f179b8e2ac6cf"}})});
+  jm.on("POST", "/jobs/" + J + "/stop", {CannedReply::json(202, {{"request-id", "7cf4b642da1f0787787dcb27931faeef"}})});
+  const auto savepoint = run({"savepoint", "-detached", J});
+  EXPECT_EQ(savepoint.exit_code, 0);
+  EXPECT_EQ(savepoint.out, (Lines{"Triggering savepoint in detached mode for job " + J + ".",
+                                  "Successfully trigger manual savepoint, triggerId: c14cbaa84b43fb214d4f179b8e2ac6cf"}));
+  const auto stop = run({"stop", "-detached", J});
+  EXPECT_EQ(stop.exit_code, 0);
+  EXPECT_EQ(stop.out, (Lines{"Suspending job \"" + J + "\" with a CANONICAL savepoint.",
+                             "Triggering stop-with-savepoint in detached mode for job " + J + ".",
+                             "Successfully trigger stop-with-savepoint in detached mode, triggerId: "
+                             "7cf4b642da1f0787787dcb27931faeef"}));
+  // detached means no polling at all
+  EXPECT_EQ(jm.request_lines(), (Lines{"POST /jobs/" + J + "/savepoints", "POST /jobs/" + J + "/stop"}));
+}
+
+TEST_F(HttpActionsTest, StopAndCancelWithSavepoint) {
+  script_savepoint("/jobs/" + J + "/stop", {CannedReply::json(200, completed_body("file:/data/stop-dir/savepoint-1"))});
+  const auto stop = run({"stop", "-p", "file:///data/stop-dir", "-d", J});
+  EXPECT_EQ(stop.exit_code, 0);
+  EXPECT_EQ(stop.out, (Lines{"Draining job \"" + J + "\" with a CANONICAL savepoint.",
+                             "Triggering stop-with-savepoint for job " + J + ".", "Waiting for response...",
+                             "Savepoint completed. Path: file:/data/stop-dir/savepoint-1"}));
+
+  FakeJobManager cancel_jm;
+  cancel_jm.on("POST", "/jobs/" + J + "/savepoints", {CannedReply::json(202, {{"request-id", T}})});
+  cancel_jm.on("GET", "/jobs/" + J + "/savepoints/" + T, {CannedReply::json(200, completed_body(L))});
+  const auto cancel = run_flink_http({"cancel", "-s", "-m", cancel_jm.address(), J}, env);
+  EXPECT_EQ(cancel.exit_code, 0);
+  EXPECT_EQ(cancel.out, (Lines{"DEPRECATION WARNING: Cancelling a job with savepoint is deprecated. Use \"stop\" instead.",
+                               "Cancelling job " + J + " with CANONICAL savepoint to default savepoint directory.",
+                               "Cancelled job " + J + ". Savepoint stored in " + L + "."}));
+}
+
+TEST_F(HttpActionsTest, Dispose) {
+  jm.on("POST", "/savepoint-disposal", {CannedReply::json(200, {{"request-id", T}})});
+  jm.on("GET", "/savepoint-disposal/" + T,
+        {CannedReply::json(200, in_progress_body()),
+         CannedReply::json(200, {{"status", {{"id", "COMPLETED"}}}, {"operation", json::object()}})});
+  const auto result = run({"savepoint", "-d", L});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out, (Lines{"Disposing savepoint '" + L + "'.", "Waiting for response...",
+                               "Savepoint '" + L + "' disposed."}));
+  EXPECT_EQ(jm.request_lines(), (Lines{"POST /savepoint-disposal", "GET /savepoint-disposal/" + T,
+                                       "GET /savepoint-disposal/" + T}));
+  EXPECT_EQ(jm.requests().front().json(), json({{"savepoint-path", L}}));
+}
+
+TEST_F(HttpActionsTest, DisposeOfANonexistentPath) {
+  jm.on("POST", "/savepoint-disposal", {CannedReply::json(200, {{"request-id", T}})});
+  jm.on("GET", "/savepoint-disposal/" + T,
+        {CannedReply::json(200, failure_body("org.apache.flink.util.FlinkException",
+                                             "org.apache.flink.util.FlinkException: Could not dispose savepoint "
+                                             "file:///data/no-such-savepoint.\n\tat a.B.c(B.java:1)\n"
+                                             "Caused by: java.io.FileNotFoundException: Cannot find checkpoint or "
+                                             "savepoint file/directory 'file:///data/no-such-savepoint' on file "
+                                             "system 'file'.\n\tat a.B.d(B.java:2)\n"))});
+  const auto result = run({"savepoint", "-d", "file:///data/no-such-savepoint"});
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.err, (Lines{"Failed to dispose the savepoint 'file:///data/no-such-savepoint': Cannot find "
+                               "checkpoint or savepoint file/directory 'file:///data/no-such-savepoint' on "
+                               "file system 'file'."}));
+}
+
+TEST_F(HttpActionsTest, Cancel) {
+  jm.on("PATCH", "/jobs/" + J, {CannedReply::json(202, json::object())});
+  const auto result = run({"cancel", J});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out, (Lines{"Cancelling job " + J + ".", "Cancelled job " + J + "."}));
+  EXPECT_EQ(jm.request_lines(), (Lines{"PATCH /jobs/" + J + "?mode=cancel"}));
+}
+
+TEST_F(HttpActionsTest, CancelOfAnUnknownJobIsA404WithFlinksErrors) {
+  const std::string U = k_unknown_job;
+  jm.on("PATCH", "/jobs/" + U,
+        {CannedReply::errors(404, {"org.apache.flink.runtime.rest.handler.RestHandlerException: Job could not be "
+                                   "found.\n\tat org.apache.flink.runtime.rest.handler.job.JobCancellationHandler."
+                                   "lambda$handleRequest$0(JobCancellationHandler.java:128)\n"})});
+  const auto result = run({"cancel", U});
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.out, (Lines{"Cancelling job " + U + "."}));
+  EXPECT_EQ(result.err, (Lines{"Could not cancel job " + U + ": Job could not be found."}));
+}
+
+TEST_F(HttpActionsTest, List) {
+  ScopedTimeZone utc("UTC");
+  jm.on("GET", "/jobs/overview", {CannedReply::raw(200, R"({"jobs":[
+    {"jid":"0dd0cc8be2e69bb61ce57dc16314e849","name":"transcript-job-5","jobType":"STREAMING","start-time":1795627746318,"end-time":1795627751508,"duration":5190,"state":"CANCELED","last-modification":1795627751508,"tasks":{"running":0,"total":2},"pending-operators":0},
+    {"jid":"a48f8e8b712ac1616c58c37184d4a569","name":"transcript-job-1","jobType":"STREAMING","start-time":1795627668212,"end-time":-1,"duration":9068,"state":"RUNNING","last-modification":1795627669559,"tasks":{"running":2,"total":2},"pending-operators":0},
+    {"jid":"5e4ed8edf525e56fd1714fa342fa9067","name":"transcript-job-2","start-time":1795627721000,"end-time":-1,"duration":1,"state":"INITIALIZING","last-modification":0,"tasks":{}}
+  ]})")});
+  const auto all = run({"list", "-a"});
+  EXPECT_EQ(all.exit_code, 0);
+  EXPECT_EQ(all.out, (Lines{"Waiting for response...",
+                            "------------------ Running/Restarting Jobs -------------------",
+                            "25.11.2026 17:27:48 : a48f8e8b712ac1616c58c37184d4a569 : transcript-job-1 (RUNNING)",
+                            "--------------------------------------------------------------",
+                            "----------------------- Scheduled Jobs -----------------------",
+                            "25.11.2026 17:28:41 : 5e4ed8edf525e56fd1714fa342fa9067 : transcript-job-2 (INITIALIZING)",
+                            "--------------------------------------------------------------",
+                            "---------------------- Terminated Jobs -----------------------",
+                            "25.11.2026 17:29:06 : 0dd0cc8be2e69bb61ce57dc16314e849 : transcript-job-5 (CANCELED)",
+                            "--------------------------------------------------------------"}));
+  EXPECT_EQ(jm.request_lines(), (Lines{"GET /jobs/overview"}));
+
+  FakeJobManager empty;
+  empty.on("GET", "/jobs/overview", {CannedReply::json(200, {{"jobs", json::array()}})});
+  const auto none = run_flink_http({"list", "-m", empty.address()}, env);
+  EXPECT_EQ(none.exit_code, 0);
+  EXPECT_EQ(none.out, (Lines{"Waiting for response...", "No running jobs.", "No scheduled jobs."}));
+}
+
+TEST_F(HttpActionsTest, UnknownJobIsACompletedOperationWithAFailureCause) {
+  const std::string U = k_unknown_job;
+  jm.on("POST", "/jobs/" + U + "/savepoints", {CannedReply::json(202, {{"request-id", T}})});
+  jm.on("GET", "/jobs/" + U + "/savepoints/" + T,
+        {CannedReply::json(200, failure_body("java.util.concurrent.CompletionException",
+                                             "java.util.concurrent.CompletionException: "
+                                             "org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could "
+                                             "not find Flink job (" + U + ")\n\tat java.base/java.util.concurrent."
+                                             "CompletableFuture.encodeThrowable(CompletableFuture.java:332)\n"))});
+  const auto result = run({"savepoint", U});
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.out, (Lines{"Triggering savepoint for job " + U + ".", "Waiting for response..."}));
+  EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + U + ": Could not find Flink job (" + U + ")"}));
+}
+
+// What the JobManager answers to a trigger -> exit code and the one stderr line.
+TEST_F(HttpActionsTest, FailedAnswers) {
+  struct Case {
+    std::string name;
+    CannedReply trigger;
+    std::vector<CannedReply> polls;
+    int exit_code;
+    std::string message;  // after "Failed to trigger a savepoint for the job <J>: "
+  };
+  const Case cases[] = {
+      {"404 with errors", CannedReply::errors(404, {"org.apache.flink.runtime.rest.NotFoundException: Job " + J + " not found"}),
+       {}, 4, "Job " + J + " not found"},
+      {"400 with errors", CannedReply::errors(400, {"Request did not match expected format SavepointTriggerRequestBody."}),
+       {}, 5, "Request did not match expected format SavepointTriggerRequestBody."},
+      {"500 with a cause chain",
+       CannedReply::errors(500, {"org.apache.flink.runtime.rest.handler.RestHandlerException: outer\n\tat a.B.c(B.java:1)\n"
+                                 "Caused by: java.lang.IllegalStateException: inner reason\n"}),
+       {}, 5, "inner reason"},
+      {"503 without JSON", CannedReply::raw(503, "Service Unavailable"), {}, 5,
+       "The JobManager answered POST /jobs/" + J + "/savepoints with HTTP 503: Service Unavailable"},
+      {"malformed JSON", CannedReply::raw(202, "{\"request-id\": "), {}, 9,
+       "The JobManager sent an answer to POST /jobs/" + J + "/savepoints that is not valid JSON"},
+      {"no request id", CannedReply::json(202, {{"id", T}}), {}, 9,
+       "The JobManager's answer to the savepoint trigger has no 'request-id' field"},
+      {"poll answers garbage", CannedReply::json(202, {{"request-id", T}}), {CannedReply::raw(200, "<html>")}, 9,
+       "The JobManager sent an answer to GET /jobs/" + J + "/savepoints/" + T + " that is not valid JSON"},
+      {"unknown status", CannedReply::json(202, {{"request-id", T}}),
+       {CannedReply::json(200, {{"status", {{"id", "EXPLODED"}}}})}, 9,
+       "Unknown operation status 'EXPLODED' in GET /jobs/" + J + "/savepoints/" + T},
+      {"location of the wrong type", CannedReply::json(202, {{"request-id", T}}),
+       {CannedReply::json(200, {{"status", {{"id", "COMPLETED"}}}, {"operation", {{"location", 42}}}})}, 9,
+       "The JobManager's answer to GET /jobs/" + J + "/savepoints/" + T + " has an unexpected 'location'"},
+      {"completed without location", CannedReply::json(202, {{"request-id", T}}),
+       {CannedReply::json(200, {{"status", {{"id", "COMPLETED"}}}, {"operation", json::object()}})}, 9,
+       "The JobManager reported the savepoint complete but sent no location"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    FakeJobManager server;
+    server.on("POST", "/jobs/" + J + "/savepoints", {c.trigger});
+    if (!c.polls.empty()) server.on("GET", "/jobs/" + J + "/savepoints/" + T, c.polls);
+    const auto result = run_flink_http({"savepoint", J, "-m", server.address()}, env);
+    EXPECT_EQ(result.exit_code, c.exit_code);
+    EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J + ": " + c.message}));
+    EXPECT_EQ(result.out, (Lines{"Triggering savepoint for job " + J + ".", "Waiting for response..."}));
+  }
+}
+
+TEST_F(HttpActionsTest, MistypedFieldsAreProtocolErrors) {
+  jm.on("GET", "/jobs/overview",
+        {CannedReply::json(200, {{"jobs", {{{"jid", J}, {"name", "x"}, {"state", "RUNNING"}, {"start-time", "yesterday"}}}}})});
+  const auto result = run({"list"});
+  EXPECT_EQ(result.exit_code, 9);
+  EXPECT_EQ(result.out, (Lines{"Waiting for response..."}));
+  EXPECT_EQ(result.err, (Lines{"Failed to retrieve job list: The JobManager sent an answer this client cannot read "
+                               "([json.exception.type_error.302] type must be number, but is string)"}));
+
+  FakeJobManager no_jobs_field;
+  no_jobs_field.on("GET", "/jobs/overview", {CannedReply::json(200, {{"job", json::array()}})});
+  const auto missing = run_flink_http({"list", "-m", no_jobs_field.address()}, env);
+  EXPECT_EQ(missing.exit_code, 9);
+  EXPECT_EQ(missing.err, (Lines{"Failed to retrieve job list: The JobManager's answer to GET /jobs/overview has no 'jobs' field"}));
+}
+
+TEST_F(HttpActionsTest, UnreachableJobManagerGivesUpWithinSeconds) {
+  const int port = unused_local_port();
+  const std::string address = "127.0.0.1:" + std::to_string(port);
+  // the default client.timeout is 60 s; refused connections are retried for a few seconds only
+  const auto result = run_flink_http({"savepoint", J, "-m", address}, env);
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_LT(result.elapsed, milliseconds(6000));
+  EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J +
+                               ": Could not connect to the JobManager at " + address +
+                               ": Connection refused. Check that the cluster is running and -m / "
+                               "rest.address / rest.port point to its REST endpoint."}));
+
+  const auto list = run_flink_http({"list", "-m", address, "-D", "client.timeout=1s"}, env);
+  EXPECT_EQ(list.exit_code, 3);
+  EXPECT_LT(list.elapsed, milliseconds(3000));
+  ASSERT_EQ(list.err.size(), 1u);
+  EXPECT_EQ(list.err[0].rfind("Failed to retrieve job list: Could not connect to the JobManager at " + address, 0), 0u)
+      << list.err[0];
+}
+
+TEST_F(HttpActionsTest, SlowJobManagerTimesOutAtClientTimeout) {
+  jm.on("POST", "/jobs/" + J + "/savepoints",
+        {CannedReply::json(202, {{"request-id", T}}, milliseconds(4000))});
+  const auto result = run({"savepoint", J, "-D", "client.timeout=1s"});
+  EXPECT_EQ(result.exit_code, 6);
+  EXPECT_LT(result.elapsed, milliseconds(3000));
+  EXPECT_GE(result.elapsed, milliseconds(900));
+  EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J + ": The JobManager at " +
+                               jm.address() + " did not answer POST /jobs/" + J +
+                               "/savepoints within 1 s (client.timeout)"}));
+}
+
+TEST_F(HttpActionsTest, OperationStillRunningAtClientTimeout) {
+  script_savepoint("/jobs/" + J + "/savepoints", {CannedReply::json(200, in_progress_body())});
+  const auto result = run({"savepoint", J, "-D", "client.timeout=500ms"});
+  EXPECT_EQ(result.exit_code, 6);
+  EXPECT_LT(result.elapsed, milliseconds(3000));
+  EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J +
+                               ": still in progress after 500 ms (client.timeout); trigger id " + T}));
+  // polled every <= 100 ms: at least a handful of polls in half a second
+  EXPECT_GE(jm.requests_to("GET", "/jobs/" + J + "/savepoints/" + T).size(), 4u);
+}
+
+TEST_F(HttpActionsTest, ClientConfiguredDefaultDirectoryIsSent) {
+  env.conf_dir().write("config.yaml", "execution:\n  checkpointing:\n    savepoint-dir: file:///conf/savepoints\n");
+  script_savepoint("/jobs/" + J + "/savepoints", {CannedReply::json(200, completed_body(L))});
+  jm.on("POST", "/jobs/" + J + "/stop", {CannedReply::json(202, {{"request-id", T}})});
+  ASSERT_EQ(run({"savepoint", J}).exit_code, 0);
+  ASSERT_EQ(run({"stop", J}).exit_code, 0);
+  const auto cancel = run({"cancel", "-s", J});
+  ASSERT_EQ(cancel.exit_code, 0);
+  EXPECT_EQ(cancel.out.at(1), "Cancelling job " + J + " with CANONICAL savepoint to file:///conf/savepoints.");
+  const auto savepoints = jm.requests_to("POST", "/jobs/" + J + "/savepoints");
+  ASSERT_EQ(savepoints.size(), 2u);
+  EXPECT_EQ(savepoints[0].json()["target-directory"], "file:///conf/savepoints");
+  EXPECT_EQ(savepoints[1].json()["target-directory"], "file:///conf/savepoints");
+  EXPECT_EQ(savepoints[1].json()["cancel-job"], true);
+  EXPECT_EQ(jm.requests_to("POST", "/jobs/" + J + "/stop").at(0).json()["targetDirectory"], "file:///conf/savepoints");
+
+  // the legacy key in the legacy file, and none at all
+  TestEnvironment legacy;
+  legacy.conf_dir().write("flink-conf.yaml", "state.savepoints.dir: file:///legacy/sp\n");
+  ASSERT_EQ(run_flink_http({"savepoint", J, "-m", jm.address()}, legacy).exit_code, 0);
+  TestEnvironment none;
+  ASSERT_EQ(run_flink_http({"savepoint", J, "-m", jm.address()}, none).exit_code, 0);
+  const auto later = jm.requests_to("POST", "/jobs/" + J + "/savepoints");
+  ASSERT_EQ(later.size(), 4u);
+  EXPECT_EQ(later[2].json()["target-directory"], "file:///legacy/sp");
+  EXPECT_EQ(later[3].json()["target-directory"], nullptr);
+}
+
+TEST_F(HttpActionsTest, HeadersFromTheEnvironmentOnEveryRequest) {
+  env.set("FLINK_REST_CLIENT_HEADERS", "Cookie:authCookie=12:345\nCustomHeader:value1,value2\nmalformed line");
+  script_savepoint("/jobs/" + J + "/savepoints", {CannedReply::json(200, in_progress_body()),
+                                                  CannedReply::json(200, completed_body(L))});
+  ASSERT_EQ(run({"savepoint", J}).exit_code, 0);
+  const auto requests = jm.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  for (const auto& request : requests) {
+    SCOPED_TRACE(request.method + " " + request.target);
+    EXPECT_EQ(request.header("Cookie"), "authCookie=12:345");
+    EXPECT_EQ(request.header("CustomHeader"), "value1,value2");
+    EXPECT_FALSE(request.has_header("malformed line"));
+  }
+}
+
+TEST_F(HttpActionsTest, EndpointFromConfigurationAndRestPath) {
+  // rest.address / rest.port from config.yaml, no -m
+  env.conf_dir().write("config.yaml", "rest:\n  address: 127.0.0.1\n  port: " + std::to_string(jm.port()) + "\n");
+  jm.on("GET", "/jobs/overview", {CannedReply::json(200, {{"jobs", json::array()}})});
+  EXPECT_EQ(run_flink_http({"list"}, env).exit_code, 0);
+  // -m http://host:port/prefix puts every path under the prefix
+  jm.on("PATCH", "/proxy/flink/jobs/" + J, {CannedReply::json(202, json::object())});
+  EXPECT_EQ(run_flink_http({"cancel", J, "-m", "http://" + jm.address() + "/proxy/flink/"}, env).exit_code, 0);
+  EXPECT_EQ(jm.request_lines(), (Lines{"GET /jobs/overview", "PATCH /proxy/flink/jobs/" + J + "?mode=cancel"}));
+}
+
+}  // namespace
+}  // namespace flinkcli::testing

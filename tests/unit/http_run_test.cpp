@@ -1,0 +1,312 @@
+// `flink run` through the REAL HTTP client: web submission (/jars/upload, /jars/:id/run,
+// DELETE /jars/:id) on a fake JobManager that keeps its uploaded jars like Flink does.
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+#include "fake/fake_jobmanager.hpp"
+#include "fake/test_support.hpp"
+
+namespace flinkcli::testing {
+namespace {
+
+using nlohmann::json;
+using Lines = std::vector<std::string>;
+
+const std::string K = "665dcc48d7ad6d54247d3740084adaa9";  // the job id the fake hands out
+const std::string k_uuid = "0abcd287-dea0-4428-8020-9ade876a5c0a";
+
+// Flink's web submission endpoints, with state: GET /jars lists what was uploaded and not deleted.
+class JarEndpoints {
+ public:
+  explicit JarEndpoints(FakeJobManager& jm) {
+    jm.on("GET", "/jars", [this](const RecordedRequest&) {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      json files = json::array();
+      for (const auto& [id, name] : m_jars) {
+        files.push_back({{"id", id}, {"name", name}, {"uploaded", 1795627668212}, {"entry", json::array()}});
+      }
+      return CannedReply::json(200, {{"address", "http://127.0.0.1:8081"}, {"files", files}});
+    });
+    jm.on("POST", "/jars/upload", [this](const RecordedRequest& request) {
+      if (request.files.size() != 1 || request.files[0].field != "jarfile") {
+        return CannedReply::errors(400, {"Exactly 1 file must be sent, received 0."});
+      }
+      std::lock_guard<std::mutex> lock(m_mutex);
+      const std::string id = k_uuid + "_" + request.files[0].filename;
+      m_jars[id] = request.files[0].filename;
+      return CannedReply::json(200, {{"filename", "/tmp/flink-web-cabe6609/flink-web-upload/" + id},
+                                     {"status", "success"}});
+    });
+    jm.on_other([this](const RecordedRequest& request) {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      const std::string prefix = "/jars/";
+      if (request.path.rfind(prefix, 0) != 0) return CannedReply::errors(404, {"Not found: " + request.path});
+      std::string id = request.path.substr(prefix.size());
+      const bool is_run = request.method == "POST" && id.size() > 4 && id.substr(id.size() - 4) == "/run";
+      if (is_run) id.resize(id.size() - 4);
+      if (!m_jars.count(id)) {
+        return CannedReply::errors(400, {"org.apache.flink.runtime.rest.handler.RestHandlerException: Jar file "
+                                         "/tmp/flink-web-upload/" + id + " does not exist"});
+      }
+      if (is_run) return run_reply;
+      if (request.method == "DELETE") {
+        m_jars.erase(id);
+        return CannedReply::json(200, json::object());
+      }
+      return CannedReply::errors(404, {"Not found: " + request.path});
+    });
+  }
+
+  std::map<std::string, std::string> jars() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_jars;
+  }
+  void add(const std::string& id, const std::string& name) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_jars[id] = name;
+  }
+
+  CannedReply run_reply = CannedReply::json(200, {{"jobid", K}});
+
+ private:
+  mutable std::mutex m_mutex;
+  std::map<std::string, std::string> m_jars;  // id -> name
+};
+
+class HttpRunTest : public ::testing::Test {
+ protected:
+  CliRun run(const std::vector<std::string>& options, const std::string& jar,
+             const std::vector<std::string>& program_args = {}) {
+    std::vector<std::string> args = {"run", "-m", jm.address()};
+    args.insert(args.end(), options.begin(), options.end());
+    args.push_back(jar);
+    args.insert(args.end(), program_args.begin(), program_args.end());
+    return run_flink_http(args, env);
+  }
+
+  std::string write_jar(const std::string& name = "job.jar", const std::string& tag = "v1") {
+    return dir.write(name, fake_jar_bytes(tag)).string();
+  }
+
+  // The id of the one jar the client uploaded, from the upload request.
+  std::string uploaded_id() {
+    const auto uploads = jm.requests_to("POST", "/jars/upload");
+    EXPECT_EQ(uploads.size(), 1u);
+    return uploads.empty() || uploads[0].files.empty() ? "" : k_uuid + "_" + uploads[0].files[0].filename;
+  }
+
+  FakeJobManager jm;
+  JarEndpoints endpoints{jm};
+  TestEnvironment env;
+  TempDir dir;
+};
+
+TEST_F(HttpRunTest, DetachedUploadsRunsAndDeletesTheJar) {
+  const std::string jar = write_jar();
+  const auto result = run({"-d"}, jar, {"--name", "transcript-job-1"});
+  EXPECT_EQ(result.exit_code, 0) << (result.err.empty() ? "" : result.err[0]);
+  EXPECT_EQ(result.out, (Lines{"Job has been submitted with JobID " + K}));
+  EXPECT_TRUE(result.err.empty());
+
+  const std::string id = uploaded_id();
+  EXPECT_EQ(jm.request_lines(),
+            (Lines{"GET /jars", "POST /jars/upload", "POST /jars/" + id + "/run", "DELETE /jars/" + id}));
+  const auto upload = jm.requests_to("POST", "/jars/upload").at(0);
+  ASSERT_EQ(upload.files.size(), 1u);
+  EXPECT_EQ(upload.files[0].field, "jarfile");
+  EXPECT_EQ(upload.files[0].content, fake_jar_bytes("v1"));
+  EXPECT_EQ(upload.files[0].filename.rfind("job-", 0), 0u) << upload.files[0].filename;
+  EXPECT_EQ(upload.header("Content-Type").rfind("multipart/form-data", 0), 0u);
+  EXPECT_EQ(jm.requests_to("POST", "/jars/" + id + "/run").at(0).json(),
+            json::parse(R"({"programArgsList":["--name","transcript-job-1"],"allowNonRestoredState":false})"));
+  EXPECT_TRUE(endpoints.jars().empty());  // nothing left behind on the JobManager
+}
+
+TEST_F(HttpRunTest, RunBodyCarriesEveryOption) {
+  const std::string jar = write_jar();
+  const auto result = run({"-d", "-s", "file:/data/savepoints/savepoint-a48f8e-f8b2e237b6f8", "-n", "-cm", "no_claim",
+                           "-p", "4", "-c", "com.example.Job", "-Dpipeline.name=my job", "-D",
+                           "execution.checkpointing.interval=10 s"},
+                          jar, {"--name", "a b", "", "-p", "7", "--", "ünïcode \"quoted\""});
+  ASSERT_EQ(result.exit_code, 0) << (result.err.empty() ? "" : result.err[0]);
+  const auto body = jm.requests_to("POST", "/jars/" + uploaded_id() + "/run").at(0).json();
+  EXPECT_EQ(body, json::parse(R"({
+      "entryClass": "com.example.Job",
+      "programArgsList": ["--name", "a b", "", "-p", "7", "--", "ünïcode \"quoted\""],
+      "parallelism": 4,
+      "savepointPath": "file:/data/savepoints/savepoint-a48f8e-f8b2e237b6f8",
+      "allowNonRestoredState": true,
+      "claimMode": "NO_CLAIM",
+      "flinkConfiguration": {"pipeline.name": "my job", "execution.checkpointing.interval": "10 s"}
+  })"));
+
+  // claim modes are sent upper-case, the deprecated -rm as claimMode too
+  for (const auto& [option, mode, sent] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"-cm", "claim", "CLAIM"}, {"--claimMode", "Legacy", "LEGACY"}, {"-rm", "no_claim", "NO_CLAIM"}}) {
+    SCOPED_TRACE(option + " " + mode);
+    FakeJobManager server;
+    JarEndpoints jars(server);
+    const auto claimed = run_flink_http({"run", "-m", server.address(), "-d", option, mode, jar}, env);
+    ASSERT_EQ(claimed.exit_code, 0);
+    const auto requests = server.requests();
+    ASSERT_EQ(requests.size(), 4u);
+    EXPECT_EQ(requests[2].json()["claimMode"], sent);
+  }
+}
+
+TEST_F(HttpRunTest, IdenticalJarAlreadyOnTheJobManagerIsReused) {
+  const std::string jar = write_jar();
+  ASSERT_EQ(run({"-d", "--keepJar"}, jar).exit_code, 0);
+  const std::string id = uploaded_id();
+  EXPECT_EQ(jm.request_lines(), (Lines{"GET /jars", "POST /jars/upload", "POST /jars/" + id + "/run"}));
+  ASSERT_EQ(endpoints.jars().size(), 1u);
+
+  // the same bytes under another path: found by content, no second upload, and not deleted
+  const std::string copy = dir.write("elsewhere/job.jar", fake_jar_bytes("v1")).string();
+  ASSERT_EQ(run({"-d"}, copy).exit_code, 0);
+  EXPECT_EQ(jm.requests_to("POST", "/jars/upload").size(), 1u);
+  EXPECT_EQ(jm.requests_to("POST", "/jars/" + id + "/run").size(), 2u);
+  EXPECT_TRUE(jm.requests_to("DELETE", "/jars/" + id).empty());
+  EXPECT_EQ(endpoints.jars().size(), 1u);
+
+  // changed content is a new upload, deleted after its run
+  const std::string changed = write_jar("job.jar", "v2");
+  ASSERT_EQ(run({"-d"}, changed).exit_code, 0);
+  EXPECT_EQ(jm.requests_to("POST", "/jars/upload").size(), 2u);
+  EXPECT_EQ(endpoints.jars().size(), 1u);
+}
+
+TEST_F(HttpRunTest, RefusedRestoreNamesTheOperatorSuggestsDashNAndDeletesTheJar) {
+  endpoints.run_reply = CannedReply::errors(
+      400, {"org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\n"
+            "\tat org.apache.flink.runtime.webmonitor.handlers.JarRunHandler.lambda$handleRequest$1(JarRunHandler.java:114)\n"
+            "Caused by: org.apache.flink.runtime.client.JobInitializationException: Could not start the JobMaster.\n"
+            "Caused by: java.util.concurrent.CompletionException: java.lang.IllegalStateException: Failed to rollback "
+            "to checkpoint/savepoint file:/data/jar-sp/savepoint-665dcc-78ad2460d177. Cannot map checkpoint/savepoint "
+            "state for operator 669e744bc7ecccbc3f0b13f20411860b to the new program, because the operator is not "
+            "available in the new program. If you want to allow to skip this, you can set the --allowNonRestoredState "
+            "option on the CLI.\n"
+            "Caused by: java.lang.IllegalStateException: Failed to rollback to checkpoint/savepoint "
+            "file:/data/jar-sp/savepoint-665dcc-78ad2460d177. Cannot map checkpoint/savepoint state for operator "
+            "669e744bc7ecccbc3f0b13f20411860b to the new program, because the operator is not available in the new "
+            "program. If you want to allow to skip this, you can set the --allowNonRestoredState option on the CLI.\n"
+            "\tat org.apache.flink.runtime.checkpoint.Checkpoints.throwNonRestoredStateException(Checkpoints.java:245)\n"});
+  const std::string jar = write_jar();
+  const auto result = run({"-d", "-s", "file:/data/jar-sp/savepoint-665dcc-78ad2460d177"}, jar,
+                          {"--without-counter"});
+  EXPECT_EQ(result.exit_code, 7);
+  EXPECT_TRUE(result.out.empty());
+  EXPECT_EQ(result.err,
+            (Lines{"Could not submit the job from " + jar +
+                   ": Cannot restore from savepoint file:/data/jar-sp/savepoint-665dcc-78ad2460d177: it holds "
+                   "state for operator(s) 669e744bc7ecccbc3f0b13f20411860b that the new program does not have. "
+                   "To skip that state, run again with -n (--allowNonRestoredState)."}));
+  const std::string id = uploaded_id();
+  EXPECT_EQ(jm.request_lines().back(), "DELETE /jars/" + id);
+  EXPECT_TRUE(endpoints.jars().empty());
+}
+
+TEST_F(HttpRunTest, NonexistentSavepointIsNotFound) {
+  endpoints.run_reply = CannedReply::errors(
+      400, {"org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\n"
+            "Caused by: java.io.FileNotFoundException: Cannot find checkpoint or savepoint file/directory "
+            "'file:///data/none' on file system 'file'.\n"});
+  const std::string jar = write_jar();
+  const auto result = run({"-d", "-s", "file:///data/none"}, jar);
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.err, (Lines{"Could not submit the job from " + jar +
+                               ": Cannot find checkpoint or savepoint file/directory 'file:///data/none' on "
+                               "file system 'file'."}));
+  EXPECT_TRUE(endpoints.jars().empty());
+}
+
+TEST_F(HttpRunTest, WebSubmissionDisabledIsAClearError) {
+  FakeJobManager no_jars;  // nothing scripted: every path is Flink's 404
+  const std::string jar = write_jar();
+  const auto result = run_flink_http({"run", "-d", "-m", no_jars.address(), jar}, env);
+  EXPECT_EQ(result.exit_code, 5);
+  EXPECT_EQ(result.err, (Lines{"Could not submit the job from " + jar +
+                               ": the JobManager does not accept jar submissions (/jars answered 404; is "
+                               "web.submit.enable false?)"}));
+  EXPECT_EQ(no_jars.request_lines(), (Lines{"GET /jars"}));
+}
+
+TEST_F(HttpRunTest, JarProblemsStopBeforeAnyRequest) {
+  const std::string missing = (dir / "missing.jar").string();
+  const auto no_file = run({"-d"}, missing);
+  EXPECT_EQ(no_file.exit_code, 4);
+  EXPECT_EQ(no_file.err, (Lines{"JAR file does not exist: " + missing}));
+
+  const std::string not_a_jar = dir.write("README.jar", "this is text, not a zip").string();
+  const auto text = run({"-d"}, not_a_jar);
+  EXPECT_EQ(text.exit_code, 1);
+  EXPECT_EQ(text.out, (Lines{"Not a JAR file (no ZIP header): " + not_a_jar, "", k_help_hint}));
+
+  const std::string empty = dir.write("empty.jar", "").string();
+  EXPECT_EQ(run({"-d"}, empty).exit_code, 1);
+  EXPECT_TRUE(jm.requests().empty());
+}
+
+TEST_F(HttpRunTest, AttachedRunWaitsForTheJobAndPrintsItsRuntime) {
+  jm.on("GET", "/jobs/" + K + "/status",
+        {CannedReply::json(200, {{"status", "INITIALIZING"}}), CannedReply::json(200, {{"status", "RUNNING"}}),
+         CannedReply::json(200, {{"status", "FINISHED"}})});
+  jm.on("GET", "/jobs/" + K + "/execution-result",
+        {CannedReply::json(200, {{"status", {{"id", "COMPLETED"}}},
+                                 {"job-execution-result",
+                                  {{"id", K}, {"name", "bounded-attached"}, {"application-status", "SUCCEEDED"},
+                                   {"accumulator-results", json::object()}, {"net-runtime", 4126}}}})});
+  const std::string jar = write_jar();
+  const auto result = run({}, jar, {"--count", "300", "--name", "bounded-attached"});
+  EXPECT_EQ(result.exit_code, 0) << (result.err.empty() ? "" : result.err[0]);
+  EXPECT_EQ(result.out, (Lines{"Job has been submitted with JobID " + K, "Program execution finished",
+                               "Job with JobID " + K + " has finished.", "Job Runtime: 4126 ms", ""}));
+  const std::string id = uploaded_id();
+  EXPECT_EQ(jm.request_lines(),
+            (Lines{"GET /jars", "POST /jars/upload", "POST /jars/" + id + "/run", "DELETE /jars/" + id,
+                   "GET /jobs/" + K + "/status", "GET /jobs/" + K + "/status", "GET /jobs/" + K + "/status",
+                   "GET /jobs/" + K + "/execution-result"}));
+}
+
+TEST_F(HttpRunTest, AttachedRunOfAFailingJobExitsNonZeroWithTheRootCause) {
+  jm.on("GET", "/jobs/" + K + "/status", {CannedReply::json(200, {{"status", "FAILED"}})});
+  jm.on("GET", "/jobs/" + K + "/execution-result",
+        {CannedReply::json(
+            200, {{"status", {{"id", "COMPLETED"}}},
+                  {"job-execution-result",
+                   {{"id", K}, {"name", "transcript-job-3"}, {"application-status", "FAILED"},
+                    {"accumulator-results", json::object()}, {"net-runtime", 43},
+                    {"failure-cause",
+                     {{"class", "org.apache.flink.runtime.client.JobInitializationException"},
+                      {"stack-trace",
+                       "org.apache.flink.runtime.client.JobInitializationException: Could not start the JobMaster.\n"
+                       "\tat org.apache.flink.runtime.jobmaster.DefaultJobMasterServiceProcess.lambda$new$0("
+                       "DefaultJobMasterServiceProcess.java:97)\n"
+                       "Caused by: java.lang.RuntimeException: java.io.IOException: Disk quota exceeded\n"
+                       "Caused by: java.io.IOException: Disk quota exceeded\n\tat a.B.c(B.java:1)\n"},
+                      {"serialized-throwable", "rO0AB"}}}}}})});
+  const std::string jar = write_jar();
+  const auto result = run({}, jar);
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_EQ(result.exit_code, 5);
+  EXPECT_EQ(result.out, (Lines{"Job has been submitted with JobID " + K}));
+  EXPECT_EQ(result.err, (Lines{"Job " + K + " failed: Disk quota exceeded"}));
+}
+
+TEST_F(HttpRunTest, UnreadableJobResultIsAProtocolError) {
+  jm.on("GET", "/jobs/" + K + "/status", {CannedReply::json(200, {{"status", "FAILED"}})});
+  jm.on("GET", "/jobs/" + K + "/execution-result",
+        {CannedReply::json(200, {{"status", {{"id", "COMPLETED"}}},
+                                 {"job-execution-result",
+                                  {{"id", K}, {"application-status", "FAILED"}, {"failure-cause", "boom"}}}})});
+  const auto result = run({}, write_jar());
+  EXPECT_EQ(result.exit_code, 9);
+  ASSERT_EQ(result.err.size(), 1u);
+  EXPECT_EQ(result.err[0].rfind("The JobManager sent an answer this client cannot read ([json.exception.", 0), 0u)
+      << result.err[0];
+}
+
+}  // namespace
+}  // namespace flinkcli::testing

@@ -1,0 +1,121 @@
+// The trigger-and-poll loop behind savepoint, stop, cancel -s and dispose, on a fake clock.
+#include <gtest/gtest.h>
+
+#include "fake/fake_jobmanager_api.hpp"
+#include "fake/test_support.hpp"
+#include "flinkcli/error.hpp"
+#include "flinkcli/operation_waiter.hpp"
+
+namespace flinkcli::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using Sleeps = std::vector<milliseconds>;
+
+const std::string k_trigger = "7bc1eb8a27587d4728b63c2fdb41d37a";
+
+// Answers `statuses` in order (the last repeats) and counts the polls.
+struct ScriptedPoll {
+  std::vector<OperationStatus> statuses;
+  std::size_t polls = 0;
+  OperationStatus operator()() { return statuses[std::min(polls++, statuses.size() - 1)]; }
+};
+
+TEST(OperationWaiter, PollsUntilCompletedAndReturnsTheLocation) {
+  ScriptedPoll poll{{in_progress(), in_progress(), in_progress(), completed_at("file:/sp/savepoint-1")}};
+  FakeClock clock;
+  const OperationStatus status =
+      wait_for_operation(std::ref(poll), k_trigger, WaitPolicy{}, clock);
+  EXPECT_TRUE(status.completed);
+  EXPECT_EQ(status.location, std::optional<std::string>("file:/sp/savepoint-1"));
+  EXPECT_EQ(poll.polls, 4u);
+  EXPECT_EQ(clock.sleeps, (Sleeps{milliseconds(10), milliseconds(20), milliseconds(40)}));
+}
+
+TEST(OperationWaiter, CompletedAtOnceDoesNotSleep) {
+  ScriptedPoll poll{{completed_empty()}};
+  FakeClock clock;
+  const OperationStatus status = wait_for_operation(std::ref(poll), k_trigger, WaitPolicy{}, clock);
+  EXPECT_TRUE(status.completed);
+  EXPECT_FALSE(status.location);
+  EXPECT_TRUE(clock.sleeps.empty());
+}
+
+TEST(OperationWaiter, BacksOffButNeverBeyondOneHundredMilliseconds) {
+  ScriptedPoll poll{std::vector<OperationStatus>(12, in_progress())};
+  poll.statuses.push_back(completed_empty());
+  FakeClock clock;
+  wait_for_operation(std::ref(poll), k_trigger, WaitPolicy{}, clock);
+  EXPECT_EQ(clock.sleeps,
+            (Sleeps{milliseconds(10), milliseconds(20), milliseconds(40), milliseconds(80),
+                    milliseconds(100), milliseconds(100), milliseconds(100), milliseconds(100),
+                    milliseconds(100), milliseconds(100), milliseconds(100), milliseconds(100)}));
+}
+
+TEST(OperationWaiter, FailureCauseThrowsWithItsClass) {
+  struct Case {
+    std::string trace;
+    ErrorClass error_class;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"java.util.concurrent.CompletionException: "
+       "org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job "
+       "(00000000000000000000000000000000)\n\tat a.B.c(B.java:1)\n",
+       ErrorClass::not_found, "Could not find Flink job (00000000000000000000000000000000)"},
+      {"java.util.concurrent.CompletionException: java.lang.IllegalStateException: No savepoint "
+       "directory configured.\n\tat a.B.c(B.java:1)\n",
+       ErrorClass::operation_failed, "No savepoint directory configured."},
+      {"org.apache.flink.runtime.checkpoint.CheckpointException: Checkpoint Coordinator is "
+       "suspending.\n\tat a.B.c(B.java:1)\n",
+       ErrorClass::operation_failed, "Checkpoint Coordinator is suspending."},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.message);
+    ScriptedPoll poll{{in_progress(), failed_with("java.util.concurrent.CompletionException", c.trace)}};
+    FakeClock clock;
+    try {
+      wait_for_operation(std::ref(poll), k_trigger, WaitPolicy{}, clock);
+      ADD_FAILURE() << "expected a failure";
+    } catch (const CliError& error) {
+      EXPECT_EQ(error.error_class(), c.error_class);
+      EXPECT_EQ(std::string(error.what()), c.message);
+      EXPECT_NE(error.detail().find(c.message), std::string::npos) << error.detail();
+    }
+  }
+}
+
+TEST(OperationWaiter, TimeoutNamesTheTriggerId) {
+  ScriptedPoll poll{{in_progress()}};
+  FakeClock clock;
+  WaitPolicy policy;
+  policy.timeout = milliseconds(1000);
+  try {
+    wait_for_operation(std::ref(poll), k_trigger, policy, clock);
+    ADD_FAILURE() << "expected a timeout";
+  } catch (const CliError& error) {
+    EXPECT_EQ(error.error_class(), ErrorClass::timeout);
+    EXPECT_EQ(error.exit_code(), 6);
+    EXPECT_EQ(std::string(error.what()),
+              "still in progress after 1 s (client.timeout); trigger id " + k_trigger);
+  }
+  // it waits the whole timeout, no longer, and polls once more at the deadline
+  EXPECT_EQ(clock.total_slept(), milliseconds(1000));
+  for (auto sleep : clock.sleeps) {
+    EXPECT_GE(sleep, milliseconds(1));
+    EXPECT_LE(sleep, milliseconds(100));
+  }
+  EXPECT_EQ(poll.polls, clock.sleeps.size() + 1);
+}
+
+TEST(OperationWaiter, CompletionAtTheLastPollBeforeTheDeadlineWins) {
+  FakeClock clock;
+  WaitPolicy policy;
+  policy.timeout = milliseconds(70);  // sleeps 10, 20, 40: the fourth poll is at the deadline
+  ScriptedPoll poll{{in_progress(), in_progress(), in_progress(), completed_at("file:/sp")}};
+  EXPECT_EQ(wait_for_operation(std::ref(poll), k_trigger, policy, clock).location,
+            std::optional<std::string>("file:/sp"));
+}
+
+}  // namespace
+}  // namespace flinkcli::testing
