@@ -31,7 +31,8 @@ OperationStatus wait_for_operation(const std::function<OperationStatus()>& poll,
     if (now >= deadline) {
       throw CliError(ErrorClass::timeout,
                      "still in progress after " + format_duration(policy.timeout) +
-                         " (client.timeout); trigger id " + trigger_id);
+                         " (client.timeout); trigger id " + trigger_id +
+                         " (the operation may still complete on the cluster)");
     }
     // Back off, but never past the deadline and never beyond the cap: completion is noticed
     // within max_delay of the JobManager finishing.

@@ -57,6 +57,7 @@ namespace {
 httplib::Client make_client(const RestEndpoint& endpoint) {
   httplib::Client client(endpoint.scheme + "://" + endpoint.host_port());
   client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);  // small request/answer pairs: Nagle only adds latency
   return client;
 }
 
@@ -113,7 +114,9 @@ HttpReply HttpTransport::perform(const std::string& method, const std::string& p
       const auto& endpoint = m_settings.endpoint;
       throw CliError(ErrorClass::unreachable,
                      "Could not connect to the JobManager at " + endpoint.host_port() + ": " +
-                         describe_connect_failure(endpoint.host, endpoint.port) +
+                         (error == httplib::Error::ConnectionTimeout
+                              ? "connection timed out"
+                              : describe_connect_failure(endpoint.host, endpoint.port)) +
                          ". Check that the cluster is running and -m / rest.address / rest.port "
                          "point to its REST endpoint.");
     }

@@ -97,7 +97,7 @@ TEST(OperationWaiter, TimeoutNamesTheTriggerId) {
     EXPECT_EQ(error.error_class(), ErrorClass::timeout);
     EXPECT_EQ(error.exit_code(), 6);
     EXPECT_EQ(std::string(error.what()),
-              "still in progress after 1 s (client.timeout); trigger id " + k_trigger);
+              "still in progress after 1 s (client.timeout); trigger id " + k_trigger + " (the operation may still complete on the cluster)");
   }
   // it waits the whole timeout, no longer, and polls once more at the deadline
   EXPECT_EQ(clock.total_slept(), milliseconds(1000));
