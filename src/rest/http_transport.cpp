@@ -120,11 +120,17 @@ HttpReply HttpTransport::perform(const std::string& method, const std::string& p
                          ". Check that the cluster is running and -m / rest.address / rest.port "
                          "point to its REST endpoint.");
     }
-    if (error == httplib::Error::SSLConnection || error == httplib::Error::SSLServerVerification ||
-        error == httplib::Error::SSLLoadingCerts) {
+    if (error == httplib::Error::SSLServerVerification) {
+      throw CliError(ErrorClass::unreachable,
+                     "TLS: the certificate of the JobManager at " + m_settings.endpoint.host_port() +
+                         " is not trusted. Add its CA to the system trust store or point "
+                         "SSL_CERT_FILE at a PEM bundle that contains it.");
+    }
+    if (error == httplib::Error::SSLConnection || error == httplib::Error::SSLLoadingCerts) {
       throw CliError(ErrorClass::unreachable, "TLS handshake with the JobManager at " +
-                                                  m_settings.endpoint.host_port() +
-                                                  " failed (" + httplib::to_string(error) + ")");
+                                                  m_settings.endpoint.host_port() + " failed (" +
+                                                  httplib::to_string(error) +
+                                                  "); is the endpoint serving https?");
     }
     if ((error == httplib::Error::Read || error == httplib::Error::Write) &&
         now - attempt_start >= m_settings.request_timeout - milliseconds(50)) {
