@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "commands/savepoint_operations.hpp"
 #include "core/logging.hpp"
 #include "flinkcli/error.hpp"
 
@@ -99,8 +98,6 @@ int run_cli(const std::vector<std::string>& args, Console& console, const Enviro
     return spec->run(context);
   } catch (const CliError& error) {
     return report(console, error, verbose);
-  } catch (const nlohmann::json::exception& error) {
-    return report(console, unreadable_answer(error), verbose);
   } catch (const std::exception& error) {
     return report(console, CliError(ErrorClass::operation_failed, error.what()), verbose);
   }

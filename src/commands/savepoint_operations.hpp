@@ -2,7 +2,6 @@
 // Pieces the savepoint-taking actions share: job id and format arguments, the client-side default
 // directory, and trigger-then-wait.
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -27,13 +26,6 @@ std::optional<std::string> client_savepoint_dir(CommandContext& context);
 // Waits for a savepoint (or stop-with-savepoint) trigger and returns the savepoint path.
 std::string wait_for_savepoint(CommandContext& context, const JobId& job, const std::string& trigger_id);
 
-// A field of the JobManager's answer that has not the type the protocol promises.
-inline CliError unreadable_answer(const nlohmann::json::exception& error) {
-  return CliError(ErrorClass::protocol,
-                  std::string("The JobManager sent an answer this client cannot read (") +
-                      error.what() + ")");
-}
-
 // Runs `action`; a CliError from it gets Flink's leading sentence `context` in front.
 template <typename Action>
 auto with_error_context(const std::string& context, Action&& action) -> decltype(action()) {
@@ -42,8 +34,6 @@ auto with_error_context(const std::string& context, Action&& action) -> decltype
   } catch (const CliError& error) {
     if (error.error_class() == ErrorClass::usage || error.error_class() == ErrorClass::config) throw;
     throw error.with_context(context);
-  } catch (const nlohmann::json::exception& error) {
-    throw unreadable_answer(error).with_context(context);
   }
 }
 

@@ -46,6 +46,18 @@ T required_field(const json& body, const char* field, const std::string& what) {
   }
 }
 
+// A value of the wrong type in an answer is the JobManager's fault: a protocol error (exit 9).
+template <typename Parse>
+auto parse_answer(Parse&& parse) -> decltype(parse()) {
+  try {
+    return parse();
+  } catch (const json::exception& error) {
+    throw CliError(ErrorClass::protocol,
+                   std::string("The JobManager sent an answer this client cannot read (") +
+                       error.what() + ")");
+  }
+}
+
 OperationStatus parse_operation_status(const json& body, const std::string& what) {
   const json status = required_field<json>(body, "status", what);
   const std::string id = required_field<std::string>(status, "id", what);
@@ -90,7 +102,8 @@ class HttpJobManagerApi final : public JobManagerApi {
 
   OperationStatus savepoint_status(const JobId& job, const std::string& trigger_id) override {
     const std::string path = "/jobs/" + job.str() + "/savepoints/" + trigger_id;
-    return parse_operation_status(m_http.send("GET", path).body, "GET " + path);
+    const json body = m_http.send("GET", path).body;
+    return parse_answer([&] { return parse_operation_status(body, "GET " + path); });
   }
 
   std::string trigger_disposal(const std::string& savepoint_path) override {
@@ -100,7 +113,8 @@ class HttpJobManagerApi final : public JobManagerApi {
 
   OperationStatus disposal_status(const std::string& trigger_id) override {
     const std::string path = "/savepoint-disposal/" + trigger_id;
-    return parse_operation_status(m_http.send("GET", path).body, "GET " + path);
+    const json body = m_http.send("GET", path).body;
+    return parse_answer([&] { return parse_operation_status(body, "GET " + path); });
   }
 
   void cancel_job(const JobId& job) override {
@@ -109,25 +123,29 @@ class HttpJobManagerApi final : public JobManagerApi {
 
   std::vector<JobOverview> list_jobs() override {
     const json body = m_http.send("GET", "/jobs/overview").body;
-    std::vector<JobOverview> jobs;
-    for (const auto& item : required_field<json>(body, "jobs", "GET /jobs/overview")) {
-      JobOverview job;
-      job.id = required_field<std::string>(item, "jid", "GET /jobs/overview");
-      job.name = item.value("name", std::string());
-      job.state = required_field<std::string>(item, "state", "GET /jobs/overview");
-      job.start_time_ms = item.value("start-time", std::int64_t{0});
-      jobs.push_back(std::move(job));
-    }
-    return jobs;
+    return parse_answer([&] {
+      std::vector<JobOverview> jobs;
+      for (const auto& item : required_field<json>(body, "jobs", "GET /jobs/overview")) {
+        JobOverview job;
+        job.id = required_field<std::string>(item, "jid", "GET /jobs/overview");
+        job.name = item.value("name", std::string());
+        job.state = required_field<std::string>(item, "state", "GET /jobs/overview");
+        job.start_time_ms = item.value("start-time", std::int64_t{0});
+        jobs.push_back(std::move(job));
+      }
+      return jobs;
+    });
   }
 
   std::vector<JarInfo> list_jars() override {
     const json body = m_http.send("GET", "/jars").body;
-    std::vector<JarInfo> jars;
-    for (const auto& item : body.value("files", json::array())) {
-      jars.push_back({item.value("id", std::string()), item.value("name", std::string())});
-    }
-    return jars;
+    return parse_answer([&] {
+      std::vector<JarInfo> jars;
+      for (const auto& item : body.value("files", json::array())) {
+        jars.push_back({item.value("id", std::string()), item.value("name", std::string())});
+      }
+      return jars;
+    });
   }
 
   std::string upload_jar(const std::string& local_path, const std::string& file_name) override {
@@ -168,14 +186,16 @@ class HttpJobManagerApi final : public JobManagerApi {
   JobResult job_result(const JobId& job) override {
     const std::string path = "/jobs/" + job.str() + "/execution-result";
     const json body = m_http.send("GET", path).body;
-    const json result = required_field<json>(body, "job-execution-result", "GET " + path);
-    JobResult out;
-    out.state = result.value("application-status", std::string("UNKNOWN"));
-    out.duration_ms = result.value("net-runtime", std::int64_t{0});
-    if (result.contains("failure-cause")) {
-      out.failure_text = result["failure-cause"].value("stack-trace", std::string());
-    }
-    return out;
+    return parse_answer([&] {
+      const json result = required_field<json>(body, "job-execution-result", "GET " + path);
+      JobResult out;
+      out.state = result.value("application-status", std::string("UNKNOWN"));
+      out.duration_ms = result.value("net-runtime", std::int64_t{0});
+      if (result.contains("failure-cause")) {
+        out.failure_text = result["failure-cause"].value("stack-trace", std::string());
+      }
+      return out;
+    });
   }
 
  private:
