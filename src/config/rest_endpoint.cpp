@@ -48,6 +48,12 @@ void apply_jobmanager_address(Configuration& config, const std::string& address)
       rest = rest.substr(0, slash);
     }
   }
+  if (rest.find('@') != std::string::npos) {
+    // Never echo the value: it holds a password.
+    throw CliError::usage("Invalid JobManager address: credentials in -m are not supported (and "
+                          "would show in process listings); send an Authorization header through "
+                          "FLINK_REST_CLIENT_HEADERS instead.");
+  }
   std::string host;
   std::string port_text;
   if (!rest.empty() && rest.front() == '[') {  // [::1]:8081

@@ -266,6 +266,18 @@ TEST(Configuration, JobManagerAddress) {
   }
 }
 
+TEST(Configuration, CredentialsInJobManagerAddressAreRefusedWithoutEchoingThem) {
+  for (const char* address : {"https://admin:s3cret@jm:8443", "admin:s3cret@jm:8081"}) {
+    SCOPED_TRACE(address);
+    Configuration config;
+    const CliError error = error_of([&] { apply_jobmanager_address(config, address); });
+    EXPECT_EQ(error.error_class(), ErrorClass::usage);
+    EXPECT_EQ(std::string(error.what()).find("s3cret"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("FLINK_REST_CLIENT_HEADERS"), std::string::npos);
+    EXPECT_FALSE(config.get(keys::rest_address));
+  }
+}
+
 TEST(Configuration, RestEndpointFromKeys) {
   struct Case {
     Values values;
