@@ -79,7 +79,8 @@ class JobManagerApi {
 
   // Web submission (run without a JVM).
   virtual std::vector<JarInfo> list_jars() = 0;
-  virtual std::string upload_jar(const std::string& local_path, const std::string& file_name) = 0;
+  // Uploads `content` as `file_name`; returns the jar id.
+  virtual std::string upload_jar(const std::string& file_name, const std::string& content) = 0;
   virtual JobId run_jar(const std::string& jar_id, const JarRunRequest& request) = 0;
   virtual void delete_jar(const std::string& jar_id) = 0;
   // The job's state, and its result once it is globally terminal.

@@ -113,8 +113,8 @@ CliError restore_error(const CliError& error, const std::string& savepoint) {
 
 // Uploads the jar unless the JobManager already holds one with identical content.
 // Returns the jar id and whether we uploaded it (and so must delete it).
-std::pair<std::string, bool> provide_jar(JobManagerApi& api, const std::string& path) {
-  const std::string content = read_jar(path);
+std::pair<std::string, bool> provide_jar(JobManagerApi& api, const std::string& path,
+                                         const std::string& content) {
   const std::string stem = std::filesystem::path(path).stem().string();
   // The content hash in the upload name lets a later run find an identical jar.
   const std::string upload_name = stem + "-" + sha256_hex(content).substr(0, 16) + ".jar";
@@ -124,7 +124,7 @@ std::pair<std::string, bool> provide_jar(JobManagerApi& api, const std::string& 
       return {jar.id, false};
     }
   }
-  return {api.upload_jar(path, upload_name), true};
+  return {api.upload_jar(upload_name, content), true};
 }
 
 int wait_for_job(CommandContext& context, const JobId& job, bool cancel_on_interrupt) {
@@ -221,13 +221,13 @@ int run_run(CommandContext& context) {
     throw CliError::usage("The -sae/--shutdownOnAttachedExit option cannot be used with -d/--detached.");
   }
   const JarRunRequest request = build_request(args);
-  read_jar(jar_path);  // fail on a bad jar before any network call
+  const std::string jar_content = read_jar(jar_path);  // a bad jar fails before any network call
 
   JobManagerApi& api = context.api();
   const std::string failure = "Could not submit the job from " + jar_path;
   auto [jar_id, uploaded] = with_error_context(failure, [&] {
     try {
-      return provide_jar(api, jar_path);
+      return provide_jar(api, jar_path, jar_content);
     } catch (const CliError& error) {
       if (error.error_class() != ErrorClass::not_found) throw;
       throw CliError(ErrorClass::operation_failed,

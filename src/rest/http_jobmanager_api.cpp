@@ -1,6 +1,5 @@
 // JobManagerApi over Flink's REST API. Request bodies match what the Java client sends
 // (see ../shared/reference/flink-cli-rest.md): hyphenated savepoint fields, camelCase stop fields.
-#include <fstream>
 #include <sstream>
 
 #include "flinkcli/error.hpp"
@@ -148,12 +147,8 @@ class HttpJobManagerApi final : public JobManagerApi {
     });
   }
 
-  std::string upload_jar(const std::string& local_path, const std::string& file_name) override {
-    std::ifstream in(local_path, std::ios::binary);
-    if (!in) throw CliError(ErrorClass::usage, "Cannot read JAR file: " + local_path);
-    std::ostringstream content;
-    content << in.rdbuf();
-    const json body = m_http.upload("/jars/upload", "jarfile", file_name, content.str()).body;
+  std::string upload_jar(const std::string& file_name, const std::string& content) override {
+    const json body = m_http.upload("/jars/upload", "jarfile", file_name, content).body;
     const auto filename = required_field<std::string>(body, "filename", "POST /jars/upload");
     return filename.substr(filename.find_last_of('/') + 1);  // the jar id is the last component
   }

@@ -57,6 +57,7 @@ struct FakeCluster {
   std::optional<RestSettings> settings;
   std::optional<JarRunRequest> run_request;
   std::string uploaded_name;
+  std::string uploaded_content;
 
   ApiFactory factory();
   void fail(const std::string& call, ErrorClass error_class, const std::string& message) {
@@ -101,9 +102,10 @@ class FakeJobManagerApi final : public JobManagerApi {
     record("list_jars", "");
     return m_cluster.jars;
   }
-  std::string upload_jar(const std::string& local_path, const std::string& file_name) override {
-    record("upload_jar", local_path);
+  std::string upload_jar(const std::string& file_name, const std::string& content) override {
+    record("upload_jar", file_name);
     m_cluster.uploaded_name = file_name;
+    m_cluster.uploaded_content = content;
     return m_cluster.uploaded_jar_id;
   }
   JobId run_jar(const std::string& jar_id, const JarRunRequest& request) override {

@@ -426,9 +426,13 @@ TEST_F(RunTest, DetachedUploadsRunsAndDeletes) {
   const std::string path = jar();
   const std::string id = cluster.uploaded_jar_id;
   const std::string job = cluster.submitted_job;
-  check({"detached", {"run", "-d", path, "--name", "transcript-job-1"},
-         {"Job has been submitted with JobID " + job},
-         {"list_jars", "upload_jar " + path, "run_jar " + id, "delete_jar " + id}});
+  const auto result = run({"run", "-d", path, "--name", "transcript-job-1"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out, (Lines{"Job has been submitted with JobID " + job}));
+  EXPECT_TRUE(result.err.empty());
+  EXPECT_EQ(cluster.calls, (Lines{"list_jars", "upload_jar " + cluster.uploaded_name, "run_jar " + id,
+                                  "delete_jar " + id}));
+  EXPECT_EQ(cluster.uploaded_content, fake_jar_bytes("a"));  // the jar's bytes, as read once
 }
 
 TEST_F(RunTest, RequestCarriesEveryOption) {
@@ -506,8 +510,8 @@ TEST_F(RunTest, JarProblemsAreFoundBeforeAnyCall) {
 TEST_F(RunTest, ReusesAnIdenticalJarAndDeletesOnlyWhatItUploaded) {
   const std::string path = jar();
   ASSERT_EQ(run({"run", "-d", "--keepJar", path}).exit_code, 0);
-  EXPECT_EQ(cluster.calls, (Lines{"list_jars", "upload_jar " + path, "run_jar " + cluster.uploaded_jar_id}));
   const std::string name = cluster.uploaded_name;
+  EXPECT_EQ(cluster.calls, (Lines{"list_jars", "upload_jar " + name, "run_jar " + cluster.uploaded_jar_id}));
 
   cluster.jars = {{"0abcd287-dea0-4428-8020-9ade876a5c0a_" + name, name}};
   cluster.calls.clear();
@@ -518,8 +522,9 @@ TEST_F(RunTest, ReusesAnIdenticalJarAndDeletesOnlyWhatItUploaded) {
   const std::string changed = jars.write("other/job.jar", fake_jar_bytes("b")).string();
   cluster.calls.clear();
   ASSERT_EQ(run({"run", "-d", changed}).exit_code, 0);
-  EXPECT_EQ(cluster.calls.at(1), "upload_jar " + changed);
   EXPECT_NE(cluster.uploaded_name, name);
+  EXPECT_EQ(cluster.calls.at(1), "upload_jar " + cluster.uploaded_name);
+  EXPECT_EQ(cluster.uploaded_content, fake_jar_bytes("b"));
 }
 
 TEST_F(RunTest, RefusedRestoreNamesTheOperatorAndStillDeletesTheJar) {
