@@ -58,8 +58,8 @@ struct JarInfo {
   std::string name;  // the uploaded file name
 };
 
+// A globally terminal job's result (its state comes from job_state()).
 struct JobResult {
-  std::string state;  // FINISHED, FAILED, CANCELED
   std::int64_t duration_ms = 0;
   std::string failure_text;  // root cause when FAILED
 };

@@ -151,7 +151,7 @@ int wait_for_job(CommandContext& context, const JobId& job, bool cancel_on_inter
   }
   std::signal(SIGINT, previous);
   const JobResult result = api.job_result(job);
-  if (result.state != "SUCCEEDED" && state != "FINISHED") {
+  if (state != "FINISHED") {
     const std::string cause = result.failure_text.empty() ? "" : ": " + root_cause_message(result.failure_text);
     throw CliError(ErrorClass::operation_failed,
                    "Job " + job.str() + (state == "CANCELED" ? " was cancelled" : " failed") + cause,

@@ -184,7 +184,6 @@ class HttpJobManagerApi final : public JobManagerApi {
     return parse_answer([&] {
       const json result = required_field<json>(body, "job-execution-result", "GET " + path);
       JobResult out;
-      out.state = result.value("application-status", std::string("UNKNOWN"));
       out.duration_ms = result.value("net-runtime", std::int64_t{0});
       if (result.contains("failure-cause")) {
         out.failure_text = result["failure-cause"].value("stack-trace", std::string());

@@ -49,7 +49,7 @@ struct FakeCluster {
   std::string uploaded_jar_id = "0abcd287-dea0-4428-8020-9ade876a5c0a_job.jar";
   std::string submitted_job = "b03c4fea69492ff7b636af1aa8bca047";
   std::vector<std::string> job_states = {"FINISHED"};  // polled in order; the last one repeats
-  JobResult result{"SUCCEEDED", 4126, ""};
+  JobResult result{4126, ""};
 
   // --- what the client did ---
   std::vector<std::string> calls;

@@ -480,7 +480,7 @@ TEST_F(RunTest, AttachedFailedJobReportsTheRootCause) {
   const std::string path = jar();
   const std::string job = cluster.submitted_job;
   cluster.job_states = {"RUNNING", "FAILED"};
-  cluster.result = {"FAILED", 43,
+  cluster.result = {43,
                     "org.apache.flink.runtime.client.JobInitializationException: Could not start the JobMaster.\n"
                     "\tat a.b.C.d(C.java:1)\n"
                     "Caused by: java.lang.ArithmeticException: / by zero\n\tat a.b.C.e(C.java:2)\n"};
