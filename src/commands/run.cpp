@@ -1,16 +1,13 @@
 // flink run [-s <savepoint> [-n] [-cm mode]] [-c class] [-p n] [-d] <jar> [args...]
 // Without a JVM we cannot run main() locally, so the jar goes through the JobManager's web
 // submission endpoints: upload (unless an identical jar is there), run, delete what we uploaded.
-#include <openssl/evp.h>
-
 #include <atomic>
 #include <csignal>
-#include <filesystem>
-#include <fstream>
 #include <regex>
 #include <set>
 #include <spdlog/spdlog.h>
 
+#include "commands/jar_upload.hpp"
 #include "commands/savepoint_operations.hpp"
 #include "flinkcli/flink_error_text.hpp"
 
@@ -24,32 +21,6 @@ const char* const k_jvm_only_options[] = {"C", "py", "pyfs", "pym", "pyarch", "p
 
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_interrupt(int) { g_interrupted = true; }
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string text;
-  for (unsigned int i = 0; i < length; ++i) {
-    text += hex[digest[i] >> 4];
-    text += hex[digest[i] & 15];
-  }
-  return text;
-}
-
-std::string read_jar(const std::string& path) {
-  namespace fs = std::filesystem;
-  if (!fs::exists(path)) throw CliError(ErrorClass::not_found, "JAR file does not exist: " + path);
-  if (!fs::is_regular_file(path)) throw CliError::usage("JAR file is not a file: " + path);
-  std::ifstream in(path, std::ios::binary);
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) throw CliError::usage("Cannot read JAR file: " + path);
-  if (content.rfind("PK\x03\x04", 0) != 0) {
-    throw CliError::usage("Not a JAR file (no ZIP header): " + path);
-  }
-  return content;
-}
 
 std::optional<std::string> claim_mode(const ParsedArgs& args) {
   auto claim = args.value("cm");
@@ -109,22 +80,6 @@ CliError restore_error(const CliError& error, const std::string& savepoint) {
                       ids + " that the new program does not have. To skip that state, run again with "
                       "-n (--allowNonRestoredState).",
                   error.detail());
-}
-
-// Uploads the jar unless the JobManager already holds one with identical content.
-// Returns the jar id and whether we uploaded it (and so must delete it).
-std::pair<std::string, bool> provide_jar(JobManagerApi& api, const std::string& path,
-                                         const std::string& content) {
-  const std::string stem = std::filesystem::path(path).stem().string();
-  // The content hash in the upload name lets a later run find an identical jar.
-  const std::string upload_name = stem + "-" + sha256_hex(content).substr(0, 16) + ".jar";
-  for (const auto& jar : api.list_jars()) {
-    if (jar.name == upload_name) {
-      spdlog::debug("reusing jar {} already on the JobManager", jar.id);
-      return {jar.id, false};
-    }
-  }
-  return {api.upload_jar(upload_name, content), true};
 }
 
 int wait_for_job(CommandContext& context, const JobId& job, bool cancel_on_interrupt) {
@@ -225,7 +180,7 @@ int run_run(CommandContext& context) {
 
   JobManagerApi& api = context.api();
   const std::string failure = "Could not submit the job from " + jar_path;
-  auto [jar_id, uploaded] = with_error_context(failure, [&] {
+  const auto [jar_id, uploaded] = with_error_context(failure, [&] {
     try {
       return provide_jar(api, jar_path, jar_content);
     } catch (const CliError& error) {

@@ -1,0 +1,57 @@
+#include "commands/jar_upload.hpp"
+
+#include <openssl/evp.h>
+
+#include <filesystem>
+#include <fstream>
+#include <spdlog/spdlog.h>
+
+#include "flinkcli/error.hpp"
+
+namespace flinkcli {
+
+namespace {
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string text;
+  for (unsigned int i = 0; i < length; ++i) {
+    text += hex[digest[i] >> 4];
+    text += hex[digest[i] & 15];
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string read_jar(const std::string& path) {
+  namespace fs = std::filesystem;
+  if (!fs::exists(path)) throw CliError(ErrorClass::not_found, "JAR file does not exist: " + path);
+  if (!fs::is_regular_file(path)) throw CliError::usage("JAR file is not a file: " + path);
+  std::ifstream in(path, std::ios::binary);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) throw CliError::usage("Cannot read JAR file: " + path);
+  if (content.rfind("PK\x03\x04", 0) != 0) {
+    throw CliError::usage("Not a JAR file (no ZIP header): " + path);
+  }
+  return content;
+}
+
+std::pair<std::string, bool> provide_jar(JobManagerApi& api, const std::string& path,
+                                         const std::string& content) {
+  const std::string stem = std::filesystem::path(path).stem().string();
+  // The content hash in the upload name lets a later run find an identical jar.
+  const std::string upload_name = stem + "-" + sha256_hex(content).substr(0, 16) + ".jar";
+  for (const auto& jar : api.list_jars()) {
+    if (jar.name == upload_name) {
+      spdlog::debug("reusing jar {} already on the JobManager", jar.id);
+      return {jar.id, false};
+    }
+  }
+  return {api.upload_jar(upload_name, content), true};
+}
+
+}  // namespace flinkcli

@@ -1,0 +1,19 @@
+#pragma once
+// The jar side of `run`: read and check the local file, and get it onto the JobManager once.
+#include <string>
+#include <utility>
+
+#include "flinkcli/jobmanager_api.hpp"
+
+namespace flinkcli {
+
+// The jar's bytes; a missing file, a directory or a file without a ZIP header is an error.
+std::string read_jar(const std::string& path);
+
+// Uploads `content` unless the JobManager already holds a jar with identical content (found by
+// the content hash in the uploaded name). Returns the jar id and whether we uploaded it (and so
+// must delete it).
+std::pair<std::string, bool> provide_jar(JobManagerApi& api, const std::string& path,
+                                         const std::string& content);
+
+}  // namespace flinkcli
