@@ -1,6 +1,7 @@
 #pragma once
 // Everything the commands ask of a JobManager, behind one interface. The HTTP implementation is
 // in rest/; tests substitute fakes. Failures are thrown as CliError with their class.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -67,6 +68,12 @@ struct JobResult {
 class JobManagerApi {
  public:
   virtual ~JobManagerApi() = default;
+
+  // Every later call ends by `deadline` (none: each call is bounded by client.timeout alone).
+  // Lets one client.timeout bound a whole action, polls included. Fakes may ignore it.
+  virtual void set_deadline(std::optional<std::chrono::steady_clock::time_point> deadline) {
+    (void)deadline;
+  }
 
   // Returns the trigger (request) id.
   virtual std::string trigger_savepoint(const JobId& job, const SavepointTrigger& request) = 0;

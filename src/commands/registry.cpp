@@ -107,6 +107,8 @@ JobManagerApi& CommandContext::api() {
   }
   spdlog::debug("JobManager REST endpoint: {}", settings.endpoint.url());
   m_api = m_api_factory(settings);
+  // client.timeout bounds the whole action, as in the Java client, not each call alone.
+  m_api->set_deadline(std::chrono::steady_clock::now() + settings.request_timeout);
   return *m_api;
 }
 

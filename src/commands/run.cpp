@@ -211,6 +211,8 @@ int run_run(CommandContext& context) {
   delete_uploaded();
   context.console().out("Job has been submitted with JobID " + job->str());
   if (detached) return 0;
+  // Attached, the client waits as long as the job runs; each poll keeps its own client.timeout.
+  api.set_deadline(std::nullopt);
   return wait_for_job(context, *job, args.has("sae"));
 }
 

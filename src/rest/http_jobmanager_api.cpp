@@ -81,6 +81,10 @@ class HttpJobManagerApi final : public JobManagerApi {
  public:
   explicit HttpJobManagerApi(const RestSettings& settings) : m_http(settings) {}
 
+  void set_deadline(std::optional<std::chrono::steady_clock::time_point> deadline) override {
+    m_http.set_deadline(deadline);
+  }
+
   std::string trigger_savepoint(const JobId& job, const SavepointTrigger& request) override {
     const json body = {{"target-directory", nullable(request.target_directory)},
                        {"cancel-job", request.cancel_job},

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <spdlog/spdlog.h>
@@ -82,11 +83,17 @@ std::string errors_text(const nlohmann::json& body) {
 HttpTransport::HttpTransport(RestSettings settings)
     : m_settings(std::move(settings)), m_client(make_client(m_settings.endpoint)) {
   m_client.set_connection_timeout(std::min(m_settings.request_timeout, milliseconds(5000)));
-  m_client.set_read_timeout(m_settings.request_timeout);
-  m_client.set_write_timeout(m_settings.request_timeout);
   m_headers.emplace("Accept", "application/json");
   m_headers.emplace("User-Agent", std::string("flinkcli/") + FLINKCLI_VERSION);
   for (const auto& [name, value] : m_settings.headers) m_headers.emplace(name, value);
+}
+
+milliseconds HttpTransport::timeout_for_attempt(steady_clock::time_point now) const {
+  if (!m_deadline) return m_settings.request_timeout;
+  // What is left of the action's budget; a little at least, so a call past the deadline still
+  // gets its answer or fails as a timeout naming the request.
+  const auto remaining = std::chrono::duration_cast<milliseconds>(*m_deadline - now);
+  return std::clamp(remaining, milliseconds(100), m_settings.request_timeout);
 }
 
 template <typename Call>
@@ -97,6 +104,9 @@ HttpReply HttpTransport::perform(const std::string& method, const std::string& p
   while (true) {
     spdlog::debug("{} {}{}", method, m_settings.endpoint.url(), path);  // never headers: secrets
     const auto attempt_start = steady_clock::now();
+    const milliseconds attempt_timeout = timeout_for_attempt(attempt_start);
+    m_client.set_read_timeout(attempt_timeout);
+    m_client.set_write_timeout(attempt_timeout);
     httplib::Result result = call(full_path);
     if (result) return to_reply(method, path, result.value());
 
@@ -104,7 +114,8 @@ HttpReply HttpTransport::perform(const std::string& method, const std::string& p
     const auto now = steady_clock::now();
     if (is_connect_error(error)) {
       // Nothing reached the JobManager, so retrying cannot duplicate an operation.
-      if (now - start + backoff < m_settings.connect_retry) {
+      if (now - start + backoff < m_settings.connect_retry &&
+          (!m_deadline || now + backoff < *m_deadline)) {
         spdlog::debug("connection failed ({}), retrying in {} ms", httplib::to_string(error),
                       backoff.count());
         std::this_thread::sleep_for(backoff);
@@ -133,7 +144,7 @@ HttpReply HttpTransport::perform(const std::string& method, const std::string& p
                                                   "); is the endpoint serving https?");
     }
     if ((error == httplib::Error::Read || error == httplib::Error::Write) &&
-        now - attempt_start >= m_settings.request_timeout - milliseconds(50)) {
+        now - attempt_start >= attempt_timeout - std::min(milliseconds(50), attempt_timeout / 10)) {
       throw CliError(ErrorClass::timeout,
                      "The JobManager at " + m_settings.endpoint.host_port() + " did not answer " +
                          method + " " + path + " within " +

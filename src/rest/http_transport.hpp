@@ -26,16 +26,22 @@ class HttpTransport {
                    const std::string& content);
 
   const RestSettings& settings() const { return m_settings; }
+  // Calls end by `deadline` at the latest (none: each call has client.timeout of its own).
+  void set_deadline(std::optional<std::chrono::steady_clock::time_point> deadline) {
+    m_deadline = deadline;
+  }
 
  private:
   template <typename Call>
   HttpReply perform(const std::string& method, const std::string& path, Call&& call);
+  std::chrono::milliseconds timeout_for_attempt(std::chrono::steady_clock::time_point now) const;
   HttpReply to_reply(const std::string& method, const std::string& path,
                      const httplib::Response& response);
 
   RestSettings m_settings;
   httplib::Client m_client;
   httplib::Headers m_headers;
+  std::optional<std::chrono::steady_clock::time_point> m_deadline;
 };
 
 // Why a TCP connection to host:port fails right now ("Connection refused", a DNS error, ...).

@@ -331,6 +331,21 @@ TEST_F(HttpActionsTest, SlowJobManagerTimesOutAtClientTimeout) {
                                "/savepoints within 1 s (client.timeout)"}));
 }
 
+TEST_F(HttpActionsTest, ClientTimeoutBoundsTheWholeWaitEvenWhenAPollHangs) {
+  // The trigger takes 600 ms, then the status poll hangs: the action must end near 1 s, not
+  // 600 ms plus a fresh second for the poll.
+  jm.on("POST", "/jobs/" + J + "/savepoints",
+        {CannedReply::json(202, {{"request-id", T}}, milliseconds(600))});
+  jm.on("GET", "/jobs/" + J + "/savepoints/" + T,
+        {CannedReply::json(200, in_progress_body(), milliseconds(4000))});
+  const auto result = run({"savepoint", J, "-D", "client.timeout=1s"});
+  EXPECT_EQ(result.exit_code, 6);
+  EXPECT_LT(result.elapsed, milliseconds(1450));
+  EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J + ": The JobManager at " +
+                               jm.address() + " did not answer GET /jobs/" + J + "/savepoints/" + T +
+                               " within 1 s (client.timeout)"}));
+}
+
 TEST_F(HttpActionsTest, OperationStillRunningAtClientTimeout) {
   script_savepoint("/jobs/" + J + "/savepoints", {CannedReply::json(200, in_progress_body())});
   const auto result = run({"savepoint", J, "-D", "client.timeout=500ms"});
