@@ -56,11 +56,10 @@ JarRunRequest build_request(const ParsedArgs& args) {
       throw CliError::usage("The parallelism must be a positive number: " + *parallelism);
     }
   }
-  for (const auto& property : args.values("D")) {
-    const auto equals = property.find('=');
-    request.flink_configuration[property.substr(0, equals)] =
-        equals == std::string::npos ? "true" : property.substr(equals + 1);
-  }
+  // The -D entries alone, parsed as the client's own configuration parses them.
+  Configuration job_configuration;
+  apply_dynamic_properties(job_configuration, args.values("D"));
+  request.flink_configuration = job_configuration.values();
   return request;
 }
 
