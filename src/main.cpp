@@ -1,3 +1,3 @@
-#include "flinkcli/cli.hpp"
+#include "flinkcli/cli/cli.hpp"
 
 int main(int argc, char** argv) { return flinkcli::run_cli_main(argc, argv); }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "flinkcli/cli.hpp"
+#include "flinkcli/cli/cli.hpp"
 
 namespace flinkcli {
 
@@ -39,6 +39,7 @@ std::vector<std::string> wrap(const std::string& text, std::size_t width) {
 }
 
 void append_options(std::ostringstream& out, std::vector<OptionSpec> options) {
+  std::erase_if(options, [](const OptionSpec& spec) { return spec.hidden; });
   std::sort(options.begin(), options.end(), [](const OptionSpec& a, const OptionSpec& b) {
     return a.key() < b.key();
   });
@@ -66,18 +67,21 @@ std::string command_help_text(const CommandSpec& spec) {
   out << "  \"" << spec.name << "\" action options:\n";
   append_options(out, spec.options);
   out << "  General options:\n";
-  append_options(out, general_options());
+  append_options(out, general_option_specs());
   return out.str();
 }
 
 std::string help_text() {
   std::ostringstream out;
   out << "./flink <ACTION> [OPTIONS] [ARGUMENTS]\n\nThe following actions are available:\n";
-  for (const auto& spec : command_table()) out << command_help_text(spec);
+  for (const auto& spec : command_table()) {
+    if (spec.run) out << command_help_text(spec);
+  }
   out << "\nExit codes: 0 success, 1 usage error, 2 configuration error, 3 JobManager unreachable,\n"
          "4 job/savepoint/jar not found, 5 operation failed on the cluster, 6 timed out (the\n"
          "operation may still be running), 7 restore would drop state (see -n), 8 not supported\n"
-         "by this client, 9 unexpected answer from the JobManager. See docs/exit-codes.md.\n";
+         "by this client, 9 not a Flink REST answer, 13 stdout could not be written, 130 interrupted.\n"
+         "See docs/exit-codes.md.\n";
   return out.str();
 }
 

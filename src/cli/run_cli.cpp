@@ -1,19 +1,21 @@
-#include "flinkcli/cli.hpp"
-
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <sstream>
 
-#include "core/logging.hpp"
-#include "flinkcli/error.hpp"
+#include "flinkcli/cli/cli.hpp"
+#include "flinkcli/core/error.hpp"
+#include "flinkcli/core/logging.hpp"
+#include "flinkcli/core/text.hpp"
+#include "flinkcli/rest/http_jobmanager_api.hpp"
 
 namespace flinkcli {
 
 namespace {
 
-// Actions of the Java client that need a JVM on the client side.
-constexpr const char* k_unsupported_actions[] = {"info", "run-application", "checkpoint"};
+// An error line is one line whatever the server sent: long enough for a path and a cause.
+constexpr std::size_t k_max_error_line = 2000;
 
 void print_lines(Console& console, const std::string& text, bool to_stdout = true) {
   std::istringstream lines(text);
@@ -22,11 +24,14 @@ void print_lines(Console& console, const std::string& text, bool to_stdout = tru
 }
 
 int print_unknown_action(Console& console, const std::string& action) {
+  std::vector<std::string> names;
+  for (const auto& spec : command_table()) {
+    if (spec.run) names.push_back("\"" + spec.name + "\"");
+  }
   std::string valid;
-  const auto& table = command_table();
-  for (std::size_t i = 0; i < table.size(); ++i) {
-    if (i > 0) valid += i + 1 == table.size() ? ", or " : ", ";
-    valid += "\"" + table[i].name + "\"";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) valid += i + 1 == names.size() ? ", or " : ", ";
+    valid += names[i];
   }
   console.out("\"" + action + "\" is not a valid action.");
   console.out("");
@@ -35,32 +40,44 @@ int print_unknown_action(Console& console, const std::string& action) {
   console.out("Specify the version option (-v or --version) to print Flink version.");
   console.out("");
   console.out("Specify the help option (-h or --help) to get help on the command.");
-  return 1;
+  return exit_code_for(ErrorClass::usage);
 }
 
 int report(Console& console, const CliError& error, bool verbose) {
   if (error.error_class() == ErrorClass::usage) {
     // Flink's handleArgException: message, empty line, hint, all on stdout.
-    console.out(error.what());
+    console.out(one_line(error.what(), k_max_error_line));
     console.out("");
     console.out("Use the help option (-h or --help) to get help on the command.");
     return error.exit_code();
   }
-  console.err(error.what());
-  if (verbose && !error.detail().empty()) print_lines(console, error.detail(), false);
+  console.err(one_line(error.what(), k_max_error_line));
+  if (verbose && !error.detail().empty()) {
+    std::istringstream lines(error.detail());
+    std::string line;
+    while (std::getline(lines, line)) console.err(one_line(line, k_max_error_line));
+  }
   return error.exit_code();
 }
 
-}  // namespace
+// Flink's REST API speaks UTF-8 only; a stray byte would otherwise fail deep in the JSON layer.
+void require_utf8_arguments(const std::vector<std::string>& args) {
+  for (const auto& arg : args) {
+    if (!is_valid_utf8(arg)) {
+      throw CliError::usage("The argument '" + one_line(arg, 200) +
+                            "' is not valid UTF-8 text, which Flink's REST API requires.");
+    }
+  }
+}
 
-int run_cli(const std::vector<std::string>& args, Console& console, const Environment& env,
-            const ApiFactory& api_factory, Clock& clock) {
+int run_action(const std::vector<std::string>& args, Runtime& runtime) {
+  Console& console = runtime.console;
   if (args.empty()) {
     print_lines(console, help_text());
     console.out("");
     console.out("");
     console.out("Please specify an action.");
-    return 1;
+    return exit_code_for(ErrorClass::usage);
   }
   const std::string& action = args.front();
   if (action == "-h" || action == "--help") {
@@ -72,50 +89,71 @@ int run_cli(const std::vector<std::string>& args, Console& console, const Enviro
                 " (flinkcli, native client for the Flink 1.20 and 2.x REST API)");
     return 0;
   }
-  for (const char* unsupported : k_unsupported_actions) {
-    if (action == unsupported) {
-      console.err("The \"" + action + "\" action is not supported by this client: it needs a JVM "
-                  "on the client. Use the Java bin/flink for it.");
-      return exit_code_for(ErrorClass::unsupported);
-    }
-  }
   const CommandSpec* spec = find_command(action);
   if (!spec) return print_unknown_action(console, action);
+  if (!spec->run) {
+    console.err("The \"" + action + "\" action is not supported by this client: it needs a JVM "
+                "on the client. Use the Java bin/flink for it.");
+    return exit_code_for(ErrorClass::unsupported);
+  }
 
   bool verbose = false;
   try {
     std::vector<OptionSpec> options = spec->options;
-    options.insert(options.end(), general_options().begin(), general_options().end());
-    ParsedArgs parsed = parse_options(options, {args.begin() + 1, args.end()},
-                                      spec->stop_at_non_option);
-    verbose = parsed.has("v");
+    options.insert(options.end(), general_option_specs().begin(), general_option_specs().end());
+    const ParsedArgs parsed = parse_options(options, {args.begin() + 1, args.end()},
+                                            spec->stop_at_non_option);
+    GeneralOptions general = parse_general_options(parsed);
+    verbose = general.verbose;
     setup_logging(verbose);
-    if (parsed.has("h")) {
+    if (general.help) {
       print_lines(console, command_help_text(*spec));
       return 0;
     }
-    CommandContext context(std::move(parsed), console, env, api_factory, clock);
-    return spec->run(context);
+    require_utf8_arguments(args);
+    CommandContext context(std::move(general), runtime);
+    return spec->run(context, parsed);
   } catch (const CliError& error) {
     return report(console, error, verbose);
   } catch (const std::exception& error) {
-    return report(console, CliError(ErrorClass::operation_failed, error.what()), verbose);
+    return report(console, CliError(ErrorClass::operation_failed,
+                                    std::string("Unexpected error: ") + error.what()),
+                  verbose);
   }
 }
 
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, Runtime& runtime) {
+  const int exit_code = run_action(args, runtime);
+  // The action ran to its end whatever happened to stdout; a lost savepoint path must not look
+  // like success to a script, but a reader that went away (| head -1) is not a failure.
+  if (auto failure = runtime.console.output_failure()) {
+    runtime.console.err("Could not write to standard output: " + *failure +
+                        ". The action itself completed; its output was lost.");
+    if (exit_code == 0) return exit_code_for(ErrorClass::output);
+  }
+  return exit_code;
+}
+
 int run_cli_main(int argc, char** argv) {
-  StdConsole console;
+  // A closed pipe must not kill the client mid-action: writes fail with EPIPE instead.
+  std::signal(SIGPIPE, SIG_IGN);
+  FdConsole console;
   SystemClock clock;
+  SigintInterrupt interrupt;
   setup_logging(false);
-  Environment env;
-  env.getenv = [](const std::string& name) -> std::optional<std::string> {
-    const char* value = std::getenv(name.c_str());
-    return value ? std::optional<std::string>(value) : std::nullopt;
-  };
   char self[4096];
   const ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  env.executable = length > 0 ? std::string(self, static_cast<std::size_t>(length)) : argv[0];
-  return run_cli({argv + 1, argv + argc}, console, env, make_http_jobmanager_api, clock);
+  Environment environment{
+      [](const std::string& name) -> std::optional<std::string> {
+        const char* value = std::getenv(name.c_str());
+        return value ? std::optional<std::string>(value) : std::nullopt;
+      },
+      length > 0 ? std::string(self, static_cast<std::size_t>(length)) : argv[0],
+  };
+  Runtime runtime{console, clock, interrupt, std::move(environment), make_http_jobmanager_api};
+  return run_cli({argv + 1, argv + argc}, runtime);
 }
 
 }  // namespace flinkcli

@@ -1,4 +1,4 @@
-#include "commands/jar_upload.hpp"
+#include "jar_upload.hpp"
 
 #include <openssl/evp.h>
 
@@ -6,7 +6,7 @@
 #include <fstream>
 #include <spdlog/spdlog.h>
 
-#include "flinkcli/error.hpp"
+#include "flinkcli/core/error.hpp"
 
 namespace flinkcli {
 
@@ -29,13 +29,19 @@ std::string sha256_hex(const std::string& data) {
 
 std::string read_jar(const std::string& path) {
   namespace fs = std::filesystem;
-  if (!fs::exists(path)) throw CliError(ErrorClass::not_found, "JAR file does not exist: " + path);
-  if (!fs::is_regular_file(path)) throw CliError::usage("JAR file is not a file: " + path);
+  // CliFrontend.getJobJarAndDependencies' prefix: scripts grep for it.
+  const std::string prefix = "Could not get job jar and dependencies from JAR file: ";
+  std::error_code error;
+  const auto status = fs::status(path, error);
+  if (!fs::exists(status)) {
+    throw CliError(ErrorClass::not_found, prefix + "JAR file does not exist: " + path);
+  }
+  if (!fs::is_regular_file(status)) throw CliError::usage(prefix + "JAR file is not a file: " + path);
   std::ifstream in(path, std::ios::binary);
+  if (!in) throw CliError::usage(prefix + "Cannot read JAR file: " + path);
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) throw CliError::usage("Cannot read JAR file: " + path);
   if (content.rfind("PK\x03\x04", 0) != 0) {
-    throw CliError::usage("Not a JAR file (no ZIP header): " + path);
+    throw CliError::usage(prefix + "Not a JAR file (no ZIP header): " + path);
   }
   return content;
 }

@@ -3,11 +3,12 @@
 #include <string>
 #include <utility>
 
-#include "flinkcli/jobmanager_api.hpp"
+#include "flinkcli/api/jobmanager_api.hpp"
 
 namespace flinkcli {
 
-// The jar's bytes; a missing file, a directory or a file without a ZIP header is an error.
+// The jar's bytes; a missing file, a directory or a file without a ZIP header is an error, in
+// Java's words ("Could not get job jar and dependencies from JAR file: ...").
 std::string read_jar(const std::string& path);
 
 // Uploads `content` unless the JobManager already holds a jar with identical content (found by

@@ -2,24 +2,26 @@
 #include <algorithm>
 #include <ctime>
 
-#include "commands/savepoint_operations.hpp"
+#include "actions.hpp"
+#include "savepoint_operations.hpp"
 
 namespace flinkcli {
-
-std::vector<OptionSpec> list_options() {
-  return {
-      {"a", "all", Arity::none, "", "Show all programs and their JobIDs"},
-      {"r", "running", Arity::none, "", "Show only running programs and their JobIDs"},
-      {"s", "scheduled", Arity::none, "", "Show only scheduled programs and their JobIDs"},
-  };
-}
 
 namespace {
 
 const char* const k_rule = "--------------------------------------------------------------";
 
-bool is_globally_terminal(const std::string& state) {
-  return state == "FINISHED" || state == "CANCELED" || state == "FAILED";
+struct ListOptions {
+  bool running = false;    // -r
+  bool scheduled = false;  // -s
+  bool terminated = false;
+};
+
+ListOptions parse(const ParsedArgs& args) {
+  const bool all = args.has("a");
+  ListOptions options{args.has("r") || all, args.has("s") || all, all};
+  if (!options.running && !options.scheduled) options.running = options.scheduled = true;
+  return options;
 }
 
 std::string format_start_time(std::int64_t epoch_ms) {
@@ -46,15 +48,7 @@ void print_section(Console& console, const char* header, std::vector<JobOverview
   console.out(k_rule);
 }
 
-}  // namespace
-
-int run_list(CommandContext& context) {
-  const ParsedArgs& args = context.args();
-  bool running = args.has("r");
-  bool scheduled = args.has("s");
-  const bool all = args.has("a");
-  if (!running && !scheduled && !all) running = scheduled = true;
-
+int run_list(CommandContext& context, const ListOptions& options) {
   Console& console = context.console();
   JobManagerApi& api = context.api();
   console.out("Waiting for response...");
@@ -72,24 +66,42 @@ int run_list(CommandContext& context) {
       terminated_jobs.push_back(job);
     }
   }
-  if (running || all) {
+  if (options.running) {
     if (running_jobs.empty()) {
       console.out("No running jobs.");
     } else {
       print_section(console, "------------------ Running/Restarting Jobs -------------------", running_jobs);
     }
   }
-  if (scheduled || all) {
+  if (options.scheduled) {
     if (scheduled_jobs.empty()) {
       console.out("No scheduled jobs.");
     } else {
       print_section(console, "----------------------- Scheduled Jobs -----------------------", scheduled_jobs);
     }
   }
-  if (all && !terminated_jobs.empty()) {
+  if (options.terminated && !terminated_jobs.empty()) {
     print_section(console, "---------------------- Terminated Jobs -----------------------", terminated_jobs);
   }
   return 0;
+}
+
+}  // namespace
+
+const CommandSpec& list_command() {
+  static const CommandSpec spec{
+      "list",
+      "lists running and scheduled programs.",
+      "list [OPTIONS]",
+      {
+          {"a", "all", Arity::none, "", "Show all programs and their JobIDs"},
+          {"r", "running", Arity::none, "", "Show only running programs and their JobIDs"},
+          {"s", "scheduled", Arity::none, "", "Show only scheduled programs and their JobIDs"},
+      },
+      false,
+      [](CommandContext& context, const ParsedArgs& args) { return run_list(context, parse(args)); },
+  };
+  return spec;
 }
 
 }  // namespace flinkcli

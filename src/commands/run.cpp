@@ -1,15 +1,14 @@
 // flink run [-s <savepoint> [-n] [-cm mode]] [-c class] [-p n] [-d] <jar> [args...]
 // Without a JVM we cannot run main() locally, so the jar goes through the JobManager's web
 // submission endpoints: upload (unless an identical jar is there), run, delete what we uploaded.
-#include <atomic>
-#include <csignal>
-#include <regex>
-#include <set>
 #include <spdlog/spdlog.h>
 
-#include "commands/jar_upload.hpp"
-#include "commands/savepoint_operations.hpp"
-#include "flinkcli/flink_error_text.hpp"
+#include <set>
+
+#include "actions.hpp"
+#include "flinkcli/core/text.hpp"
+#include "jar_upload.hpp"
+#include "savepoint_operations.hpp"
 
 namespace flinkcli {
 
@@ -19,58 +18,85 @@ namespace {
 const char* const k_jvm_only_options[] = {"C", "py", "pyfs", "pym", "pyarch", "pyclientexec",
                                           "pyexec", "pypath", "pyreq"};
 
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_interrupt(int) { g_interrupted = true; }
+struct RunOptions {
+  std::string jar;
+  JarRunRequest request;  // program arguments, -c, -p, -s, -n, -cm/-rm, -D
+  bool detached = false;                   // -d
+  bool shutdown_on_attached_exit = false;  // -sae
+  bool keep_jar = false;                   // --keepJar (this client's extension)
+};
 
+// -cm/--claimMode, or the older -rm/--restoreMode; upper case, as the REST API takes it.
 std::optional<std::string> claim_mode(const ParsedArgs& args) {
   auto claim = args.value("cm");
   auto restore = args.value("rm");
-  if (claim && restore && *claim != *restore) {
+  if (claim && restore && to_upper(*claim) != to_upper(*restore)) {
     throw CliError::usage("Conflicting options: -cm/--claimMode " + *claim +
                           " and -rm/--restoreMode " + *restore + ".");
   }
   auto value = claim ? claim : restore;
   if (!value) return std::nullopt;
-  std::string upper = *value;
-  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+  const std::string upper = to_upper(*value);
   if (upper != "CLAIM" && upper != "NO_CLAIM" && upper != "LEGACY") {
     throw CliError::usage("Invalid claim mode '" + *value + "'. Supported options: claim, no_claim, legacy.");
   }
   return upper;
 }
 
-JarRunRequest build_request(const ParsedArgs& args) {
-  JarRunRequest request;
+std::optional<int> parallelism(const ParsedArgs& args) {
+  const auto text = args.value("p");
+  if (!text) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    const int value = std::stoi(*text, &used);
+    if (used == text->size() && value > 0) return value;
+  } catch (const std::exception&) {
+  }
+  throw CliError::usage("The parallelism must be a positive number: " + *text);
+}
+
+RunOptions parse(const ParsedArgs& args) {
+  for (const char* option : k_jvm_only_options) {
+    if (args.has(option)) {
+      throw CliError(ErrorClass::unsupported,
+                     "Option -" + std::string(option) + " is not supported by this client: it "
+                     "needs a JVM or Python on the client. Use the Java bin/flink for it.");
+    }
+  }
   const auto& positionals = args.positionals();
+  if (positionals.empty()) throw CliError::usage("Java program should be specified a JAR file.");
+  RunOptions options;
+  options.jar = positionals.front();
+  options.detached = args.has("d");
+  options.shutdown_on_attached_exit = args.has("sae");
+  options.keep_jar = args.has("keepJar");
+  if (options.detached && options.shutdown_on_attached_exit) {
+    throw CliError::usage("The -sae/--shutdownOnAttachedExit option cannot be used with -d/--detached.");
+  }
+  JarRunRequest& request = options.request;
   request.program_args.assign(positionals.begin() + 1, positionals.end());
   request.entry_class = args.value("c");
   request.savepoint_path = args.value("s");
   request.allow_non_restored_state = args.has("n");
   request.claim_mode = claim_mode(args);
-  if (auto parallelism = args.value("p")) {
-    try {
-      std::size_t used = 0;
-      request.parallelism = std::stoi(*parallelism, &used);
-      if (used != parallelism->size() || *request.parallelism <= 0) throw std::invalid_argument("");
-    } catch (const std::exception&) {
-      throw CliError::usage("The parallelism must be a positive number: " + *parallelism);
-    }
-  }
+  request.parallelism = parallelism(args);
   // The -D entries alone, parsed as the client's own configuration parses them.
   Configuration job_configuration;
   apply_dynamic_properties(job_configuration, args.values("D"));
   request.flink_configuration = job_configuration.values();
-  return request;
+  return options;
 }
 
 // The JobManager's refusal of a restore, made readable: which operators have no home.
 CliError restore_error(const CliError& error, const std::string& savepoint) {
   if (error.error_class() != ErrorClass::restore_mismatch) return error;
+  // "state for operator <32 hex>", found by a linear scan (the text can be long).
   std::set<std::string> operators;
-  static const std::regex operator_id("state for operator ([0-9a-fA-F]{32})");
   const std::string text = std::string(error.what()) + "\n" + error.detail();
-  for (std::sregex_iterator it(text.begin(), text.end(), operator_id), end; it != end; ++it) {
-    operators.insert((*it)[1]);
+  const std::string marker = "state for operator ";
+  for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at + 1)) {
+    const std::string candidate = text.substr(at + marker.size(), 32);
+    if (is_hex_id(candidate)) operators.insert(candidate);
   }
   std::string ids;
   for (const auto& id : operators) ids += (ids.empty() ? "" : ", ") + id;
@@ -81,35 +107,39 @@ CliError restore_error(const CliError& error, const std::string& savepoint) {
                   error.detail());
 }
 
-int wait_for_job(CommandContext& context, const JobId& job, bool cancel_on_interrupt) {
+// Polls the job until it is globally terminal; none when Ctrl-C came first. SIGINT is ours only
+// inside this function.
+std::optional<std::string> poll_until_terminal(CommandContext& context, const JobId& job) {
   JobManagerApi& api = context.api();
-  g_interrupted = false;
-  auto previous = std::signal(SIGINT, on_interrupt);
+  InterruptWatch watch(context.interrupt());
   std::chrono::milliseconds delay(50);
-  std::string state;
   while (true) {
-    state = api.job_state(job);
-    if (state == "FINISHED" || state == "FAILED" || state == "CANCELED") break;
-    if (g_interrupted) {
-      std::signal(SIGINT, previous);
-      if (cancel_on_interrupt) {
-        context.console().err("Interrupted: cancelling job " + job.str() + " (-sae).");
-        api.cancel_job(job);
-      } else {
-        context.console().err("Interrupted: job " + job.str() + " keeps running.");
-      }
-      return 130;
-    }
+    const std::string state = api.job_state(job);
+    if (is_globally_terminal(state)) return state;
+    if (context.interrupt().requested()) return std::nullopt;
     context.clock().sleep_for(delay);
     delay = std::min(delay * 2, std::chrono::milliseconds(500));
   }
-  std::signal(SIGINT, previous);
+}
+
+int wait_for_job(CommandContext& context, const JobId& job, bool cancel_on_interrupt) {
+  JobManagerApi& api = context.api();
+  const auto state = poll_until_terminal(context, job);
+  if (!state) {
+    if (cancel_on_interrupt) {
+      context.console().err("Interrupted: cancelling job " + job.str() + " (-sae).");
+      api.cancel_job(job);
+    } else {
+      context.console().err("Interrupted: job " + job.str() + " keeps running.");
+    }
+    return k_interrupted_exit_code;
+  }
   const JobResult result = api.job_result(job);
-  if (state != "FINISHED") {
-    const std::string cause = result.failure_text.empty() ? "" : ": " + root_cause_message(result.failure_text);
+  if (*state != "FINISHED") {
+    const std::string cause = result.failure_message.empty() ? "" : ": " + result.failure_message;
     throw CliError(ErrorClass::operation_failed,
-                   "Job " + job.str() + (state == "CANCELED" ? " was cancelled" : " failed") + cause,
-                   cause_chain(result.failure_text));
+                   "Job " + job.str() + (*state == "CANCELED" ? " was cancelled" : " failed") + cause,
+                   result.failure_detail);
   }
   Console& console = context.console();
   console.out("Program execution finished");
@@ -119,9 +149,7 @@ int wait_for_job(CommandContext& context, const JobId& job, bool cancel_on_inter
   return 0;
 }
 
-}  // namespace
-
-std::vector<OptionSpec> run_options() {
+std::vector<OptionSpec> run_option_specs() {
   return {
       {"c", "class", Arity::required, "classname",
        "Class with the program entry point (\"main()\" method). Only needed if the JAR file does "
@@ -159,41 +187,22 @@ std::vector<OptionSpec> run_options() {
   };
 }
 
-int run_run(CommandContext& context) {
-  const ParsedArgs& args = context.args();
-  for (const char* option : k_jvm_only_options) {
-    if (args.has(option)) {
-      throw CliError(ErrorClass::unsupported,
-                     "Option -" + std::string(option) + " is not supported by this client: it "
-                     "needs a JVM or Python on the client. Use the Java bin/flink for it.");
-    }
+int run_run(CommandContext& context, const RunOptions& options) {
+  const JarRunRequest& request = options.request;
+  if (request.savepoint_path && request.claim_mode == "LEGACY") {
+    context.console().out("Warning: The LEGACY restore mode is deprecated, please use CLAIM or "
+                          "NO_CLAIM mode instead.");
   }
-  if (args.positionals().empty()) throw CliError::usage("Java program should be specified a JAR file.");
-  const std::string jar_path = args.positionals().front();
-  const bool detached = args.has("d");
-  if (detached && args.has("sae")) {
-    throw CliError::usage("The -sae/--shutdownOnAttachedExit option cannot be used with -d/--detached.");
-  }
-  const JarRunRequest request = build_request(args);
-  const std::string jar_content = read_jar(jar_path);  // a bad jar fails before any network call
+  const std::string jar_content = read_jar(options.jar);  // a bad jar fails before any network call
 
   JobManagerApi& api = context.api();
-  const std::string failure = "Could not submit the job from " + jar_path;
-  const auto [jar_id, uploaded] = with_error_context(failure, [&] {
-    try {
-      return provide_jar(api, jar_path, jar_content);
-    } catch (const CliError& error) {
-      if (error.error_class() != ErrorClass::not_found) throw;
-      throw CliError(ErrorClass::operation_failed,
-                     "the JobManager does not accept jar submissions (/jars answered 404; is "
-                     "web.submit.enable false?)");
-    }
-  });
-  const bool keep = args.has("keepJar");
+  const std::string failure = "Could not submit the job from " + options.jar;
+  const auto [jar_id, uploaded] =
+      with_error_context(failure, [&] { return provide_jar(api, options.jar, jar_content); });
   // The job's code is in the BlobServer after the run call, so the uploaded file is no longer
   // needed, whether the run worked or not. A failed clean-up must not hide the run's outcome.
-  auto delete_uploaded = [&] {
-    if (!uploaded || keep) return;
+  auto delete_uploaded = [&, jar_id = jar_id, uploaded = uploaded] {
+    if (!uploaded || options.keep_jar) return;
     try {
       api.delete_jar(jar_id);
     } catch (const CliError& error) {
@@ -209,10 +218,24 @@ int run_run(CommandContext& context) {
   }
   delete_uploaded();
   context.console().out("Job has been submitted with JobID " + job->str());
-  if (detached) return 0;
+  if (options.detached) return 0;
   // Attached, the client waits as long as the job runs; each poll keeps its own client.timeout.
   api.set_deadline(std::nullopt);
-  return wait_for_job(context, *job, args.has("sae"));
+  return wait_for_job(context, *job, options.shutdown_on_attached_exit);
+}
+
+}  // namespace
+
+const CommandSpec& run_command() {
+  static const CommandSpec spec{
+      "run",
+      "compiles and runs a program.",
+      "run [OPTIONS] <jar-file> <arguments>",
+      run_option_specs(),
+      true,
+      [](CommandContext& context, const ParsedArgs& args) { return run_run(context, parse(args)); },
+  };
+  return spec;
 }
 
 }  // namespace flinkcli

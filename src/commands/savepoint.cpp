@@ -1,19 +1,31 @@
 // flink savepoint <jobId> [targetDirectory] | savepoint -d <savepointPath>
-#include "commands/savepoint_operations.hpp"
+#include "actions.hpp"
+#include "savepoint_operations.hpp"
 
 namespace flinkcli {
 
-std::vector<OptionSpec> savepoint_options() {
-  return {
-      {"d", "dispose", Arity::required, "arg", "Path of savepoint to dispose."},
-      detached_option(),
-      {"j", "jarfile", Arity::required, "jarfile",
-       "Flink program JAR file. Accepted for compatibility; not needed by this client."},
-      savepoint_format_option(),
-  };
-}
-
 namespace {
+
+struct SavepointOptions {
+  std::optional<std::string> dispose_path;  // -d, --dispose
+  bool detached = false;                    // -detached
+  SavepointFormat format = SavepointFormat::canonical;
+  std::optional<std::string> job_id;
+  std::optional<std::string> target_directory;
+  bool extra_arguments = false;  // more positionals than <jobId> [<dir>]
+};
+
+SavepointOptions parse(const ParsedArgs& args) {
+  SavepointOptions options;
+  options.dispose_path = args.value("d");
+  options.detached = args.has("detached");
+  options.format = savepoint_format_from(args);
+  const auto& positionals = args.positionals();
+  if (!positionals.empty()) options.job_id = positionals[0];
+  if (positionals.size() >= 2) options.target_directory = positionals[1];
+  options.extra_arguments = positionals.size() >= 3;
+  return options;
+}
 
 int dispose_savepoint(CommandContext& context, const std::string& path) {
   Console& console = context.console();
@@ -30,45 +42,46 @@ int dispose_savepoint(CommandContext& context, const std::string& path) {
   return 0;
 }
 
-}  // namespace
-
-int run_savepoint(CommandContext& context) {
-  const ParsedArgs& args = context.args();
-  if (auto dispose_path = args.value("d")) return dispose_savepoint(context, *dispose_path);
-
-  const auto& positionals = args.positionals();
-  if (positionals.empty()) {
-    throw CliError::usage("Missing JobID. Specify a Job ID to trigger a savepoint.");
-  }
-  const JobId job = JobId::parse(positionals[0]);
-  SavepointTrigger trigger;
-  trigger.format = parse_savepoint_format(args);
+int run_savepoint(CommandContext& context, const SavepointOptions& options) {
+  if (options.dispose_path) return dispose_savepoint(context, *options.dispose_path);
+  if (!options.job_id) throw CliError::usage("Missing JobID. Specify a Job ID to trigger a savepoint.");
+  const JobId job = JobId::parse(*options.job_id);
   Console& console = context.console();
-  if (positionals.size() >= 3) {
+  if (options.extra_arguments) {
     console.out("Provided more arguments than required. Ignoring not needed arguments.");
   }
-  trigger.target_directory =
-      positionals.size() >= 2 ? std::optional(positionals[1]) : client_savepoint_dir(context);
+  SavepointTrigger trigger;
+  trigger.format = options.format;
+  trigger.target_directory = savepoint_target(context, options.target_directory);
 
-  const std::string failure = "Failed to trigger a savepoint for the job " + job.str();
-  if (args.has("detached")) {
-    console.out("Triggering savepoint in detached mode for job " + job.str() + ".");
-    const std::string trigger_id =
-        with_error_context(failure, [&] { return context.api().trigger_savepoint(job, trigger); });
-    console.out("Successfully trigger manual savepoint, triggerId: " + trigger_id);
-    return 0;
-  }
-
-  JobManagerApi& api = context.api();
-  console.out("Triggering savepoint for job " + job.str() + ".");
-  console.out("Waiting for response...");
-  const std::string location = with_error_context(failure, [&] {
-    const std::string trigger_id = api.trigger_savepoint(job, trigger);
-    return wait_for_savepoint(context, job, trigger_id);
-  });
-  console.out("Savepoint completed. Path: " + location);
+  const TriggerWording wording{"savepoint", "Successfully trigger manual savepoint",
+                               "Failed to trigger a savepoint for the job " + job.str()};
+  const auto location = trigger_and_wait(context, job, options.detached, wording,
+                                         [&] { return context.api().trigger_savepoint(job, trigger); });
+  if (!location) return 0;
+  console.out("Savepoint completed. Path: " + *location);
   console.out("You can resume your program from this savepoint with the run command.");
   return 0;
+}
+
+}  // namespace
+
+const CommandSpec& savepoint_command() {
+  static const CommandSpec spec{
+      "savepoint",
+      "triggers savepoints for a running job or disposes existing ones.",
+      "savepoint [OPTIONS] <Job ID> [<target directory>]",
+      {
+          {"d", "dispose", Arity::required, "arg", "Path of savepoint to dispose."},
+          detached_option(),
+          {"j", "jarfile", Arity::required, "jarfile",
+           "Flink program JAR file. Accepted for compatibility; not needed by this client."},
+          savepoint_format_option(),
+      },
+      false,
+      [](CommandContext& context, const ParsedArgs& args) { return run_savepoint(context, parse(args)); },
+  };
+  return spec;
 }
 
 }  // namespace flinkcli

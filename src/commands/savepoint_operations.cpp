@@ -1,6 +1,6 @@
-#include "commands/savepoint_operations.hpp"
+#include "savepoint_operations.hpp"
 
-#include <algorithm>
+#include <spdlog/spdlog.h>
 
 namespace flinkcli {
 
@@ -9,12 +9,28 @@ JobId parse_job_id(const std::optional<std::string>& text) {
   return JobId::parse(*text);
 }
 
-OptionSpec savepoint_format_option() {
-  return {"type", "type", Arity::required, "arg",
-          "Describes the binary format in which a savepoint should be taken. Supported options: "
-          "[canonical - a common format for all state backends, allow for changing state "
-          "backends, native = a specific format for the chosen state backend, might be faster to "
-          "take and restore from."};
+JobAndDirectory untangle_optional_value(const std::optional<std::string>& option_value,
+                                        const std::vector<std::string>& positionals) {
+  if (positionals.empty()) return {option_value, std::nullopt};
+  return {positionals.front(), option_value};
+}
+
+OptionSpec savepoint_format_option(bool hidden) {
+  OptionSpec spec{"type", "type", Arity::required, "arg",
+                  "Describes the binary format in which a savepoint should be taken. Supported "
+                  "options: [canonical - a common format for all state backends, allow for "
+                  "changing state backends, native = a specific format for the chosen state "
+                  "backend, might be faster to take and restore from."};
+  spec.hidden = hidden;
+  return spec;
+}
+
+SavepointFormat savepoint_format_from(const ParsedArgs& args) {
+  const auto value = args.value("type");
+  if (!value) return SavepointFormat::canonical;
+  if (auto format = parse_savepoint_format(*value)) return *format;
+  throw CliError::usage("Invalid savepoint format type '" + *value +
+                        "'. Supported options: canonical, native.");
 }
 
 OptionSpec detached_option() {
@@ -23,19 +39,15 @@ OptionSpec detached_option() {
           "savepoint trigger id as the unique identification of the detached savepoint."};
 }
 
-SavepointFormat parse_savepoint_format(const ParsedArgs& args) {
-  const auto value = args.value("type");
-  if (!value) return SavepointFormat::canonical;
-  std::string lower = *value;
-  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  if (lower == "canonical") return SavepointFormat::canonical;
-  if (lower == "native") return SavepointFormat::native;
-  throw CliError::usage("Invalid savepoint format type '" + *value +
-                        "'. Supported options: canonical, native.");
-}
-
-std::optional<std::string> client_savepoint_dir(CommandContext& context) {
-  return context.config().default_savepoint_dir();
+std::optional<std::string> savepoint_target(CommandContext& context,
+                                            const std::optional<std::string>& command_line) {
+  if (command_line) {
+    spdlog::debug("savepoint directory sent: {} (from the command line)", *command_line);
+    return command_line;
+  }
+  const SavepointDirectory configured = context.config().default_savepoint_dir();
+  spdlog::debug("savepoint directory sent: {} ({})", configured.path.value_or("null"), configured.source);
+  return configured.path;
 }
 
 std::string wait_for_savepoint(CommandContext& context, const JobId& job, const std::string& trigger_id) {
@@ -48,6 +60,21 @@ std::string wait_for_savepoint(CommandContext& context, const JobId& job, const 
                    "The JobManager reported the savepoint complete but sent no location");
   }
   return *status.location;
+}
+
+std::optional<std::string> trigger_and_wait(CommandContext& context, const JobId& job, bool detached,
+                                            const TriggerWording& wording,
+                                            const std::function<std::string()>& trigger) {
+  Console& console = context.console();
+  if (detached) {
+    console.out("Triggering " + wording.operation + " in detached mode for job " + job.str() + ".");
+    const std::string trigger_id = with_error_context(wording.failure, trigger);
+    console.out(wording.detached_done + ", triggerId: " + trigger_id);
+    return std::nullopt;
+  }
+  console.out("Triggering " + wording.operation + " for job " + job.str() + ".");
+  console.out("Waiting for response...");
+  return with_error_context(wording.failure, [&] { return wait_for_savepoint(context, job, trigger()); });
 }
 
 }  // namespace flinkcli

@@ -1,50 +1,71 @@
 // flink stop [-p [savepointPath]] [-d] [-type ...] [-detached] <jobId>
-#include "commands/savepoint_operations.hpp"
+#include "actions.hpp"
+#include "savepoint_operations.hpp"
 
 namespace flinkcli {
 
-std::vector<OptionSpec> stop_options() {
-  return {
-      {"d", "drain", Arity::none, "",
-       "Send MAX_WATERMARK before taking the savepoint and stopping the pipeline."},
-      detached_option(),
-      {"p", "savepointPath", Arity::optional, "savepointPath",
-       "Path to the savepoint (for example hdfs:///flink/savepoint-1537). If no directory is "
-       "specified, the configured default will be used "
-       "(\"execution.checkpointing.savepoint-dir\")."},
-      savepoint_format_option(),
-  };
+namespace {
+
+struct StopOptions {
+  std::optional<std::string> job_id;
+  std::optional<std::string> target_directory;  // -p <dir>; -p alone means the default
+  bool drain = false;                           // -d, --drain
+  bool detached = false;                        // -detached
+  SavepointFormat format = SavepointFormat::canonical;
+};
+
+StopOptions parse(const ParsedArgs& args) {
+  StopOptions options;
+  // As in Flink: "stop -p <jobId>" means the default directory and that job.
+  const auto untangled = untangle_optional_value(args.value("p"), args.positionals());
+  options.job_id = untangled.job_id;
+  options.target_directory = untangled.directory;
+  options.drain = args.has("d");
+  options.detached = args.has("detached");
+  options.format = savepoint_format_from(args);
+  return options;
 }
 
-int run_stop(CommandContext& context) {
-  const ParsedArgs& args = context.args();
-  const auto& positionals = args.positionals();
-  // As in Flink: "stop -p <jobId>" means the default directory and that job.
+int run_stop(CommandContext& context, const StopOptions& options) {
+  const JobId job = parse_job_id(options.job_id);
   StopTrigger trigger;
-  trigger.target_directory = args.has("p") && !positionals.empty() ? args.value("p") : std::nullopt;
-  const JobId job = positionals.empty() ? parse_job_id(args.value("p")) : JobId::parse(positionals[0]);
-  trigger.drain = args.has("d");
-  trigger.format = parse_savepoint_format(args);
-  if (!trigger.target_directory) trigger.target_directory = client_savepoint_dir(context);
+  trigger.drain = options.drain;
+  trigger.format = options.format;
+  trigger.target_directory = savepoint_target(context, options.target_directory);
 
   Console& console = context.console();
   console.out(std::string(trigger.drain ? "Draining job \"" : "Suspending job \"") + job.str() +
               "\" with a " + to_string(trigger.format) + " savepoint.");
-  JobManagerApi& api = context.api();
-  const std::string failure = "Could not stop with a savepoint job \"" + job.str() + "\"";
-  if (args.has("detached")) {
-    console.out("Triggering stop-with-savepoint in detached mode for job " + job.str() + ".");
-    const std::string trigger_id = with_error_context(failure, [&] { return api.trigger_stop(job, trigger); });
-    console.out("Successfully trigger stop-with-savepoint in detached mode, triggerId: " + trigger_id);
-    return 0;
-  }
-  console.out("Triggering stop-with-savepoint for job " + job.str() + ".");
-  console.out("Waiting for response...");
-  const std::string location = with_error_context(failure, [&] {
-    return wait_for_savepoint(context, job, api.trigger_stop(job, trigger));
-  });
-  console.out("Savepoint completed. Path: " + location);
+  const TriggerWording wording{"stop-with-savepoint",
+                               "Successfully trigger stop-with-savepoint in detached mode",
+                               "Could not stop with a savepoint job \"" + job.str() + "\""};
+  const auto location = trigger_and_wait(context, job, options.detached, wording,
+                                         [&] { return context.api().trigger_stop(job, trigger); });
+  if (location) console.out("Savepoint completed. Path: " + *location);
   return 0;
+}
+
+}  // namespace
+
+const CommandSpec& stop_command() {
+  static const CommandSpec spec{
+      "stop",
+      "stops a running program with a savepoint (streaming jobs only).",
+      "stop [OPTIONS] <Job ID>",
+      {
+          {"d", "drain", Arity::none, "",
+           "Send MAX_WATERMARK before taking the savepoint and stopping the pipeline."},
+          detached_option(),
+          {"p", "savepointPath", Arity::optional, "savepointPath",
+           "Path to the savepoint (for example hdfs:///flink/savepoint-1537). If no directory is "
+           "specified, the configured default will be used "
+           "(\"execution.checkpointing.savepoint-dir\")."},
+          savepoint_format_option(),
+      },
+      false,
+      [](CommandContext& context, const ParsedArgs& args) { return run_stop(context, parse(args)); },
+  };
+  return spec;
 }
 
 }  // namespace flinkcli

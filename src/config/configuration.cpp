@@ -1,14 +1,57 @@
-#include <algorithm>
+#include "flinkcli/config/configuration.hpp"
 
-#include "flinkcli/configuration.hpp"
-#include "flinkcli/error.hpp"
+#include <cctype>
+
+#include "flinkcli/core/error.hpp"
+#include "flinkcli/core/text.hpp"
 
 namespace flinkcli {
+
+namespace {
+
+// "hdfs://nn/x", "file:/x", "s3://b/x" have a scheme; "/x" and "x" do not.
+bool has_uri_scheme(const std::string& path) {
+  const auto colon = path.find(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  for (std::size_t i = 0; i < colon; ++i) {
+    const char c = path[i];
+    const bool ok = std::isalpha(static_cast<unsigned char>(c)) ||
+                    (i > 0 && (std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// The JobManager resolves a relative directory against its own working directory.
+bool is_relative_directory(const std::string& path) {
+  if (has_uri_scheme(path)) {
+    const std::string rest = path.substr(path.find(':') + 1);
+    return to_lower(path.substr(0, path.find(':'))) == "file" && (rest.empty() || rest.front() != '/');
+  }
+  return path.empty() || path.front() != '/';
+}
+
+std::string described(const std::string& key, const std::string& origin) {
+  if (origin.empty()) return key;
+  return key + " (from " + (origin == origins::dynamic_property ? std::string("-D") : origin) + ")";
+}
+
+}  // namespace
 
 std::optional<std::string> Configuration::get(const std::string& key) const {
   auto it = m_values.find(key);
   if (it == m_values.end()) return std::nullopt;
   return it->second;
+}
+
+void Configuration::set(const std::string& key, std::string value, std::string origin) {
+  m_values[key] = std::move(value);
+  m_origins[key] = std::move(origin);
+}
+
+std::string Configuration::origin(const std::string& key) const {
+  auto it = m_origins.find(key);
+  return it == m_origins.end() ? std::string() : it->second;
 }
 
 std::chrono::milliseconds Configuration::client_timeout() const {
@@ -17,29 +60,56 @@ std::chrono::milliseconds Configuration::client_timeout() const {
   const auto parsed = parse_flink_duration(*text);
   if (!parsed || parsed->count() <= 0) {
     throw CliError(ErrorClass::config,
-                   "Invalid value '" + *text + "' for client.timeout: expected a duration such as "
-                   "'60 s', '1 min' or '500ms'");
+                   "Invalid value '" + one_line(*text, 100) + "' for client.timeout: expected a "
+                   "duration such as '60 s', '1 min' or '500ms'");
   }
   return *parsed;
 }
 
-std::optional<std::string> Configuration::default_savepoint_dir() const {
+SavepointDirectory Configuration::default_savepoint_dir() const {
   for (const char* key : {keys::savepoint_dir, keys::legacy_savepoint_dir}) {
     auto value = get(key);
-    if (value && !value->empty()) return value;
+    if (!value) continue;
+    const std::string source = described(key, origin(key));
+    if (value->empty()) {
+      // Only -D can set an empty value: "no client-side directory", the fallback key included.
+      return {std::nullopt, source + " is empty: the JobManager's default"};
+    }
+    if (!is_valid_utf8(*value)) {
+      throw CliError(ErrorClass::config, "The savepoint directory in " + source +
+                                             " is not valid UTF-8 text; Flink's REST API "
+                                             "accepts only UTF-8.");
+    }
+    if (is_relative_directory(*value)) {
+      throw CliError(ErrorClass::config,
+                     "The savepoint directory '" + one_line(*value, 200) + "' in " + source +
+                         " is relative; the JobManager would resolve it against its own working "
+                         "directory. Configure an absolute path or URI (e.g. file:///savepoints).");
+    }
+    return {*value, source};
   }
-  return std::nullopt;
+  return {std::nullopt, "no client-side default: the JobManager's default"};
 }
 
 bool Configuration::get_bool(const std::string& key, bool fallback) const {
   auto value = get(key);
   if (!value) return fallback;
-  std::string lower = *value;
-  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  const std::string lower = to_lower(trim(*value));
   if (lower == "true") return true;
   if (lower == "false") return false;
   throw CliError(ErrorClass::config,
-                 "Invalid value '" + *value + "' for " + key + ": expected true or false");
+                 "Invalid value '" + one_line(*value, 100) + "' for " + key + ": expected true or false");
+}
+
+std::optional<std::string> Configuration::high_availability() const {
+  for (const char* key : {keys::ha_type, keys::legacy_ha_type}) {
+    auto value = get(key);
+    if (!value) continue;
+    const std::string mode = to_lower(trim(*value));
+    if (mode.empty() || mode == "none") return std::nullopt;
+    return mode;
+  }
+  return std::nullopt;
 }
 
 void apply_dynamic_properties(Configuration& config, const std::vector<std::string>& properties) {
@@ -50,7 +120,8 @@ void apply_dynamic_properties(Configuration& config, const std::vector<std::stri
       throw CliError::usage("Invalid dynamic property '" + property + "': expected -D key=value");
     }
     // Flink reads "-Dkey" without a value as "true".
-    config.set(key, equals == std::string::npos ? "true" : property.substr(equals + 1));
+    config.set(key, equals == std::string::npos ? "true" : property.substr(equals + 1),
+               origins::dynamic_property);
   }
 }
 

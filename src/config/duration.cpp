@@ -3,16 +3,12 @@
 #include <limits>
 #include <string>
 
-#include "flinkcli/configuration.hpp"
+#include "flinkcli/config/configuration.hpp"
+#include "flinkcli/core/text.hpp"
 
 namespace flinkcli {
 
 namespace {
-std::string trim(const std::string& text) {
-  const auto begin = text.find_first_not_of(" \t");
-  if (begin == std::string::npos) return "";
-  return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
-}
 
 // Units as org.apache.flink.util.TimeUtils accepts them, in nanoseconds per unit (integers: no
 // rounding, and overflow can be detected).
@@ -55,8 +51,7 @@ std::optional<std::chrono::milliseconds> parse_flink_duration(const std::string&
   }
   if (digits == 0 || digits > 15) return std::nullopt;
   const auto number = std::stoll(trimmed.substr(0, digits));
-  std::string unit = trim(trimmed.substr(digits));
-  for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string unit = to_lower(trim(trimmed.substr(digits)));
   if (unit.empty()) return std::chrono::milliseconds(number);
   for (const auto& candidate : k_units) {
     if (unit == candidate.label) return to_millis(number, candidate.nanos);

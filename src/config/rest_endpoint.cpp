@@ -1,7 +1,7 @@
 #include <charconv>
 
-#include "flinkcli/configuration.hpp"
-#include "flinkcli/error.hpp"
+#include "flinkcli/config/configuration.hpp"
+#include "flinkcli/core/error.hpp"
 
 namespace flinkcli {
 
@@ -33,6 +33,7 @@ std::string RestEndpoint::url() const { return scheme + "://" + host_port() + pa
 void apply_jobmanager_address(Configuration& config, const std::string& address) {
   std::string rest = address;
   std::string path;
+  bool https = false;
   const auto scheme_end = rest.find("://");
   if (scheme_end != std::string::npos) {
     const std::string scheme = rest.substr(0, scheme_end);
@@ -40,7 +41,7 @@ void apply_jobmanager_address(Configuration& config, const std::string& address)
       throw CliError::usage("Invalid JobManager address '" + address +
                             "': only http:// and https:// are supported.");
     }
-    if (scheme == "https") config.set(keys::ssl_rest_enabled, "true");
+    https = scheme == "https";
     rest = rest.substr(scheme_end + 3);
     const auto slash = rest.find('/');
     if (slash != std::string::npos) {
@@ -71,10 +72,13 @@ void apply_jobmanager_address(Configuration& config, const std::string& address)
                           "': expected host:port (e.g. localhost:8081) with a port from 1 to "
                           "65535.");
   }
-  config.set(keys::rest_address, host);
-  config.set(keys::rpc_address, host);
-  config.set(keys::rest_port, port_text);
-  if (!path.empty()) config.set(keys::rest_path, path);
+  const std::string origin = origins::jobmanager_option;
+  config.set(keys::rest_address, host, origin);
+  config.set(keys::rpc_address, host, origin);
+  config.set(keys::rest_port, port_text, origin);
+  // As Flink: the scheme of -m decides REST TLS, whatever the configuration file says.
+  config.set(keys::ssl_rest_enabled, https ? "true" : "false", origin);
+  config.set(keys::rest_path, path, origin);  // as Flink: the URL's path, "" for host:port
 }
 
 RestEndpoint rest_endpoint(const Configuration& config) {

@@ -1,30 +1,43 @@
-#include "flinkcli/console.hpp"
+#include "flinkcli/core/console.hpp"
 
-#include <cstdio>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
 
 namespace flinkcli {
 
 namespace {
-void write_line(std::FILE* stream, std::string_view line) {
-  std::fwrite(line.data(), 1, line.size(), stream);
-  std::fputc('\n', stream);
-  std::fflush(stream);  // progress lines must appear before a long wait, as Java's do
+
+// The whole line or an errno; retries short writes and EINTR.
+int write_line(int fd, std::string_view line) {
+  std::string buffer(line);
+  buffer += '\n';
+  std::size_t written = 0;
+  while (written < buffer.size()) {
+    const ssize_t n = ::write(fd, buffer.data() + written, buffer.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  return 0;
 }
 
-std::string join_lines(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) {
-    text += line;
-    text += '\n';
-  }
-  return text;
-}
 }  // namespace
 
-void StdConsole::out(std::string_view line) { write_line(stdout, line); }
-void StdConsole::err(std::string_view line) { write_line(stderr, line); }
+void FdConsole::out(std::string_view line) {
+  if (m_out_closed) return;
+  const int error = write_line(m_out_fd, line);
+  if (error == 0) return;
+  m_out_closed = true;
+  if (error != EPIPE) m_out_failure = std::strerror(error);
+}
 
-std::string CapturingConsole::stdout_text() const { return join_lines(stdout_lines); }
-std::string CapturingConsole::stderr_text() const { return join_lines(stderr_lines); }
+void FdConsole::err(std::string_view line) {
+  (void)write_line(m_err_fd, line);  // nowhere left to report a failure to write an error
+}
 
 }  // namespace flinkcli

@@ -1,9 +1,10 @@
-#include "flinkcli/job_id.hpp"
+#include "flinkcli/core/job_id.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-#include "flinkcli/error.hpp"
+#include "flinkcli/core/error.hpp"
+#include "flinkcli/core/text.hpp"
 
 namespace flinkcli {
 
@@ -19,10 +20,7 @@ JobId JobId::parse(const std::string& text) {
                           "\". The expected format is [0-9a-fA-F]{32}, e.g. "
                           "fd72014d4c864993a2e5a9287b4a9c5d.");
   }
-  std::string lower = text;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return JobId(lower);
+  return JobId(to_lower(text));
 }
 
 }  // namespace flinkcli

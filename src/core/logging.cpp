@@ -1,4 +1,4 @@
-#include "core/logging.hpp"
+#include "flinkcli/core/logging.hpp"
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>

@@ -1,30 +1,13 @@
 // JobManagerApi over Flink's REST API. Request bodies match what the Java client sends
 // (see ../shared/reference/flink-cli-rest.md): hyphenated savepoint fields, camelCase stop fields.
-#include <sstream>
-
-#include "flinkcli/error.hpp"
-#include "rest/http_transport.hpp"
+#include "flinkcli/core/error.hpp"
+#include "flinkcli/rest/flink_error_text.hpp"
+#include "flinkcli/rest/http_jobmanager_api.hpp"
+#include "http_transport.hpp"
 
 namespace flinkcli {
 
 using nlohmann::json;
-
-const char* to_string(SavepointFormat format) {
-  return format == SavepointFormat::native ? "NATIVE" : "CANONICAL";
-}
-
-std::vector<std::pair<std::string, std::string>> parse_rest_headers(const std::string& text) {
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF: a CR in a header is invalid
-    const auto colon = line.find(':');
-    if (colon == std::string::npos || colon == 0) continue;  // Flink skips such lines
-    headers.emplace_back(line.substr(0, colon), line.substr(colon + 1));
-  }
-  return headers;
-}
 
 namespace {
 
@@ -47,13 +30,14 @@ T required_field(const json& body, const char* field, const std::string& what) {
 
 // A value of the wrong type in an answer is the JobManager's fault: a protocol error (exit 9).
 template <typename Parse>
-auto parse_answer(Parse&& parse) -> decltype(parse()) {
+auto parse_answer(const std::string& what, Parse&& parse) -> decltype(parse()) {
   try {
     return parse();
   } catch (const json::exception& error) {
+    // The library's wording only for -v: the user gets our sentence.
     throw CliError(ErrorClass::protocol,
-                   std::string("The JobManager sent an answer this client cannot read (") +
-                       error.what() + ")");
+                   "The JobManager's answer to " + what + " has a field of an unexpected type",
+                   error.what());
   }
 }
 
@@ -69,8 +53,8 @@ OperationStatus parse_operation_status(const json& body, const std::string& what
   const json operation = body.value("operation", json());
   if (operation.is_object() && operation.contains("failure-cause")) {
     const json& cause = operation["failure-cause"];
-    result.failure_class = cause.value("class", std::string("unknown"));
-    result.failure_text = cause.value("stack-trace", *result.failure_class);
+    const std::string java_class = cause.value("class", std::string("unknown"));
+    result.failure = java_failure(cause.value("stack-trace", java_class));
   } else if (operation.is_object() && operation.contains("location")) {
     result.location = required_field<std::string>(operation, "location", what);
   }
@@ -79,7 +63,7 @@ OperationStatus parse_operation_status(const json& body, const std::string& what
 
 class HttpJobManagerApi final : public JobManagerApi {
  public:
-  explicit HttpJobManagerApi(const RestSettings& settings) : m_http(settings) {}
+  HttpJobManagerApi(const RestSettings& settings, Clock& clock) : m_http(settings, clock) {}
 
   void set_deadline(std::optional<std::chrono::steady_clock::time_point> deadline) override {
     m_http.set_deadline(deadline);
@@ -106,7 +90,7 @@ class HttpJobManagerApi final : public JobManagerApi {
   OperationStatus savepoint_status(const JobId& job, const std::string& trigger_id) override {
     const std::string path = "/jobs/" + job.str() + "/savepoints/" + trigger_id;
     const json body = m_http.send("GET", path).body;
-    return parse_answer([&] { return parse_operation_status(body, "GET " + path); });
+    return parse_answer("GET " + path, [&] { return parse_operation_status(body, "GET " + path); });
   }
 
   std::string trigger_disposal(const std::string& savepoint_path) override {
@@ -117,7 +101,7 @@ class HttpJobManagerApi final : public JobManagerApi {
   OperationStatus disposal_status(const std::string& trigger_id) override {
     const std::string path = "/savepoint-disposal/" + trigger_id;
     const json body = m_http.send("GET", path).body;
-    return parse_answer([&] { return parse_operation_status(body, "GET " + path); });
+    return parse_answer("GET " + path, [&] { return parse_operation_status(body, "GET " + path); });
   }
 
   void cancel_job(const JobId& job) override {
@@ -126,7 +110,7 @@ class HttpJobManagerApi final : public JobManagerApi {
 
   std::vector<JobOverview> list_jobs() override {
     const json body = m_http.send("GET", "/jobs/overview").body;
-    return parse_answer([&] {
+    return parse_answer("GET /jobs/overview", [&] {
       std::vector<JobOverview> jobs;
       for (const auto& item : required_field<json>(body, "jobs", "GET /jobs/overview")) {
         JobOverview job;
@@ -141,8 +125,14 @@ class HttpJobManagerApi final : public JobManagerApi {
   }
 
   std::vector<JarInfo> list_jars() override {
-    const json body = m_http.send("GET", "/jars").body;
-    return parse_answer([&] {
+    const HttpReply reply = m_http.send("GET", "/jars", nullptr, /*missing_route_ok=*/true);
+    if (reply.status == 404) {
+      throw CliError(ErrorClass::operation_failed,
+                     "the JobManager does not accept jar submissions (no /jars endpoint; is "
+                     "web.submit.enable false?)");
+    }
+    const json& body = reply.body;
+    return parse_answer("GET /jars", [&] {
       std::vector<JarInfo> jars;
       for (const auto& item : body.value("files", json::array())) {
         jars.push_back({item.value("id", std::string()), item.value("name", std::string())});
@@ -185,12 +175,16 @@ class HttpJobManagerApi final : public JobManagerApi {
   JobResult job_result(const JobId& job) override {
     const std::string path = "/jobs/" + job.str() + "/execution-result";
     const json body = m_http.send("GET", path).body;
-    return parse_answer([&] {
+    return parse_answer("GET " + path, [&] {
       const json result = required_field<json>(body, "job-execution-result", "GET " + path);
       JobResult out;
       out.duration_ms = result.value("net-runtime", std::int64_t{0});
       if (result.contains("failure-cause")) {
-        out.failure_text = result["failure-cause"].value("stack-trace", std::string());
+        const std::string trace = result["failure-cause"].value("stack-trace", std::string());
+        if (!trace.empty()) {
+          out.failure_message = root_cause_message(trace);
+          out.failure_detail = cause_chain(trace);
+        }
       }
       return out;
     });
@@ -206,8 +200,8 @@ class HttpJobManagerApi final : public JobManagerApi {
 
 }  // namespace
 
-std::unique_ptr<JobManagerApi> make_http_jobmanager_api(const RestSettings& settings) {
-  return std::make_unique<HttpJobManagerApi>(settings);
+std::unique_ptr<JobManagerApi> make_http_jobmanager_api(const RestSettings& settings, Clock& clock) {
+  return std::make_unique<HttpJobManagerApi>(settings, clock);
 }
 
 }  // namespace flinkcli

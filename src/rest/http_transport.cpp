@@ -1,6 +1,5 @@
-#include "rest/http_transport.hpp"
+#include "http_transport.hpp"
 
-#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -10,15 +9,26 @@
 #include <cerrno>
 #include <cstring>
 #include <spdlog/spdlog.h>
-#include <thread>
 
-#include "flinkcli/error.hpp"
-#include "flinkcli/flink_error_text.hpp"
+#include "flinkcli/core/error.hpp"
+#include "flinkcli/core/text.hpp"
+#include "flinkcli/rest/flink_error_text.hpp"
 
 namespace flinkcli {
 
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
+
+std::optional<std::string> resolve_error(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found); rc != 0) {
+    return std::string(rc == EAI_SYSTEM ? std::strerror(errno) : gai_strerror(rc));
+  }
+  freeaddrinfo(found);
+  return std::nullopt;
+}
 
 std::string describe_connect_failure(const std::string& host, int port) {
   addrinfo hints{};
@@ -55,6 +65,10 @@ std::string describe_connect_failure(const std::string& host, int port) {
 
 namespace {
 
+constexpr const char* k_check_address =
+    "Check that the cluster is running and -m / rest.address / rest.port point to its REST "
+    "endpoint.";
+
 httplib::Client make_client(const RestEndpoint& endpoint) {
   httplib::Client client(endpoint.scheme + "://" + endpoint.host_port());
   client.set_keep_alive(true);
@@ -66,6 +80,7 @@ bool is_connect_error(httplib::Error error) {
   return error == httplib::Error::Connection || error == httplib::Error::ConnectionTimeout;
 }
 
+// Flink's error body {"errors": ["...", ...]} as one trace; "" when the body is not one.
 std::string errors_text(const nlohmann::json& body) {
   std::string text;
   if (body.is_object() && body.contains("errors") && body["errors"].is_array()) {
@@ -78,87 +93,109 @@ std::string errors_text(const nlohmann::json& body) {
   return text;
 }
 
+bool is_gateway_status(int status) { return status == 502 || status == 503 || status == 504; }
+
+// Flink's 404 for a path it does not serve: the router's "Not found: <uri>", or for a GET the
+// web UI's static file handler ("Unable to load requested file <path>.", recorded on 1.20).
+bool is_missing_route(const std::string& trace) {
+  return trace.rfind("Not found: /", 0) == 0 || trace.rfind("Unable to load requested file /", 0) == 0;
+}
+
 }  // namespace
 
-HttpTransport::HttpTransport(RestSettings settings)
-    : m_settings(std::move(settings)), m_client(make_client(m_settings.endpoint)) {
+HttpTransport::HttpTransport(RestSettings settings, Clock& clock)
+    : m_settings(std::move(settings)), m_clock(clock), m_client(make_client(m_settings.endpoint)) {
   m_client.set_connection_timeout(std::min(m_settings.request_timeout, milliseconds(5000)));
   m_headers.emplace("Accept", "application/json");
   m_headers.emplace("User-Agent", std::string("flinkcli/") + FLINKCLI_VERSION);
   for (const auto& [name, value] : m_settings.headers) m_headers.emplace(name, value);
 }
 
-milliseconds HttpTransport::timeout_for_attempt(steady_clock::time_point now) const {
+milliseconds HttpTransport::timeout_for_attempt() const {
   if (!m_deadline) return m_settings.request_timeout;
   // What is left of the action's budget; a little at least, so a call past the deadline still
   // gets its answer or fails as a timeout naming the request.
-  const auto remaining = std::chrono::duration_cast<milliseconds>(*m_deadline - now);
-  return std::clamp(remaining, milliseconds(100), m_settings.request_timeout);
+  return std::clamp(remaining_until(*m_deadline, m_clock), milliseconds(100),
+                    m_settings.request_timeout);
 }
 
 template <typename Call>
-HttpReply HttpTransport::perform(const std::string& method, const std::string& path, Call&& call) {
+HttpReply HttpTransport::perform(const std::string& method, const std::string& path,
+                                 bool missing_route_ok, Call&& call) {
   const std::string full_path = m_settings.endpoint.path_prefix + path;
-  const auto start = steady_clock::now();
+  const auto& endpoint = m_settings.endpoint;
+  const auto start = m_clock.now();
   milliseconds backoff(50);
+  bool host_resolves = false;
   while (true) {
-    spdlog::debug("{} {}{}", method, m_settings.endpoint.url(), path);  // never headers: secrets
-    const auto attempt_start = steady_clock::now();
-    const milliseconds attempt_timeout = timeout_for_attempt(attempt_start);
+    spdlog::debug("{} {}{}", method, endpoint.url(), path);  // never headers: secrets
+    const auto attempt_start = m_clock.now();
+    const milliseconds attempt_timeout = timeout_for_attempt();
     m_client.set_read_timeout(attempt_timeout);
     m_client.set_write_timeout(attempt_timeout);
     httplib::Result result = call(full_path);
-    if (result) return to_reply(method, path, result.value());
+    if (result) return to_reply(method, path, missing_route_ok, result.value());
 
     const auto error = result.error();
-    const auto now = steady_clock::now();
-    if (is_connect_error(error)) {
-      // Nothing reached the JobManager, so retrying cannot duplicate an operation.
-      if (now - start + backoff < m_settings.connect_retry &&
-          (!m_deadline || now + backoff < *m_deadline)) {
-        spdlog::debug("connection failed ({}), retrying in {} ms", httplib::to_string(error),
-                      backoff.count());
-        std::this_thread::sleep_for(backoff);
-        backoff = std::min(backoff * 2, milliseconds(500));
-        continue;
+    if (!is_connect_error(error)) throw_transport_error(error, method, path, attempt_start, attempt_timeout);
+    // A name that does not resolve will not resolve in a second either: say so at once.
+    if (!host_resolves) {
+      if (auto why = resolve_error(endpoint.host, endpoint.port)) {
+        throw CliError(ErrorClass::unreachable, "Cannot resolve the JobManager host '" +
+                                                    endpoint.host + "': " + *why + ". " +
+                                                    k_check_address);
       }
-      const auto& endpoint = m_settings.endpoint;
-      throw CliError(ErrorClass::unreachable,
-                     "Could not connect to the JobManager at " + endpoint.host_port() + ": " +
-                         (error == httplib::Error::ConnectionTimeout
-                              ? "connection timed out"
-                              : describe_connect_failure(endpoint.host, endpoint.port)) +
-                         ". Check that the cluster is running and -m / rest.address / rest.port "
-                         "point to its REST endpoint.");
+      host_resolves = true;
     }
-    if (error == httplib::Error::SSLServerVerification) {
-      throw CliError(ErrorClass::unreachable,
-                     "TLS: the certificate of the JobManager at " + m_settings.endpoint.host_port() +
-                         " is not trusted. Add its CA to the system trust store or point "
-                         "SSL_CERT_FILE at a PEM bundle that contains it.");
+    // Nothing reached the JobManager, so retrying cannot duplicate an operation.
+    const auto now = m_clock.now();
+    if (now - start + backoff < m_settings.connect_retry && (!m_deadline || now + backoff < *m_deadline)) {
+      spdlog::debug("connection failed ({}), retrying in {} ms", httplib::to_string(error),
+                    backoff.count());
+      m_clock.sleep_for(backoff);
+      backoff = std::min(backoff * 2, milliseconds(500));
+      continue;
     }
-    if (error == httplib::Error::SSLConnection || error == httplib::Error::SSLLoadingCerts) {
-      throw CliError(ErrorClass::unreachable, "TLS handshake with the JobManager at " +
-                                                  m_settings.endpoint.host_port() + " failed (" +
-                                                  httplib::to_string(error) +
-                                                  "); is the endpoint serving https?");
-    }
-    if ((error == httplib::Error::Read || error == httplib::Error::Write) &&
-        now - attempt_start >= attempt_timeout - std::min(milliseconds(50), attempt_timeout / 10)) {
-      throw CliError(ErrorClass::timeout,
-                     "The JobManager at " + m_settings.endpoint.host_port() + " did not answer " +
-                         method + " " + path + " within " +
-                         format_duration(m_settings.request_timeout) + " (client.timeout)");
-    }
-    throw CliError(ErrorClass::unreachable, "Connection to the JobManager at " +
-                                                m_settings.endpoint.host_port() + " failed during " +
-                                                method + " " + path + " (" +
-                                                httplib::to_string(error) + ")");
+    throw CliError(ErrorClass::unreachable,
+                   "Could not connect to the JobManager at " + endpoint.host_port() + ": " +
+                       (error == httplib::Error::ConnectionTimeout
+                            ? "connection timed out"
+                            : describe_connect_failure(endpoint.host, endpoint.port)) +
+                       ". " + k_check_address);
   }
 }
 
+void HttpTransport::throw_transport_error(httplib::Error error, const std::string& method,
+                                          const std::string& path, steady_clock::time_point attempt_start,
+                                          milliseconds attempt_timeout) {
+  const std::string where = m_settings.endpoint.host_port();
+  if (error == httplib::Error::SSLServerVerification) {
+    throw CliError(ErrorClass::unreachable,
+                   "TLS: the certificate of the JobManager at " + where +
+                       " is not trusted. Add its CA to the system trust store or point "
+                       "SSL_CERT_FILE at a PEM bundle that contains it.");
+  }
+  if (error == httplib::Error::SSLConnection || error == httplib::Error::SSLLoadingCerts) {
+    throw CliError(ErrorClass::unreachable, "TLS handshake with the JobManager at " + where +
+                                                " failed (" + httplib::to_string(error) +
+                                                "); is the endpoint serving https?");
+  }
+  const auto elapsed = m_clock.now() - attempt_start;
+  if ((error == httplib::Error::Read || error == httplib::Error::Write) &&
+      elapsed >= attempt_timeout - std::min(milliseconds(50), attempt_timeout / 10)) {
+    throw CliError(ErrorClass::timeout,
+                   "The JobManager at " + where + " did not answer " + method + " " + path +
+                       " within " + format_duration(m_settings.request_timeout) +
+                       " (client.timeout); the operation may still complete on the cluster");
+  }
+  throw CliError(ErrorClass::unreachable, "Connection to the JobManager at " + where +
+                                              " failed during " + method + " " + path + " (" +
+                                              httplib::to_string(error) + ")");
+}
+
 HttpReply HttpTransport::to_reply(const std::string& method, const std::string& path,
-                                  const httplib::Response& response) {
+                                  bool missing_route_ok, const httplib::Response& response) {
+  const std::string where = m_settings.endpoint.url();
   HttpReply reply;
   reply.status = response.status;
   nlohmann::json body;
@@ -167,31 +204,64 @@ HttpReply HttpTransport::to_reply(const std::string& method, const std::string& 
     body = nlohmann::json::parse(response.body, nullptr, false);
     parsed = !body.is_discarded();
   }
+  // What the server sent, for -v only: one bounded line, never an HTML page on the terminal.
+  const std::string excerpt = "answer: " + one_line(response.body, 300);
   if (response.status >= 200 && response.status < 300) {
     if (!parsed) {
-      throw CliError(ErrorClass::protocol, "The JobManager sent an answer to " + method + " " +
-                                               path + " that is not valid JSON");
+      throw CliError(ErrorClass::protocol,
+                     "The server at " + where + " answered " + method + " " + path +
+                         " with something that is not JSON; is it a Flink JobManager REST "
+                         "endpoint (-m / rest.address / rest.path)?",
+                     excerpt);
     }
     reply.body = std::move(body);
     return reply;
   }
+  const std::string status = "HTTP " + std::to_string(response.status);
   const std::string trace = parsed ? errors_text(body) : std::string();
-  ErrorClass error_class = response.status == 404 ? ErrorClass::not_found
-                                                  : classify_java_failure(trace);
   if (trace.empty()) {
-    std::string excerpt = response.body.substr(0, 200);
-    throw CliError(error_class, "The JobManager answered " + method + " " + path + " with HTTP " +
-                                    std::to_string(response.status) +
-                                    (excerpt.empty() ? "" : ": " + excerpt));
+    // Not Flink's error format: a proxy, a load balancer, another web server.
+    if (is_gateway_status(response.status)) {
+      throw CliError(ErrorClass::unreachable,
+                     "The server at " + where + " answered " + method + " " + path + " with " +
+                         status + " instead of the JobManager (a proxy or load balancer without a "
+                         "reachable JobManager behind it?)",
+                     excerpt);
+    }
+    throw CliError(ErrorClass::protocol,
+                   "The server at " + where + " is not a Flink JobManager REST endpoint (" +
+                       status + " for " + method + " " + path + "). " + k_check_address,
+                   excerpt);
   }
-  throw CliError(error_class, root_cause_message(trace), cause_chain(trace));
+  // Flink's router has no such path: a wrong rest.path or -m path prefix, or an endpoint this
+  // JobManager does not serve.
+  if (response.status == 404 && is_missing_route(trace)) {
+    if (missing_route_ok) return reply;
+    throw CliError(ErrorClass::protocol,
+                   "The server at " + where + " has no REST endpoint " + method + " " + path +
+                       " (HTTP 404, " + one_line(trace, 200) + "). Check -m / rest.address / "
+                       "rest.path.",
+                   excerpt);
+  }
+  CliError failure = java_failure(trace);
+  if (response.status == 404) failure = CliError(ErrorClass::not_found, failure.what(), failure.detail());
+  throw failure;
 }
 
 HttpReply HttpTransport::send(const std::string& method, const std::string& path,
-                              const nlohmann::json* body) {
-  const std::string payload = body ? body->dump() : std::string();
+                              const nlohmann::json* body, bool missing_route_ok) {
+  std::string payload;
+  if (body) {
+    try {
+      payload = body->dump();
+    } catch (const nlohmann::json::type_error&) {
+      // The only way a dump fails: a string that is not UTF-8, and they come from the user.
+      throw CliError::usage("An argument is not valid UTF-8 text, which Flink's REST API requires; "
+                            "check paths and names for stray bytes.");
+    }
+  }
   const char* content_type = "application/json; charset=UTF-8";
-  return perform(method, path, [&](const std::string& full_path) {
+  return perform(method, path, missing_route_ok, [&](const std::string& full_path) {
     if (method == "GET") return m_client.Get(full_path.c_str(), m_headers);
     if (method == "DELETE") return m_client.Delete(full_path.c_str(), m_headers);
     if (method == "PATCH") return m_client.Patch(full_path.c_str(), m_headers, payload, content_type);
@@ -202,7 +272,7 @@ HttpReply HttpTransport::send(const std::string& method, const std::string& path
 HttpReply HttpTransport::upload(const std::string& path, const std::string& field,
                                 const std::string& file_name, const std::string& content) {
   httplib::MultipartFormDataItems items{{field, content, file_name, "application/x-java-archive"}};
-  return perform("POST", path, [&](const std::string& full_path) {
+  return perform("POST", path, false, [&](const std::string& full_path) {
     return m_client.Post(full_path.c_str(), m_headers, items);
   });
 }

@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "flinkcli/command.hpp"
-#include "flinkcli/error.hpp"
-#include "flinkcli/jobmanager_api.hpp"
+#include "flinkcli/api/jobmanager_api.hpp"
+#include "flinkcli/commands/command.hpp"
+#include "flinkcli/core/error.hpp"
+#include "flinkcli/rest/flink_error_text.hpp"
 
 namespace flinkcli::testing {
 
@@ -28,11 +29,11 @@ inline OperationStatus completed_empty() {  // a disposal: COMPLETED, "operation
   return status;
 }
 
-inline OperationStatus failed_with(const std::string& java_class, const std::string& trace) {
+// A failure-cause as the REST layer reports it (class and message from the Java trace).
+inline OperationStatus failed_with(const std::string& trace) {
   OperationStatus status;
   status.completed = true;
-  status.failure_class = java_class;
-  status.failure_text = trace;
+  status.failure = java_failure(trace);
   return status;
 }
 
@@ -49,7 +50,9 @@ struct FakeCluster {
   std::string uploaded_jar_id = "0abcd287-dea0-4428-8020-9ade876a5c0a_job.jar";
   std::string submitted_job = "b03c4fea69492ff7b636af1aa8bca047";
   std::vector<std::string> job_states = {"FINISHED"};  // polled in order; the last one repeats
-  JobResult result{4126, ""};
+  JobResult result{4126, "", ""};
+  // Time a savepoint or stop trigger takes to answer, on the injected clock.
+  std::chrono::milliseconds trigger_delay{0};
 
   // --- what the client did ---
   std::vector<std::string> calls;
@@ -67,15 +70,17 @@ struct FakeCluster {
 
 class FakeJobManagerApi final : public JobManagerApi {
  public:
-  explicit FakeJobManagerApi(FakeCluster& cluster) : m_cluster(cluster) {}
+  FakeJobManagerApi(FakeCluster& cluster, Clock& clock) : m_cluster(cluster), m_clock(clock) {}
 
   std::string trigger_savepoint(const JobId& job, const SavepointTrigger& request) override {
+    if (m_cluster.trigger_delay.count() > 0) m_clock.sleep_for(m_cluster.trigger_delay);
     record("trigger_savepoint", job.str() + " target=" + text(request.target_directory) +
                                     " cancel=" + (request.cancel_job ? "true" : "false") +
                                     " format=" + to_string(request.format));
     return m_cluster.trigger_id;
   }
   std::string trigger_stop(const JobId& job, const StopTrigger& request) override {
+    if (m_cluster.trigger_delay.count() > 0) m_clock.sleep_for(m_cluster.trigger_delay);
     record("trigger_stop", job.str() + " target=" + text(request.target_directory) +
                                " drain=" + (request.drain ? "true" : "false") +
                                " format=" + to_string(request.format));
@@ -140,15 +145,16 @@ class FakeJobManagerApi final : public JobManagerApi {
   }
 
   FakeCluster& m_cluster;
+  Clock& m_clock;
   std::size_t m_status_polls = 0;
   std::size_t m_state_polls = 0;
 };
 
 inline ApiFactory FakeCluster::factory() {
-  return [this](const RestSettings& rest_settings) -> std::unique_ptr<JobManagerApi> {
+  return [this](const RestSettings& rest_settings, Clock& clock) -> std::unique_ptr<JobManagerApi> {
     ++factory_calls;
     settings = rest_settings;
-    return std::make_unique<FakeJobManagerApi>(*this);
+    return std::make_unique<FakeJobManagerApi>(*this, clock);
   };
 }
 

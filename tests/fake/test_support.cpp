@@ -1,5 +1,7 @@
 #include "fake/test_support.hpp"
 
+#include "flinkcli/rest/http_jobmanager_api.hpp"
+
 #include <stdlib.h>
 
 #include <ctime>
@@ -44,12 +46,23 @@ Environment TestEnvironment::environment() const {
   return env;
 }
 
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  return text;
+}
+
+std::string CapturingConsole::stdout_text() const { return join_lines(stdout_lines); }
+std::string CapturingConsole::stderr_text() const { return join_lines(stderr_lines); }
+
 CliRun run_flink(const std::vector<std::string>& args, const TestEnvironment& env,
-                 const ApiFactory& factory, Clock& clock) {
+                 const ApiFactory& factory, Clock& clock, Interrupt* interrupt) {
   CapturingConsole console;
+  FakeInterrupt no_interrupt;
+  Runtime runtime{console, clock, interrupt ? *interrupt : no_interrupt, env.environment(), factory};
   CliRun run;
   const auto start = std::chrono::steady_clock::now();
-  run.exit_code = run_cli(args, console, env.environment(), factory, clock);
+  run.exit_code = run_cli(args, runtime);
   run.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   run.out = console.stdout_lines;

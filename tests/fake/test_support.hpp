@@ -8,10 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "flinkcli/cli.hpp"
-#include "flinkcli/command.hpp"
-#include "flinkcli/console.hpp"
-#include "flinkcli/operation_waiter.hpp"
+#include "flinkcli/cli/cli.hpp"
+#include "flinkcli/commands/command.hpp"
+#include "flinkcli/core/clock.hpp"
+#include "flinkcli/core/console.hpp"
+#include "flinkcli/core/interrupt.hpp"
 
 namespace flinkcli::testing {
 
@@ -36,13 +37,47 @@ class TempDir {
   std::filesystem::path m_path;
 };
 
-// Time only moves when the code under test sleeps; every sleep is recorded.
+// Records lines instead of printing them.
+class CapturingConsole final : public Console {
+ public:
+  void out(std::string_view line) override { stdout_lines.emplace_back(line); }
+  void err(std::string_view line) override { stderr_lines.emplace_back(line); }
+  std::string stdout_text() const;
+  std::string stderr_text() const;
+
+  std::vector<std::string> stdout_lines;
+  std::vector<std::string> stderr_lines;
+};
+
+// Ctrl-C on cue: requested() turns true at the `after`-th question (never when unset); every
+// start and stop of watching is counted, to prove the handler is given back.
+class FakeInterrupt final : public Interrupt {
+ public:
+  void start_watching() override { ++starts; }
+  void stop_watching() override { ++stops; }
+  bool requested() const override {
+    ++questions;
+    return after && questions >= *after;
+  }
+
+  std::optional<int> after;
+  int starts = 0;
+  int stops = 0;
+  mutable int questions = 0;
+};
+
+// Time only moves when the code under test sleeps (or advance() is called); every sleep is
+// recorded.
 class FakeClock final : public Clock {
  public:
   std::chrono::steady_clock::time_point now() override { return m_now; }
   void sleep_for(std::chrono::milliseconds duration) override {
     sleeps.push_back(duration);
     m_now += duration;
+  }
+  void advance(std::chrono::milliseconds duration) { m_now += duration; }
+  std::chrono::milliseconds elapsed() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(m_now - std::chrono::steady_clock::time_point{});
   }
   std::chrono::milliseconds total_slept() const {
     std::chrono::milliseconds total{0};
@@ -79,7 +114,7 @@ class TestEnvironment {
 };
 
 CliRun run_flink(const std::vector<std::string>& args, const TestEnvironment& env,
-                 const ApiFactory& factory, Clock& clock);
+                 const ApiFactory& factory, Clock& clock, Interrupt* interrupt = nullptr);
 // The same with the real HTTP client and the real clock.
 CliRun run_flink_http(const std::vector<std::string>& args, const TestEnvironment& env);
 

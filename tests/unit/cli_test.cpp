@@ -5,8 +5,8 @@
 
 #include "fake/fake_jobmanager_api.hpp"
 #include "fake/test_support.hpp"
-#include "flinkcli/cli.hpp"
-#include "flinkcli/error.hpp"
+#include "flinkcli/cli/cli.hpp"
+#include "flinkcli/core/error.hpp"
 
 namespace flinkcli::testing {
 namespace {

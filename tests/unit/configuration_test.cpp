@@ -5,8 +5,10 @@
 #include <filesystem>
 
 #include "fake/test_support.hpp"
-#include "flinkcli/configuration.hpp"
-#include "flinkcli/error.hpp"
+#include "flinkcli/config/conf_files.hpp"
+#include "flinkcli/config/configuration.hpp"
+#include "flinkcli/config/rest_settings.hpp"
+#include "flinkcli/core/error.hpp"
 
 namespace flinkcli::testing {
 namespace {
@@ -100,48 +102,103 @@ TEST(ConfigFiles, LegacyFlinkConfIsFlatKeyColonSpaceValue) {
   EXPECT_EQ(parse_legacy_conf("a: b\nbad\n", "f").values(), (Values{{"a", "b"}}));
 }
 
-TEST(ConfigFiles, ConfDirectoryChoosesLegacyFileOverConfigYaml) {
-  TempDir dir;
-  {
-    ConfigSource source;
-    EXPECT_TRUE(load_conf_dir(dir.path(), &source).values().empty());  // neither: defaults
-    EXPECT_FALSE(source.file);
-    EXPECT_EQ(source.conf_dir, dir.path());
-    const auto defaults = load_conf_dir(dir.path());
-    EXPECT_EQ(rest_endpoint(defaults).url(), "http://localhost:8081");
-    EXPECT_EQ(defaults.client_timeout(), milliseconds(60000));
-    EXPECT_EQ(defaults.default_savepoint_dir(), std::nullopt);
-  }
-  dir.write("config.yaml", "rest:\n  port: 8082\n");
-  {
-    ConfigSource source;
-    EXPECT_EQ(load_conf_dir(dir.path(), &source).get("rest.port"), "8082");
-    EXPECT_EQ(source.file, dir / "config.yaml");
-  }
-  dir.write("flink-conf.yaml", "rest.port: 8083\n");
-  {
-    ConfigSource source;
-    const auto config = load_conf_dir(dir.path(), &source);
-    EXPECT_EQ(config.get("rest.port"), "8083");  // as Flink 1.20 does
-    EXPECT_EQ(source.file, dir / "flink-conf.yaml");
-    ASSERT_EQ(source.warnings.size(), 1u);  // worth a line on stderr
-    EXPECT_EQ(source.warnings.front().rfind("Both " + (dir / "flink-conf.yaml").string() + " and " +
-                                                (dir / "config.yaml").string() + " exist",
-                                            0),
-              0u)
-        << source.warnings.front();
-  }
-  fs::remove(dir / "config.yaml");
-  EXPECT_EQ(load_conf_dir(dir.path()).get("rest.port"), "8083");
+FlinkVersion version(const std::string& text) {
+  return FlinkVersion{std::stoi(text.substr(0, text.find('.'))), text, "flink-dist-" + text + ".jar"};
+}
 
-  // a malformed config.yaml in the directory names the file
+TEST(ConfigFiles, EmptyConfDirectoryMeansDefaults) {
+  TempDir dir;
+  ConfigSource source;
+  const auto defaults = load_conf_dir(dir.path(), std::nullopt, &source);
+  EXPECT_TRUE(defaults.values().empty());
+  EXPECT_FALSE(source.file);
+  EXPECT_EQ(source.conf_dir, dir.path());
+  EXPECT_EQ(rest_endpoint(defaults).url(), "http://localhost:8081");
+  EXPECT_EQ(defaults.client_timeout(), milliseconds(60000));
+  EXPECT_EQ(defaults.default_savepoint_dir().path, std::nullopt);
+}
+
+// Which file wins follows the installation's Flink version (issue 13, defect 6): 1.x prefers
+// flink-conf.yaml, 2.x reads only config.yaml, unknown follows 2.x and warns when both exist.
+TEST(ConfigFiles, WhichConfFileWinsFollowsTheFlinkVersion) {
+  struct Case {
+    std::string name;
+    std::optional<FlinkVersion> version;
+    bool legacy_file;
+    bool standard_file;
+    std::optional<std::string> port;  // what was read (legacy 1111, standard 2222)
+    std::string warning;              // the start of the one warning, "" for none
+  };
+  const Case cases[] = {
+      {"1.20, both", version("1.20.5"), true, true, "1111", ""},
+      {"1.20, legacy only", version("1.20.5"), true, false, "1111", ""},
+      {"1.20, config.yaml only", version("1.20.5"), false, true, "2222", ""},
+      {"2.3, both: a stale flink-conf.yaml does not win", version("2.3.0"), true, true, "2222", ""},
+      {"2.3, legacy only: ignored, said", version("2.3.0"), true, false, std::nullopt, "Ignoring "},
+      {"2.3, config.yaml only", version("2.3.0"), false, true, "2222", ""},
+      {"unknown, both: config.yaml, warned", std::nullopt, true, true, "2222", "Both "},
+      {"unknown, legacy only", std::nullopt, true, false, "1111", ""},
+      {"unknown, config.yaml only", std::nullopt, false, true, "2222", ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    TempDir dir;
+    if (c.legacy_file) dir.write("flink-conf.yaml", "rest.port: 1111\n");
+    if (c.standard_file) dir.write("config.yaml", "rest:\n  port: 2222\n");
+    ConfigSource source;
+    const auto config = load_conf_dir(dir.path(), c.version, &source);
+    EXPECT_EQ(config.get("rest.port"), c.port);
+    if (c.warning.empty()) {
+      EXPECT_TRUE(source.warnings.empty()) << source.warnings.front();
+    } else {
+      ASSERT_EQ(source.warnings.size(), 1u);
+      EXPECT_EQ(source.warnings.front().rfind(c.warning, 0), 0u) << source.warnings.front();
+    }
+    if (c.port) EXPECT_EQ(config.origin("rest.port"), source.file->string());
+  }
+}
+
+TEST(ConfigFiles, FlinkVersionFromTheDistJar) {
+  TempDir home;
+  EXPECT_EQ(flink_version_in(home / "lib"), std::nullopt);  // no lib/: unknown
+  home.write("lib/flink-dist-2.3.0.jar", "");
+  home.write("lib/flink-table-api-java-uber-2.3.0.jar", "");
+  auto found = flink_version_in(home / "lib");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->major, 2);
+  EXPECT_EQ(found->text, "2.3.0");
+  TempDir old;
+  old.write("lib/flink-dist_2.12-1.14.6.jar", "");
+  ASSERT_TRUE(flink_version_in(old / "lib"));
+  EXPECT_EQ(flink_version_in(old / "lib")->major, 1);
+  // the binary's installation first, else the one the conf directory belongs to
+  home.write("bin/flink", "");
+  old.write("conf/config.yaml", "");
+  EXPECT_EQ(installation_version(home / "bin" / "flink", old / "conf")->text, "2.3.0");
+  EXPECT_EQ(installation_version(old / "nowhere" / "flink", old / "conf")->text, "1.14.6");
+}
+
+TEST(ConfigFiles, MalformedConfigYamlNamesTheFile) {
   TempDir broken;
   broken.write("config.yaml", "a: 1\nb: 2\n  c: 3\n");
-  const CliError error = error_of([&] { load_conf_dir(broken.path()); });
+  const CliError error = error_of([&] { load_conf_dir(broken.path(), std::nullopt); });
   EXPECT_EQ(error.error_class(), ErrorClass::config);
   EXPECT_NE(std::string(error.what()).find((broken / "config.yaml").string() + " at line 3"),
             std::string::npos)
       << error.what();
+}
+
+// Issue 13, defect 7: a directory that cannot be looked into gave a raw filesystem_error
+// ("filesystem error: ...", exit 5). A symlink loop fails the same way for root, who is not
+// stopped by permissions.
+TEST(ConfigFiles, UnreadableConfDirectoryIsAConfigErrorInOurWords) {
+  TempDir dir;
+  fs::create_symlink(dir / "loop", dir / "loop");
+  const CliError error = error_of([&] { load_conf_dir(dir / "loop", std::nullopt); });
+  EXPECT_EQ(error.error_class(), ErrorClass::config);
+  EXPECT_EQ(std::string(error.what()).rfind("Cannot read the configuration directory " + (dir / "loop").string(), 0), 0u)
+      << error.what();
+  EXPECT_EQ(std::string(error.what()).find("filesystem error"), std::string::npos) << error.what();
 }
 
 TEST(ConfigFiles, ConfDirFromEnvironmentOrNextToTheBinary) {
@@ -157,7 +214,15 @@ TEST(ConfigFiles, ConfDirFromEnvironmentOrNextToTheBinary) {
       return name == "FLINK_CONF_DIR" ? conf_dir : std::nullopt;
     };
   };
-  EXPECT_EQ(find_conf_dir(env_with("/etc/flink"), home / "bin" / "flink"), fs::path("/etc/flink"));
+  TempDir etc;
+  EXPECT_EQ(find_conf_dir(env_with(etc.path().string()), home / "bin" / "flink"), etc.path());
+  // a FLINK_CONF_DIR that is not there, or not a directory, is a configuration error naming it
+  for (const std::string bad : {(etc / "missing").string(), home.write("file", "").string()}) {
+    const CliError error = error_of([&] { find_conf_dir(env_with(bad), home / "bin" / "flink"); });
+    EXPECT_EQ(error.error_class(), ErrorClass::config);
+    EXPECT_EQ(std::string(error.what()).rfind("The configuration directory '" + bad + "' (FLINK_CONF_DIR) ", 0), 0u)
+        << error.what();
+  }
   EXPECT_EQ(find_conf_dir(env_with(std::nullopt), home / "bin" / "flink"), canonical_conf);
   EXPECT_EQ(find_conf_dir(env_with(""), home / "bin" / "flink"), canonical_conf);  // empty = unset
   // bin/flink found through a symlink still reads the distribution's conf, as bin/flink does
@@ -175,21 +240,23 @@ TEST(ConfigFiles, ClientReadsConfFromFlinkConfDirOrBesideTheBinary) {
   struct Recorder {
     std::optional<RestSettings> settings;
   } recorder;
-  ApiFactory factory = [&recorder](const RestSettings& settings) -> std::unique_ptr<JobManagerApi> {
+  ApiFactory factory = [&recorder](const RestSettings& settings, Clock&) -> std::unique_ptr<JobManagerApi> {
     recorder.settings = settings;
     throw CliError(ErrorClass::unreachable, "recorded");
   };
   SystemClock clock;
   CapturingConsole console;
-  Environment env;
+  FakeInterrupt interrupt;
+  Runtime runtime{console, clock, interrupt, {}, factory};
+  Environment& env = runtime.environment;
   env.executable = home / "bin" / "flink";
   env.getenv = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-  run_cli({"list"}, console, env, factory, clock);
+  run_cli({"list"}, runtime);
   ASSERT_TRUE(recorder.settings);
   EXPECT_EQ(recorder.settings->endpoint.host_port(), "from-exe-dir:1111");
   // no conf directory beside the binary: the defaults, not an error
   env.executable = elsewhere / "bin" / "flink";
-  run_cli({"list"}, console, env, factory, clock);
+  run_cli({"list"}, runtime);
   EXPECT_EQ(recorder.settings->endpoint.host_port(), "localhost:8081");
   env.executable = home / "bin" / "flink";
 
@@ -197,12 +264,12 @@ TEST(ConfigFiles, ClientReadsConfFromFlinkConfDirOrBesideTheBinary) {
     if (name == "FLINK_CONF_DIR") return elsewhere.path().string();
     return std::nullopt;
   };
-  run_cli({"list"}, console, env, factory, clock);
+  run_cli({"list"}, runtime);
   EXPECT_EQ(recorder.settings->endpoint.host_port(), "from-env:2222");
   // -m beats the file, -D beats the file
-  run_cli({"list", "-m", "cli-host:3333"}, console, env, factory, clock);
+  run_cli({"list", "-m", "cli-host:3333"}, runtime);
   EXPECT_EQ(recorder.settings->endpoint.host_port(), "cli-host:3333");
-  run_cli({"list", "-D", "rest.port=4444"}, console, env, factory, clock);
+  run_cli({"list", "-D", "rest.port=4444"}, runtime);
   EXPECT_EQ(recorder.settings->endpoint.host_port(), "from-env:4444");
 }
 
@@ -357,21 +424,43 @@ TEST(Configuration, DefaultSavepointDirectoryKeys) {
   struct Case {
     Values values;
     std::optional<std::string> expected;
+    std::string source;  // the start of where it came from
   };
   const Case cases[] = {
-      {{}, std::nullopt},
-      {{{"execution.checkpointing.savepoint-dir", "file:///new"}}, "file:///new"},
-      {{{"state.savepoints.dir", "file:///legacy"}}, "file:///legacy"},
+      {{}, std::nullopt, "no client-side default"},
+      {{{"execution.checkpointing.savepoint-dir", "file:///new"}}, "file:///new", "execution.checkpointing.savepoint-dir"},
+      {{{"state.savepoints.dir", "file:///legacy"}}, "file:///legacy", "state.savepoints.dir"},
       {{{"state.savepoints.dir", "file:///legacy"}, {"execution.checkpointing.savepoint-dir", "file:///new"}},
-       "file:///new"},
+       "file:///new", "execution.checkpointing.savepoint-dir"},
+      // an empty value (-D key=) asks for the JobManager's default: the legacy key is ignored too
       {{{"execution.checkpointing.savepoint-dir", ""}, {"state.savepoints.dir", "file:///legacy"}},
-       "file:///legacy"},
-      {{{"execution.checkpointing.savepoint-dir", ""}}, std::nullopt},
+       std::nullopt, "execution.checkpointing.savepoint-dir (from -D) is empty"},
+      {{{"execution.checkpointing.savepoint-dir", ""}}, std::nullopt, "execution.checkpointing.savepoint-dir"},
+      {{{"execution.checkpointing.savepoint-dir", "/abs/dir"}}, "/abs/dir", "execution"},
+      {{{"execution.checkpointing.savepoint-dir", "hdfs://nn:8020/sp"}}, "hdfs://nn:8020/sp", "execution"},
+      {{{"execution.checkpointing.savepoint-dir", "s3://bucket/sp"}}, "s3://bucket/sp", "execution"},
   };
   for (const auto& c : cases) {
+    SCOPED_TRACE(c.source);
     Configuration config;
-    for (const auto& [key, value] : c.values) config.set(key, value);
-    EXPECT_EQ(config.default_savepoint_dir(), c.expected);
+    for (const auto& [key, value] : c.values) config.set(key, value, origins::dynamic_property);
+    const SavepointDirectory dir = config.default_savepoint_dir();
+    EXPECT_EQ(dir.path, c.expected);
+    EXPECT_EQ(dir.source.rfind(c.source, 0), 0u) << dir.source;
+  }
+}
+
+// Issue 13, defect 12: the JobManager resolves a relative directory against its own cwd.
+TEST(Configuration, RelativeConfiguredSavepointDirectoryIsRefused) {
+  for (const char* relative : {"savepoints", "./sp", "file:savepoints", "../x"}) {
+    SCOPED_TRACE(relative);
+    Configuration config;
+    config.set("state.savepoints.dir", relative, "/etc/flink/config.yaml");
+    const CliError error = error_of([&] { config.default_savepoint_dir(); });
+    EXPECT_EQ(error.error_class(), ErrorClass::config);
+    EXPECT_NE(std::string(error.what()).find("state.savepoints.dir (from /etc/flink/config.yaml) is relative"),
+              std::string::npos)
+        << error.what();
   }
 }
 

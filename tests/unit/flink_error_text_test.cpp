@@ -2,10 +2,10 @@
 // Also the small parsers next to it: FLINK_REST_CLIENT_HEADERS and job ids.
 #include <gtest/gtest.h>
 
-#include "flinkcli/error.hpp"
-#include "flinkcli/flink_error_text.hpp"
-#include "flinkcli/job_id.hpp"
-#include "flinkcli/jobmanager_api.hpp"
+#include "flinkcli/core/error.hpp"
+#include "flinkcli/rest/flink_error_text.hpp"
+#include "flinkcli/core/job_id.hpp"
+#include "flinkcli/api/jobmanager_api.hpp"
 
 namespace flinkcli {
 namespace {

@@ -3,8 +3,9 @@
 
 #include "fake/fake_jobmanager_api.hpp"
 #include "fake/test_support.hpp"
-#include "flinkcli/error.hpp"
-#include "flinkcli/operation_waiter.hpp"
+#include "flinkcli/core/error.hpp"
+#include "flinkcli/config/configuration.hpp"
+#include "flinkcli/core/operation_waiter.hpp"
 
 namespace flinkcli::testing {
 namespace {
@@ -21,11 +22,19 @@ struct ScriptedPoll {
   OperationStatus operator()() { return statuses[std::min(polls++, statuses.size() - 1)]; }
 };
 
+// A deadline `timeout` after the fake clock's start, as the context sets it.
+WaitPolicy policy_for(milliseconds timeout) {
+  WaitPolicy policy;
+  policy.deadline = std::chrono::steady_clock::time_point{} + timeout;
+  policy.budget = format_duration(timeout) + " (client.timeout)";
+  return policy;
+}
+
 TEST(OperationWaiter, PollsUntilCompletedAndReturnsTheLocation) {
   ScriptedPoll poll{{in_progress(), in_progress(), in_progress(), completed_at("file:/sp/savepoint-1")}};
   FakeClock clock;
   const OperationStatus status =
-      wait_for_operation(std::ref(poll), k_trigger, WaitPolicy{}, clock);
+      wait_for_operation(std::ref(poll), k_trigger, policy_for(milliseconds(60000)), clock);
   EXPECT_TRUE(status.completed);
   EXPECT_EQ(status.location, std::optional<std::string>("file:/sp/savepoint-1"));
   EXPECT_EQ(poll.polls, 4u);
@@ -35,7 +44,7 @@ TEST(OperationWaiter, PollsUntilCompletedAndReturnsTheLocation) {
 TEST(OperationWaiter, CompletedAtOnceDoesNotSleep) {
   ScriptedPoll poll{{completed_empty()}};
   FakeClock clock;
-  const OperationStatus status = wait_for_operation(std::ref(poll), k_trigger, WaitPolicy{}, clock);
+  const OperationStatus status = wait_for_operation(std::ref(poll), k_trigger, policy_for(milliseconds(60000)), clock);
   EXPECT_TRUE(status.completed);
   EXPECT_FALSE(status.location);
   EXPECT_TRUE(clock.sleeps.empty());
@@ -45,7 +54,7 @@ TEST(OperationWaiter, BacksOffButNeverBeyondOneHundredMilliseconds) {
   ScriptedPoll poll{std::vector<OperationStatus>(12, in_progress())};
   poll.statuses.push_back(completed_empty());
   FakeClock clock;
-  wait_for_operation(std::ref(poll), k_trigger, WaitPolicy{}, clock);
+  wait_for_operation(std::ref(poll), k_trigger, policy_for(milliseconds(60000)), clock);
   EXPECT_EQ(clock.sleeps,
             (Sleeps{milliseconds(10), milliseconds(20), milliseconds(40), milliseconds(80),
                     milliseconds(100), milliseconds(100), milliseconds(100), milliseconds(100),
@@ -72,10 +81,10 @@ TEST(OperationWaiter, FailureCauseThrowsWithItsClass) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.message);
-    ScriptedPoll poll{{in_progress(), failed_with("java.util.concurrent.CompletionException", c.trace)}};
+    ScriptedPoll poll{{in_progress(), failed_with(c.trace)}};
     FakeClock clock;
     try {
-      wait_for_operation(std::ref(poll), k_trigger, WaitPolicy{}, clock);
+      wait_for_operation(std::ref(poll), k_trigger, policy_for(milliseconds(60000)), clock);
       ADD_FAILURE() << "expected a failure";
     } catch (const CliError& error) {
       EXPECT_EQ(error.error_class(), c.error_class);
@@ -88,8 +97,7 @@ TEST(OperationWaiter, FailureCauseThrowsWithItsClass) {
 TEST(OperationWaiter, TimeoutNamesTheTriggerId) {
   ScriptedPoll poll{{in_progress()}};
   FakeClock clock;
-  WaitPolicy policy;
-  policy.timeout = milliseconds(1000);
+  const WaitPolicy policy = policy_for(milliseconds(1000));
   try {
     wait_for_operation(std::ref(poll), k_trigger, policy, clock);
     ADD_FAILURE() << "expected a timeout";
@@ -110,8 +118,7 @@ TEST(OperationWaiter, TimeoutNamesTheTriggerId) {
 
 TEST(OperationWaiter, CompletionAtTheLastPollBeforeTheDeadlineWins) {
   FakeClock clock;
-  WaitPolicy policy;
-  policy.timeout = milliseconds(70);  // sleeps 10, 20, 40: the fourth poll is at the deadline
+  const WaitPolicy policy = policy_for(milliseconds(70));  // sleeps 10, 20, 40: the fourth poll is at the deadline
   ScriptedPoll poll{{in_progress(), in_progress(), in_progress(), completed_at("file:/sp")}};
   EXPECT_EQ(wait_for_operation(std::ref(poll), k_trigger, policy, clock).location,
             std::optional<std::string>("file:/sp"));

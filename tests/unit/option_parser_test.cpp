@@ -6,9 +6,9 @@
 #include <map>
 #include <set>
 
-#include "flinkcli/command.hpp"
-#include "flinkcli/error.hpp"
-#include "flinkcli/option_parser.hpp"
+#include "flinkcli/commands/command.hpp"
+#include "flinkcli/core/error.hpp"
+#include "flinkcli/core/option_parser.hpp"
 
 namespace flinkcli {
 namespace {
@@ -28,7 +28,7 @@ std::vector<OptionSpec> options_of(const std::string& action) {
   const CommandSpec* spec = find_command(action);
   EXPECT_NE(spec, nullptr) << action;
   std::vector<OptionSpec> options = spec->options;
-  options.insert(options.end(), general_options().begin(), general_options().end());
+  options.insert(options.end(), general_option_specs().begin(), general_option_specs().end());
   return options;
 }
 

@@ -1,8 +1,8 @@
-#include "flinkcli/option_parser.hpp"
+#include "flinkcli/core/option_parser.hpp"
 
 #include <cctype>
 
-#include "flinkcli/error.hpp"
+#include "flinkcli/core/error.hpp"
 
 namespace flinkcli {
 

@@ -18,6 +18,7 @@ struct OptionSpec {
   Arity arity = Arity::none;
   std::string arg_name;    // shown in help, e.g. "savepointPath"
   std::string description;
+  bool hidden = false;     // accepted but not in the help, as Java's cancel takes -type
   // The key options are stored under: the short name if any, else the long name.
   std::string key() const { return short_name.empty() ? long_name : short_name; }
 };

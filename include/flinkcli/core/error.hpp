@@ -15,12 +15,14 @@ enum class ErrorClass {
   timeout,           // gave up waiting; the operation may still be running
   restore_mismatch,  // restore would drop state (needs --allowNonRestoredState)
   unsupported,       // a feature this client cannot provide without a JVM
-  protocol,          // the JobManager answered something we cannot read
+  protocol,          // the server answered something that is not Flink's REST API
+  output,            // stdout could not be written (disk full, ...); the action itself ran
 };
 
 // Documented in docs/exit-codes.md; scripts rely on these numbers.
 int exit_code_for(ErrorClass error_class);
 const char* error_class_name(ErrorClass error_class);
+inline constexpr int k_interrupted_exit_code = 130;
 
 class CliError : public std::runtime_error {
  public:

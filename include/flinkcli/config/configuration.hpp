@@ -1,9 +1,8 @@
 #pragma once
 // Flink's configuration as the client reads it: the conf directory, config.yaml or the legacy
-// flink-conf.yaml, then -D and -m on top. Keys are Flink's dotted names.
+// flink-conf.yaml, then -m and -D on top. Keys are Flink's dotted names; each value remembers
+// where it came from, so -v can say why a value was used.
 #include <chrono>
-#include <filesystem>
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,44 +20,44 @@ inline constexpr const char* client_timeout = "client.timeout";
 inline constexpr const char* savepoint_dir = "execution.checkpointing.savepoint-dir";
 inline constexpr const char* legacy_savepoint_dir = "state.savepoints.dir";
 inline constexpr const char* ssl_rest_enabled = "security.ssl.rest.enabled";
+inline constexpr const char* ha_type = "high-availability.type";
+inline constexpr const char* legacy_ha_type = "high-availability";
 }  // namespace keys
+
+// Where a value came from, as -v reports it.
+namespace origins {
+inline constexpr const char* dynamic_property = "-D";
+inline constexpr const char* jobmanager_option = "-m";
+}  // namespace origins
+
+// The directory to send when the command line names none (the product's client-side default).
+struct SavepointDirectory {
+  std::optional<std::string> path;  // none: send null, the JobManager uses its own default
+  std::string source;               // "execution.checkpointing.savepoint-dir (from <file>)"
+};
 
 class Configuration {
  public:
   std::optional<std::string> get(const std::string& key) const;
-  void set(const std::string& key, std::string value) { m_values[key] = std::move(value); }
+  void set(const std::string& key, std::string value, std::string origin = {});
   const std::map<std::string, std::string>& values() const { return m_values; }
+  // The file, "-D" or "-m" that set `key`; "" when unset or unknown.
+  std::string origin(const std::string& key) const;
 
   // Typed getters; invalid values throw a config CliError naming key and value.
   std::chrono::milliseconds client_timeout() const;  // default 60 s
-  // execution.checkpointing.savepoint-dir, else state.savepoints.dir; empty when neither is set.
-  std::optional<std::string> default_savepoint_dir() const;
+  // execution.checkpointing.savepoint-dir, else state.savepoints.dir. An empty
+  // execution.checkpointing.savepoint-dir (-D key=) means none, whatever state.savepoints.dir
+  // says. A relative path is refused: the JobManager would resolve it against its own cwd.
+  SavepointDirectory default_savepoint_dir() const;
   bool get_bool(const std::string& key, bool fallback) const;
+  // "zookeeper", "kubernetes" (or a factory class) when high availability is configured.
+  std::optional<std::string> high_availability() const;
 
  private:
   std::map<std::string, std::string> m_values;
+  std::map<std::string, std::string> m_origins;
 };
-
-// Where the configuration came from, for --verbose and for tests.
-struct ConfigSource {
-  std::filesystem::path conf_dir;
-  std::optional<std::filesystem::path> file;  // none when the directory has no conf file
-  std::vector<std::string> notes;             // Flink's log lines (legacy file chosen, ...)
-  std::vector<std::string> warnings;          // worth a line on stderr: both files present
-};
-
-using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
-
-// FLINK_CONF_DIR, else <directory of the executable>/../conf (symlinks resolved, as bin/flink does).
-std::filesystem::path find_conf_dir(const GetEnv& getenv, const std::filesystem::path& executable);
-
-// Reads flink-conf.yaml if present (Flink 1.20 prefers it), else config.yaml, else nothing.
-// Malformed files throw a config CliError naming the file and line.
-Configuration load_conf_dir(const std::filesystem::path& conf_dir, ConfigSource* source = nullptr);
-
-Configuration parse_standard_yaml(const std::string& text, const std::string& file_name);
-Configuration parse_legacy_conf(const std::string& text, const std::string& file_name,
-                                std::vector<std::string>* warnings = nullptr);
 
 // Applies "-D key=value" entries; throws a usage error for an entry without a key.
 void apply_dynamic_properties(Configuration& config, const std::vector<std::string>& properties);
@@ -78,8 +77,9 @@ struct RestEndpoint {
   std::string url() const;        // "http://host:port/prefix"
 };
 
-// Applies "-m host:port" or "-m http(s)://host:port[/path]" to `config`. Throws a usage error
-// naming the value when it has no valid port.
+// Applies "-m host:port" or "-m http(s)://host:port[/path]" to `config` as Flink's
+// AbstractCustomCommandLine does: the address, and REST TLS on for https://, off otherwise.
+// Throws a usage error when it has no valid port.
 void apply_jobmanager_address(Configuration& config, const std::string& address);
 RestEndpoint rest_endpoint(const Configuration& config);
 

@@ -1,21 +1,30 @@
 #pragma once
 // Everything the commands ask of a JobManager, behind one interface. The HTTP implementation is
-// in rest/; tests substitute fakes. Failures are thrown as CliError with their class.
+// in rest/ and only the cli layer wires it in; commands and tests see this interface. Failures
+// are thrown as CliError with their class.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "flinkcli/configuration.hpp"
-#include "flinkcli/job_id.hpp"
+#include "flinkcli/config/rest_settings.hpp"
+#include "flinkcli/core/clock.hpp"
+#include "flinkcli/core/job_id.hpp"
+#include "flinkcli/core/operation_waiter.hpp"
 
 namespace flinkcli {
 
 enum class SavepointFormat { canonical, native };
 const char* to_string(SavepointFormat format);  // "CANONICAL" / "NATIVE", as Flink prints it
+// Case-insensitive, as Flink parses enums; none for anything else.
+std::optional<SavepointFormat> parse_savepoint_format(const std::string& text);
+
+// FINISHED, CANCELED, FAILED: the job will not change state again.
+bool is_globally_terminal(const std::string& job_state);
 
 struct SavepointTrigger {
   std::optional<std::string> target_directory;  // null lets the JobManager pick its default
@@ -27,14 +36,6 @@ struct StopTrigger {
   std::optional<std::string> target_directory;
   bool drain = false;
   SavepointFormat format = SavepointFormat::canonical;
-};
-
-// The state of an asynchronous operation (savepoint, stop, disposal).
-struct OperationStatus {
-  bool completed = false;
-  std::optional<std::string> location;       // savepoint path once completed
-  std::optional<std::string> failure_class;  // set when completed with a failure-cause
-  std::string failure_text;                  // the failure's stack trace as the server sent it
 };
 
 struct JobOverview {
@@ -62,7 +63,8 @@ struct JarInfo {
 // A globally terminal job's result (its state comes from job_state()).
 struct JobResult {
   std::int64_t duration_ms = 0;
-  std::string failure_text;  // root cause when FAILED
+  std::string failure_message;  // the root cause, one line, when FAILED
+  std::string failure_detail;   // its cause chain, for -v
 };
 
 class JobManagerApi {
@@ -78,13 +80,15 @@ class JobManagerApi {
   // Returns the trigger (request) id.
   virtual std::string trigger_savepoint(const JobId& job, const SavepointTrigger& request) = 0;
   virtual std::string trigger_stop(const JobId& job, const StopTrigger& request) = 0;
+  // An operation that completed with a failure comes back with `failure` set, not thrown.
   virtual OperationStatus savepoint_status(const JobId& job, const std::string& trigger_id) = 0;
   virtual std::string trigger_disposal(const std::string& savepoint_path) = 0;
   virtual OperationStatus disposal_status(const std::string& trigger_id) = 0;
   virtual void cancel_job(const JobId& job) = 0;
   virtual std::vector<JobOverview> list_jobs() = 0;
 
-  // Web submission (run without a JVM).
+  // Web submission (run without a JVM). A JobManager with web submission disabled fails
+  // list_jars with an operation_failed error that says so.
   virtual std::vector<JarInfo> list_jars() = 0;
   // Uploads `content` as `file_name`; returns the jar id.
   virtual std::string upload_jar(const std::string& file_name, const std::string& content) = 0;
@@ -95,16 +99,8 @@ class JobManagerApi {
   virtual JobResult job_result(const JobId& job) = 0;
 };
 
-struct RestSettings {
-  RestEndpoint endpoint;
-  std::chrono::milliseconds request_timeout{60000};  // client.timeout: bounds every call
-  std::chrono::milliseconds connect_retry{3000};     // refused connections are retried this long
-  std::vector<std::pair<std::string, std::string>> headers;  // FLINK_REST_CLIENT_HEADERS
-};
-
-std::unique_ptr<JobManagerApi> make_http_jobmanager_api(const RestSettings& settings);
-
-// Parses FLINK_REST_CLIENT_HEADERS: newline-separated "Name:Value", split at the first colon.
-std::vector<std::pair<std::string, std::string>> parse_rest_headers(const std::string& text);
+// Makes the JobManager client for `settings`; time and sleeps (retry backoff) come from `clock`.
+using ApiFactory =
+    std::function<std::unique_ptr<JobManagerApi>(const RestSettings& settings, Clock& clock)>;
 
 }  // namespace flinkcli

@@ -1,0 +1,88 @@
+#pragma once
+// What an action sees: its typed options, the output layer, the effective configuration and the
+// JobManager, the last two created only when the action first asks for them, so argument errors
+// never touch the network or the conf files. The table of actions is built from one row per
+// command file.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "flinkcli/api/jobmanager_api.hpp"
+#include "flinkcli/config/conf_files.hpp"
+#include "flinkcli/config/configuration.hpp"
+#include "flinkcli/core/clock.hpp"
+#include "flinkcli/core/console.hpp"
+#include "flinkcli/core/interrupt.hpp"
+#include "flinkcli/core/operation_waiter.hpp"
+#include "flinkcli/core/option_parser.hpp"
+
+namespace flinkcli {
+
+struct Environment {
+  GetEnv getenv;
+  std::filesystem::path executable;  // for <dir of binary>/../conf and ../lib
+};
+
+// Everything from outside the process an action may touch; tests pass fakes.
+struct Runtime {
+  Console& console;
+  Clock& clock;
+  Interrupt& interrupt;
+  Environment environment;
+  ApiFactory api_factory;
+};
+
+// The options every action takes (Flink's generic and default command lines).
+struct GeneralOptions {
+  bool help = false;
+  bool verbose = false;
+  std::optional<std::string> jobmanager;         // -m host:port or URL
+  std::vector<std::string> dynamic_properties;   // -D key=value, in order
+  std::optional<std::string> target;             // -t / -e: only "remote" is supported
+  bool yarn_application = false;                 // -yid
+};
+const std::vector<OptionSpec>& general_option_specs();
+GeneralOptions parse_general_options(const ParsedArgs& args);
+
+class CommandContext {
+ public:
+  CommandContext(GeneralOptions options, Runtime& runtime);
+
+  Console& console() { return m_runtime.console; }
+  Clock& clock() { return m_runtime.clock; }
+  Interrupt& interrupt() { return m_runtime.interrupt; }
+  const GeneralOptions& options() const { return m_options; }
+
+  const Configuration& config();  // conf file, then -m, then -D
+  JobManagerApi& api();           // bounded by deadline()
+  // The action's one deadline: its start plus client.timeout, shared by every call and wait.
+  std::chrono::steady_clock::time_point deadline();
+  WaitPolicy wait_policy();
+
+ private:
+  GeneralOptions m_options;
+  Runtime& m_runtime;
+  std::chrono::steady_clock::time_point m_started;
+  std::optional<Configuration> m_config;
+  std::unique_ptr<JobManagerApi> m_api;
+};
+
+struct CommandSpec {
+  std::string name;
+  std::string summary;  // the sentence after 'Action "name" ' in the help
+  std::string syntax;   // e.g. "savepoint [OPTIONS] <Job ID> [<target directory>]"
+  std::vector<OptionSpec> options;
+  bool stop_at_non_option = false;  // `run`: everything after the jar belongs to the program
+  // Parses `args` into the action's typed options and runs it. Null for Java's actions that
+  // need a JVM on the client: they are in the table to say so.
+  int (*run)(CommandContext& context, const ParsedArgs& args) = nullptr;
+};
+
+// The one table of actions: dispatch, help and the unknown-action message all read it.
+const std::vector<CommandSpec>& command_table();
+const CommandSpec* find_command(const std::string& name);
+
+}  // namespace flinkcli

@@ -1,0 +1,25 @@
+#pragma once
+// What the REST client needs to know, read from the configuration and the environment.
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "flinkcli/config/conf_files.hpp"
+#include "flinkcli/config/configuration.hpp"
+
+namespace flinkcli {
+
+struct RestSettings {
+  RestEndpoint endpoint;
+  std::chrono::milliseconds request_timeout{60000};  // client.timeout: bounds every call
+  std::chrono::milliseconds connect_retry{3000};     // refused connections are retried this long
+  std::vector<std::pair<std::string, std::string>> headers;  // FLINK_REST_CLIENT_HEADERS
+};
+
+// Parses FLINK_REST_CLIENT_HEADERS: newline-separated "Name:Value", split at the first colon.
+std::vector<std::pair<std::string, std::string>> parse_rest_headers(const std::string& text);
+
+RestSettings make_rest_settings(const Configuration& config, const GetEnv& getenv);
+
+}  // namespace flinkcli

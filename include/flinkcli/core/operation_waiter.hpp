@@ -1,0 +1,35 @@
+#pragma once
+// The one poll loop behind savepoint, stop, cancel -s and dispose.
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "flinkcli/core/clock.hpp"
+#include "flinkcli/core/error.hpp"
+
+namespace flinkcli {
+
+// The state of an asynchronous operation (savepoint, stop, disposal) as the waiter sees it.
+struct OperationStatus {
+  bool completed = false;
+  std::optional<std::string> location;  // savepoint path once completed
+  std::optional<CliError> failure;      // completed, but failed: what to report
+};
+
+struct WaitPolicy {
+  // The action's one deadline, shared with every request it makes (client.timeout).
+  std::chrono::steady_clock::time_point deadline;
+  std::string budget;  // how the deadline was set, for the timeout message ("1 s (client.timeout)")
+  std::chrono::milliseconds first_delay{10};
+  std::chrono::milliseconds max_delay{100};  // keeps completion latency under ~100 ms
+};
+
+// Polls `poll` until the operation completes and returns its status. A completion with a
+// failure throws that failure; running past the deadline throws a timeout error that names
+// `trigger_id` so the operation can be followed.
+OperationStatus wait_for_operation(const std::function<OperationStatus()>& poll,
+                                   const std::string& trigger_id, const WaitPolicy& policy,
+                                   Clock& clock);
+
+}  // namespace flinkcli

@@ -1,0 +1,13 @@
+#pragma once
+// Each action's table row, defined in its own file (src/commands/<action>.cpp).
+#include "flinkcli/commands/command.hpp"
+
+namespace flinkcli {
+
+const CommandSpec& run_command();
+const CommandSpec& list_command();
+const CommandSpec& savepoint_command();
+const CommandSpec& stop_command();
+const CommandSpec& cancel_command();
+
+}  // namespace flinkcli
