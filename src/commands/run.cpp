@@ -24,17 +24,14 @@ struct RunOptions {
   bool detached = false;                   // -d
   bool shutdown_on_attached_exit = false;  // -sae
   bool keep_jar = false;                   // --keepJar (this client's extension)
+  bool deprecated_restore_mode = false;    // -rm used (with -s, without -cm): Flink says so
 };
 
-// -cm/--claimMode, or the older -rm/--restoreMode; upper case, as the REST API takes it.
+// -cm/--claimMode, else the older -rm/--restoreMode, upper case as the REST API takes it. As in
+// Flink's CliFrontendParser, both are read only with -s, and -cm wins: -rm is then ignored.
 std::optional<std::string> claim_mode(const ParsedArgs& args) {
-  auto claim = args.value("cm");
-  auto restore = args.value("rm");
-  if (claim && restore && to_upper(*claim) != to_upper(*restore)) {
-    throw CliError::usage("Conflicting options: -cm/--claimMode " + *claim +
-                          " and -rm/--restoreMode " + *restore + ".");
-  }
-  auto value = claim ? claim : restore;
+  if (!args.has("s")) return std::nullopt;
+  const auto value = args.has("cm") ? args.value("cm") : args.value("rm");
   if (!value) return std::nullopt;
   const std::string upper = to_upper(*value);
   if (upper != "CLAIM" && upper != "NO_CLAIM" && upper != "LEGACY") {
@@ -79,6 +76,7 @@ RunOptions parse(const ParsedArgs& args) {
   request.savepoint_path = args.value("s");
   request.allow_non_restored_state = args.has("n");
   request.claim_mode = claim_mode(args);
+  options.deprecated_restore_mode = request.claim_mode && !args.has("cm");
   request.parallelism = parallelism(args);
   // The -D entries alone, parsed as the client's own configuration parses them.
   Configuration job_configuration;
@@ -189,11 +187,16 @@ std::vector<OptionSpec> run_option_specs() {
 
 int run_run(CommandContext& context, const RunOptions& options) {
   const JarRunRequest& request = options.request;
-  if (request.savepoint_path && request.claim_mode == "LEGACY") {
-    context.console().out("Warning: The LEGACY restore mode is deprecated, please use CLAIM or "
-                          "NO_CLAIM mode instead.");
+  Console& console = context.console();
+  // Flink's notices, in Flink's order: -rm when the options are read, LEGACY after the jar check.
+  if (options.deprecated_restore_mode) {
+    console.out("The option 'restoreMode' is deprecated. Please use 'claimMode' instead.");
   }
   const std::string jar_content = read_jar(options.jar);  // a bad jar fails before any network call
+  if (request.claim_mode == "LEGACY") {
+    console.out("Warning: The LEGACY restore mode is deprecated, please use CLAIM or NO_CLAIM mode "
+                "instead.");
+  }
 
   JobManagerApi& api = context.api();
   const std::string failure = "Could not submit the job from " + options.jar;
@@ -217,7 +220,7 @@ int run_run(CommandContext& context, const RunOptions& options) {
     throw restore_error(error, request.savepoint_path.value_or("")).with_context(failure);
   }
   delete_uploaded();
-  context.console().out("Job has been submitted with JobID " + job->str());
+  console.out("Job has been submitted with JobID " + job->str());
   if (options.detached) return 0;
   // Attached, the client waits as long as the job runs; each poll keeps its own client.timeout.
   api.set_deadline(std::nullopt);

@@ -180,10 +180,8 @@ TEST_F(CliTest, ArgumentErrorsGoToStdoutWithTheHintAndNeverReachTheCluster) {
        "The -sae/--shutdownOnAttachedExit option cannot be used with -d/--detached."},
       {{"run", "-p", "abc", "job.jar"}, {}, "The parallelism must be a positive number: abc"},
       {{"run", "-p", "0", "job.jar"}, {}, "The parallelism must be a positive number: 0"},
-      {{"run", "-cm", "sometimes", "job.jar"}, {},
+      {{"run", "-s", "file:/sp", "-cm", "sometimes", "job.jar"}, {},
        "Invalid claim mode 'sometimes'. Supported options: claim, no_claim, legacy."},
-      {{"run", "-cm", "claim", "-rm", "no_claim", "job.jar"}, {},
-       "Conflicting options: -cm/--claimMode claim and -rm/--restoreMode no_claim."},
   };
   for (const auto& c : cases) {
     std::string trace;

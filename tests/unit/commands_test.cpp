@@ -456,7 +456,7 @@ TEST_F(RunTest, RequestCarriesEveryOption) {
   FakeCluster restore_mode = cluster;
   restore_mode.run_request.reset();
   run_flink({"run", "-d", "-rm", "CLAIM", path}, env, restore_mode.factory(), clock);
-  EXPECT_EQ(restore_mode.run_request->claim_mode, std::optional<std::string>("CLAIM"));
+  EXPECT_EQ(restore_mode.run_request->claim_mode, std::nullopt);  // no -s: Flink ignores -rm
   EXPECT_FALSE(restore_mode.run_request->allow_non_restored_state);
   EXPECT_FALSE(restore_mode.run_request->savepoint_path);
 }
@@ -568,6 +568,47 @@ TEST_F(RunTest, WebSubmissionDisabled) {
   EXPECT_EQ(result.err, (Lines{"Could not submit the job from " + path +
                                ": the JobManager does not accept jar submissions"}));
   EXPECT_EQ(cluster.calls, (Lines{"list_jars"}));
+}
+
+// Claim modes as Flink's CliFrontendParser reads them (issue 13, defect 11): only with -s, -cm
+// before -rm (then ignored), case-insensitive, and Flink's notices on stdout in Flink's order.
+TEST_F(RunTest, ClaimModesAsFlinkReadsThem) {
+  const std::string path = jar();
+  const std::string submitted = "Job has been submitted with JobID " + cluster.submitted_job;
+  const std::string legacy_warning =
+      "Warning: The LEGACY restore mode is deprecated, please use CLAIM or NO_CLAIM mode instead.";
+  const std::string rm_notice = "The option 'restoreMode' is deprecated. Please use 'claimMode' instead.";
+  struct Case {
+    std::vector<std::string> options;
+    std::optional<std::string> sent;
+    Lines out;
+  };
+  const Case cases[] = {
+      {{"-s", "file:/sp", "-cm", "claim", "-rm", "CLAIM"}, "CLAIM", {submitted}},
+      {{"-s", "file:/sp", "-cm", "claim", "-rm", "no_claim"}, "CLAIM", {submitted}},  // -cm wins
+      {{"-s", "file:/sp", "-cm", "no_claim", "-rm", "bogus"}, "NO_CLAIM", {submitted}},  // -rm unread
+      {{"-s", "file:/sp", "-rm", "No_Claim"}, "NO_CLAIM", {rm_notice, submitted}},
+      {{"-s", "file:/sp", "-cm", "legacy"}, "LEGACY", {legacy_warning, submitted}},
+      {{"-s", "file:/sp", "-rm", "legacy"}, "LEGACY", {rm_notice, legacy_warning, submitted}},
+      {{"-cm", "legacy"}, std::nullopt, {submitted}},  // without -s Flink never reads it
+      {{"-cm", "bogus"}, std::nullopt, {submitted}},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"run", "-d"};
+    args.insert(args.end(), c.options.begin(), c.options.end());
+    args.push_back(path);
+    SCOPED_TRACE(::testing::PrintToString(args));
+    FakeCluster fresh = cluster;
+    const auto result = run_flink(args, env, fresh.factory(), clock);
+    EXPECT_EQ(result.exit_code, 0);
+    EXPECT_EQ(result.out, c.out);
+    ASSERT_TRUE(fresh.run_request);
+    EXPECT_EQ(fresh.run_request->claim_mode, c.sent);
+  }
+  // the LEGACY warning comes after the jar check, as in Flink: a missing jar prints only its error
+  const auto missing = run({"run", "-d", "-s", "file:/sp", "-cm", "legacy", (jars / "none.jar").string()});
+  EXPECT_EQ(missing.exit_code, 4);
+  EXPECT_TRUE(missing.out.empty()) << missing.out.front();
 }
 
 }  // namespace

@@ -148,7 +148,7 @@ TEST_F(HttpRunTest, RunBodyCarriesEveryOption) {
     SCOPED_TRACE(option + " " + mode);
     FakeJobManager server;
     JarEndpoints jars(server);
-    const auto claimed = run_flink_http({"run", "-m", server.address(), "-d", option, mode, jar}, env);
+    const auto claimed = run_flink_http({"run", "-m", server.address(), "-d", "-s", "file:/sp", option, mode, jar}, env);
     ASSERT_EQ(claimed.exit_code, 0);
     const auto requests = server.requests();
     ASSERT_EQ(requests.size(), 4u);
