@@ -154,7 +154,9 @@ TEST(ConfigFiles, WhichConfFileWinsFollowsTheFlinkVersion) {
       ASSERT_EQ(source.warnings.size(), 1u);
       EXPECT_EQ(source.warnings.front().rfind(c.warning, 0), 0u) << source.warnings.front();
     }
-    if (c.port) EXPECT_EQ(config.origin("rest.port"), source.file->string());
+    if (c.port) {
+      EXPECT_EQ(config.origin("rest.port"), source.file->string());
+    }
   }
 }
 
@@ -217,7 +219,7 @@ TEST(ConfigFiles, ConfDirFromEnvironmentOrNextToTheBinary) {
   TempDir etc;
   EXPECT_EQ(find_conf_dir(env_with(etc.path().string()), home / "bin" / "flink"), etc.path());
   // a FLINK_CONF_DIR that is not there, or not a directory, is a configuration error naming it
-  for (const std::string bad : {(etc / "missing").string(), home.write("file", "").string()}) {
+  for (const std::string& bad : {(etc / "missing").string(), home.write("file", "").string()}) {
     const CliError error = error_of([&] { find_conf_dir(env_with(bad), home / "bin" / "flink"); });
     EXPECT_EQ(error.error_class(), ErrorClass::config);
     EXPECT_EQ(std::string(error.what()).rfind("The configuration directory '" + bad + "' (FLINK_CONF_DIR) ", 0), 0u)

@@ -1,0 +1,41 @@
+# Proves that the layering holds: for each pair below a probe source of layer L includes a
+# public header of layer M, built with exactly L's include roots and links. Allowed pairs must
+# compile; wrong-way pairs must fail with "No such file or directory" for that header. The probes
+# are excluded from the normal build; ctest builds each one (label unit).
+set(FLINKCLI_PROBES
+  # layer     includes   header                   expect
+  "core       config     configuration.hpp        fail"
+  "core       api        jobmanager_api.hpp       fail"
+  "config     api        jobmanager_api.hpp       fail"
+  "config     commands   command.hpp              fail"
+  "api        rest       http_jobmanager_api.hpp  fail"
+  "rest       commands   command.hpp              fail"
+  "commands   rest       http_jobmanager_api.hpp  fail"
+  "commands   cli        cli.hpp                  fail"
+  "config     core       error.hpp                pass"
+  "rest       api        jobmanager_api.hpp       pass"
+  "commands   config     configuration.hpp        pass"
+  "cli        rest       http_jobmanager_api.hpp  pass"
+)
+foreach(probe IN LISTS FLINKCLI_PROBES)
+  string(REGEX REPLACE " +" ";" fields "${probe}")
+  list(GET fields 0 LAYER)
+  list(GET fields 1 INCLUDED)
+  list(GET fields 2 HEADER)
+  list(GET fields 3 expect)
+  set(name layering_probe_${LAYER}_includes_${INCLUDED})
+  configure_file(${CMAKE_CURRENT_SOURCE_DIR}/layering/probe.cpp.in
+                 ${CMAKE_CURRENT_BINARY_DIR}/layering/${name}.cpp @ONLY)
+  add_library(${name} OBJECT EXCLUDE_FROM_ALL ${CMAKE_CURRENT_BINARY_DIR}/layering/${name}.cpp)
+  # The layer's own usage requirements plus its private links, as its sources get them.
+  target_link_libraries(${name} PRIVATE flinkcli_${LAYER})
+  if(LAYER STREQUAL "cli")
+    target_link_libraries(${name} PRIVATE flinkcli_rest)
+  endif()
+  add_test(NAME ${name}
+           COMMAND ${CMAKE_COMMAND} -DTARGET=${name} -DEXPECT=${expect}
+                   -DHEADER=flinkcli/${INCLUDED}/${HEADER} -DBUILD_DIR=${CMAKE_BINARY_DIR}
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/layering/build_probe.cmake)
+  # ninja must not run twice at once in one build tree
+  set_tests_properties(${name} PROPERTIES LABELS unit RESOURCE_LOCK build_tree TIMEOUT 120)
+endforeach()
