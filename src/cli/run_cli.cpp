@@ -72,6 +72,7 @@ void require_utf8_arguments(const std::vector<std::string>& args) {
 
 int run_action(const std::vector<std::string>& args, Runtime& runtime) {
   Console& console = runtime.console;
+  setup_logging(false, console);
   if (args.empty()) {
     print_lines(console, help_text());
     console.out("");
@@ -105,7 +106,7 @@ int run_action(const std::vector<std::string>& args, Runtime& runtime) {
                                             spec->stop_at_non_option);
     GeneralOptions general = parse_general_options(parsed);
     verbose = general.verbose;
-    setup_logging(verbose);
+    setup_logging(verbose, console);
     if (general.help) {
       print_lines(console, command_help_text(*spec));
       return 0;
@@ -142,7 +143,6 @@ int run_cli_main(int argc, char** argv) {
   FdConsole console;
   SystemClock clock;
   SigintInterrupt interrupt;
-  setup_logging(false);
   char self[4096];
   const ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
   Environment environment{

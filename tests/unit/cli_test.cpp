@@ -290,7 +290,12 @@ TEST_F(CliTest, VerboseAddsTheCauseChainOnStderr) {
   const auto quiet = run({"list"});
   EXPECT_EQ(quiet.err, (Lines{"Failed to retrieve job list: root cause"}));
   const auto verbose = run({"list", "-v"});
-  EXPECT_EQ(verbose.err,
+  // diagnostics first (each "flink: debug: ..."), then the error and its cause chain
+  ASSERT_GE(verbose.err.size(), 3u);
+  for (std::size_t i = 0; i + 3 < verbose.err.size(); ++i) {
+    EXPECT_EQ(verbose.err[i].rfind("flink: debug: ", 0), 0u) << verbose.err[i];
+  }
+  EXPECT_EQ(Lines(verbose.err.end() - 3, verbose.err.end()),
             (Lines{"Failed to retrieve job list: root cause", "outer", "Caused by: root cause"}));
 }
 

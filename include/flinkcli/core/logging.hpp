@@ -1,8 +1,10 @@
 #pragma once
+// Diagnostics through spdlog, written as lines to the Console's stderr (never stdout), so they
+// are injected like all other output: warnings by default, debug with -v.
+#include "flinkcli/core/console.hpp"
 
 namespace flinkcli {
 
-// Diagnostics go to stderr through spdlog, never to stdout. Warnings by default, debug with -v.
-void setup_logging(bool verbose);
+void setup_logging(bool verbose, Console& console);
 
 }  // namespace flinkcli
