@@ -2,6 +2,7 @@
 
 #include "flinkcli/config/configuration.hpp"
 #include "flinkcli/core/error.hpp"
+#include "flinkcli/core/text.hpp"
 
 namespace flinkcli {
 
@@ -36,7 +37,7 @@ void apply_jobmanager_address(Configuration& config, const std::string& address)
   bool https = false;
   const auto scheme_end = rest.find("://");
   if (scheme_end != std::string::npos) {
-    const std::string scheme = rest.substr(0, scheme_end);
+    const std::string scheme = to_lower(rest.substr(0, scheme_end));  // Flink ignores its case
     if (scheme != "http" && scheme != "https") {
       throw CliError::usage("Invalid JobManager address '" + address +
                             "': only http:// and https:// are supported.");

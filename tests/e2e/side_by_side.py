@@ -11,6 +11,7 @@ Then it checks the effect on the cluster (savepoint directories, restored-from p
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -90,20 +91,42 @@ def client_env():
     return env
 
 
-def run_client(binary, args, timeout=180):
+def run_client(binary, args, timeout=180, env=None):
     argv = [binary] + list(args)
     start = time.monotonic()
-    completed = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=client_env(),
-                               stdin=subprocess.DEVNULL)
+    completed = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                               env={**client_env(), **(env or {})}, stdin=subprocess.DEVNULL)
     return Result(argv, completed, time.monotonic() - start)
 
 
-def ours(*args):
-    return run_client(OUR_FLINK, args)
+def ours(*args, env=None):
+    return run_client(OUR_FLINK, args, env=env)
 
 
-def java(*args):
-    return run_client(os.path.join(CLUSTER["FLINK_HOME"], "bin", "flink"), args)
+def java(*args, env=None):
+    return run_client(JAVA_FLINK, args, env=env)
+
+
+JAVA_FLINK = os.path.join(CLUSTER["FLINK_HOME"], "bin", "flink")
+
+
+def run_head_1(binary, args, timeout=120):
+    """`binary args | head -1`: reads one stdout line, closes the pipe, waits. Writes after that
+    meet a reader-less pipe, with SIGPIPE at its default disposition as in a shell."""
+    argv = [binary] + list(args)
+    start = time.monotonic()
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=client_env(), stdin=subprocess.DEVNULL)
+    try:
+        first = process.stdout.readline()
+        process.stdout.close()
+        _, err = process.communicate(timeout=timeout)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return Result(argv, subprocess.CompletedProcess(argv, process.returncode, first, err),
+                  time.monotonic() - start)
 
 
 def rest(path, method="GET"):
@@ -152,6 +175,31 @@ def wait_until(predicate, what, timeout=120):
 
 def wait_for_state(job, states):
     wait_until(lambda: rest(f"/jobs/{job}")["state"] in states, f"job {job} in {states}")
+
+
+def wait_tasks_running(job):
+    """Every task RUNNING: what a savepoint needs."""
+    def ready():
+        details = rest(f"/jobs/{job}")
+        return details["state"] == "RUNNING" and all(v["status"] == "RUNNING" for v in details["vertices"])
+    wait_until(ready, f"job {job} with all tasks running")
+
+
+def submit_with_ours(name, count):
+    """`count` detached jobs through our client (fast) for steps that need a fresh running job."""
+    jobs = []
+    for _ in range(count):
+        result = ours("run", "-d", JAR, "--name", name)
+        if result.rc != 0:
+            raise AssertionError(f"submission failed:\n{result}")
+        jobs.append(job_id_from_submission(result))
+    for job in jobs:
+        wait_tasks_running(job)
+    return jobs
+
+
+def latest_savepoint(job):
+    return rest(f"/jobs/{job}/checkpoints")["latest"]["savepoint"]["external_path"]
 
 
 def wait_running_with_state(job):
@@ -451,6 +499,86 @@ class SideBySide(unittest.TestCase):
             wait_for_state(job, ("FINISHED",))
         for jar in rest("/jars")["files"]:
             rest(f"/jars/{jar['id']}", method="DELETE")
+
+    def test_22_cancel_with_native_savepoint(self):
+        """-type/--type on cancel: hidden from Java's help but accepted by 1.20 and 2.x."""
+        jobs = submit_with_ours("e2e-cancel-native", 4)
+        target = "file://" + os.path.join(SCRATCH, "cancel-native")
+        steps = (
+            # Same case name as test_10, whose default-directory difference is listed for it.
+            ("cancel -s dir -type NATIVE", ["cancel", "-s", target, "{job}", "-type", "NATIVE"], jobs[0:2]),
+            ("cancel -s", ["cancel", "--type", "native", "-s", "{job}"], jobs[2:4]),
+        )
+        for case, args, (our_job, java_job) in steps:
+            with self.subTest(case=case):
+                self.jobs["native-ours"], self.jobs["native-java"] = our_job, java_job
+                results = self.both(case, *args, our_job="native-ours", java_job="native-java")
+                for result, job in zip(results, (our_job, java_job)):
+                    self.assertEqual(result.rc, 0, result)
+                    self.assertIn(f"Cancelling job {job} with NATIVE savepoint to ", result.out)
+                    location = re.search(r"Savepoint stored in (\S+)\.$", result.out.strip()).group(1)
+                    if "-s" == args[1]:
+                        self.assertTrue(local_path(location).startswith(os.path.join(SCRATCH, "cancel-native")),
+                                        location)
+                    self.assertTrue(os.path.exists(os.path.join(local_path(location), "_metadata")), location)
+                    wait_for_state(job, ("CANCELED",))
+
+    def test_23_closed_stdout(self):
+        """`flink stop <job> | head -1` and `flink cancel -s <job> | head -1`: the client must not die
+        of SIGPIPE (exit 141) half way; the action completes and the exit status is 0."""
+        our_stop, java_stop, our_cancel = submit_with_ours("e2e-closed-stdout", 3)
+        for binary, job in ((OUR_FLINK, our_stop), (JAVA_FLINK, java_stop)):
+            with self.subTest(client=binary):
+                result = run_head_1(binary, ["stop", job])
+                print(f"\n[stop | head -1] {os.path.basename(os.path.dirname(os.path.dirname(binary)))} "
+                      f"{result.seconds:.2f} s rc {result.rc}", file=sys.stderr)
+                self.assertEqual(result.rc, 0, result)
+                self.assertIn(job, result.out)
+                wait_for_state(job, ("FINISHED",))
+                path = latest_savepoint(job)
+                self.assertTrue(os.path.exists(os.path.join(local_path(path), "_metadata")), path)
+        result = run_head_1(OUR_FLINK, ["cancel", "-s", our_cancel])
+        self.assertEqual(result.rc, 0, result)
+        self.assertIn("DEPRECATION WARNING", result.out)
+        wait_for_state(our_cancel, ("CANCELED",))
+        path = latest_savepoint(our_cancel)
+        self.assertTrue(os.path.exists(os.path.join(local_path(path), "_metadata")), path)
+
+    def test_24_wrong_endpoint_errors(self):
+        """Ours only (Java prints stack traces): one plain stderr line and a precise exit status."""
+        port = CLUSTER["FLINK_REST_ADDRESS"].rsplit(":", 1)[1]
+        result = ours("list", "-m", f"http://127.0.0.1:{port}/wrong/prefix")
+        self.assertEqual(result.rc, 9, result)
+        self.assertEqual(len(result.err.strip().splitlines()), 1, result)
+        self.assertTrue("is not a Flink JobManager REST endpoint" in result.err
+                        or "has no REST endpoint" in result.err, result)
+        self.assertNotRegex(result.err.lower(), r"<(html|body|head|!doctype)", result)
+        # test_07 covers an unknown job through the configured address; this is the -m route.
+        result = ours("savepoint", ZERO_JOB, "-m", f"127.0.0.1:{port}")
+        self.assertEqual(result.rc, 4, result)
+        self.assertEqual(len(result.err.strip().splitlines()), 1, result)
+
+    def test_25_m_scheme_decides_rest_tls(self):
+        """With security.ssl.rest.enabled: true in the configuration, -m http://host:port and
+        -m host:port still speak plain HTTP: the scheme of -m (none = http) decides, as in Flink."""
+        conf = os.path.join(SCRATCH, "tls-conf")
+        shutil.rmtree(conf, ignore_errors=True)
+        shutil.copytree(CLUSTER["FLINK_CONF_DIR"], conf)
+        config_file = os.path.join(conf, "config.yaml")
+        with open(config_file) as handle:
+            self.assertNotRegex(handle.read(), r"(?m)^security", "the cluster's config.yaml has a security key")
+        with open(config_file, "a") as handle:
+            handle.write("\nsecurity:\n  ssl:\n    rest:\n      enabled: true\n")
+        env = {"FLINK_CONF_DIR": conf}
+        # The setting is read: without -m our client speaks TLS to the plain-HTTP endpoint and fails.
+        self.assertNotEqual(ours("list", env=env).rc, 0)
+        port = CLUSTER["FLINK_REST_ADDRESS"].rsplit(":", 1)[1]
+        for address in (f"http://127.0.0.1:{port}", f"127.0.0.1:{port}"):
+            with self.subTest(address=address):
+                args = ["list", "-m", address]
+                our_result, java_result = ours(*args, env=env), java(*args, env=env)
+                self.compare(f"list -m {address.split(':')[0]} with rest TLS on", our_result, java_result)
+                self.assertEqual(our_result.rc, 0, our_result)
 
 
 if __name__ == "__main__":

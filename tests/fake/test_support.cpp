@@ -72,6 +72,10 @@ CliRun run_flink(const std::vector<std::string>& args, const TestEnvironment& en
 
 CliRun run_flink_http(const std::vector<std::string>& args, const TestEnvironment& env) {
   SystemClock clock;
+  return run_flink_http(args, env, clock);
+}
+
+CliRun run_flink_http(const std::vector<std::string>& args, const TestEnvironment& env, Clock& clock) {
   return run_flink(args, env, make_http_jobmanager_api, clock);
 }
 

@@ -115,8 +115,9 @@ class TestEnvironment {
 
 CliRun run_flink(const std::vector<std::string>& args, const TestEnvironment& env,
                  const ApiFactory& factory, Clock& clock, Interrupt* interrupt = nullptr);
-// The same with the real HTTP client and the real clock.
+// The same with the real HTTP client and the real clock (or `clock`: retries then sleep on it).
 CliRun run_flink_http(const std::vector<std::string>& args, const TestEnvironment& env);
+CliRun run_flink_http(const std::vector<std::string>& args, const TestEnvironment& env, Clock& clock);
 
 // Bytes that pass the client's jar check ("PK\x03\x04" header), distinct per `tag`.
 std::string fake_jar_bytes(const std::string& tag);
