@@ -17,7 +17,7 @@ std::string option_label(const OptionSpec& spec) {
   std::string label;
   if (!spec.short_name.empty()) label = "-" + spec.short_name;
   if (!spec.long_name.empty()) label += (label.empty() ? "--" : ",--") + spec.long_name;
-  if (spec.arity == Arity::required) label += " <" + spec.arg_name + ">";
+  if (spec.arity == Arity::required || spec.arity == Arity::many) label += " <" + spec.arg_name + ">";
   if (spec.arity == Arity::optional) label += " [<" + spec.arg_name + ">]";
   return label;
 }

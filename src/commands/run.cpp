@@ -60,10 +60,17 @@ RunOptions parse(const ParsedArgs& args) {
                      "needs a JVM or Python on the client. Use the Java bin/flink for it.");
     }
   }
-  const auto& positionals = args.positionals();
-  if (positionals.empty()) throw CliError::usage("Java program should be specified a JAR file.");
+  // Flink's ProgramOptions: -a gives the program arguments instead of the positionals, and -j
+  // the jar instead of the first positional.
+  std::vector<std::string> arguments = args.has("a") ? args.values("a") : args.positionals();
+  std::optional<std::string> jar = args.value("j");
+  if (!jar && !arguments.empty()) {
+    jar = arguments.front();
+    arguments.erase(arguments.begin());
+  }
+  if (!jar) throw CliError::usage("Java program should be specified a JAR file.");
   RunOptions options;
-  options.jar = positionals.front();
+  options.jar = *jar;
   options.detached = args.has("d");
   options.shutdown_on_attached_exit = args.has("sae");
   options.keep_jar = args.has("keepJar");
@@ -71,7 +78,7 @@ RunOptions parse(const ParsedArgs& args) {
     throw CliError::usage("The -sae/--shutdownOnAttachedExit option cannot be used with -d/--detached.");
   }
   JarRunRequest& request = options.request;
-  request.program_args.assign(positionals.begin() + 1, positionals.end());
+  request.program_args = std::move(arguments);
   request.entry_class = args.value("c");
   request.savepoint_path = args.value("s");
   request.allow_non_restored_state = args.has("n");
@@ -147,12 +154,19 @@ int wait_for_job(CommandContext& context, const JobId& job, bool cancel_on_inter
   return 0;
 }
 
+OptionSpec hidden_option(OptionSpec spec) {
+  spec.hidden = true;  // accepted, as Java's run accepts them, and left out of its help as Java does
+  return spec;
+}
+
 std::vector<OptionSpec> run_option_specs() {
   return {
       {"c", "class", Arity::required, "classname",
        "Class with the program entry point (\"main()\" method). Only needed if the JAR file does "
        "not specify the class in its manifest."},
       {"C", "classpath", Arity::required, "url", "Not supported by this client (needs a JVM)."},
+      hidden_option({"a", "arguments", Arity::many, "programArgs", "Program arguments."}),
+      hidden_option({"j", "jarfile", Arity::required, "jarfile", "Flink program JAR file."}),
       {"cm", "claimMode", Arity::required, "arg",
        "Defines how should we restore from the given savepoint. Supported options: [claim, "
        "no_claim (default), legacy (deprecated)]."},

@@ -72,11 +72,11 @@ class CommonsCliParser {
       m_skip_parsing = true;
       return;
     }
-    if (m_current && m_current->arity != Arity::none && !m_current_has_value &&
-        !is_option_token(token)) {
+    if (m_current && m_current->arity != Arity::none &&
+        (!m_current_has_value || m_current->arity == Arity::many) && !is_option_token(token)) {
       m_result.add_value(m_current->key(), token);
       m_current_has_value = true;
-      m_current = nullptr;
+      if (m_current->arity != Arity::many) m_current = nullptr;
       return;
     }
     if (token.rfind("--", 0) == 0) {
@@ -186,11 +186,12 @@ class CommonsCliParser {
   void take_value(std::string value) {
     m_result.add_value(m_current->key(), std::move(value));
     m_current_has_value = true;
-    m_current = nullptr;
+    if (m_current->arity != Arity::many) m_current = nullptr;
   }
 
   void check_required_argument() {
-    if (m_current && m_current->arity == Arity::required && !m_current_has_value) {
+    if (m_current && (m_current->arity == Arity::required || m_current->arity == Arity::many) &&
+        !m_current_has_value) {
       throw CliError::usage("Missing argument for option: " + m_current->key());
     }
   }

@@ -39,6 +39,7 @@ CLUSTER = load_cluster_env(os.environ["FLINK_CLUSTER_ENV"])
 WORKSPACE = os.path.dirname(CLUSTER["FLINK_SAVEPOINT_PATH_LOCAL"])
 SCRATCH = os.path.join(WORKSPACE, "e2e")
 JAR = CLUSTER["FLINK_JOB_JAR"]
+JAVA_FLINK = os.path.join(CLUSTER["FLINK_HOME"], "bin", "flink")
 
 
 def allowed_differences():
@@ -105,9 +106,6 @@ def ours(*args, env=None):
 
 def java(*args, env=None):
     return run_client(JAVA_FLINK, args, env=env)
-
-
-JAVA_FLINK = os.path.join(CLUSTER["FLINK_HOME"], "bin", "flink")
 
 
 def run_head_1(binary, args, timeout=120):
@@ -185,7 +183,7 @@ def wait_tasks_running(job):
     wait_until(ready, f"job {job} with all tasks running")
 
 
-def submit_with_ours(name, count):
+def submit_with_ours(name, count, wait=True):
     """`count` detached jobs through our client (fast) for steps that need a fresh running job."""
     jobs = []
     for _ in range(count):
@@ -193,7 +191,7 @@ def submit_with_ours(name, count):
         if result.rc != 0:
             raise AssertionError(f"submission failed:\n{result}")
         jobs.append(job_id_from_submission(result))
-    for job in jobs:
+    for job in jobs if wait else ():
         wait_tasks_running(job)
     return jobs
 
@@ -503,13 +501,15 @@ class SideBySide(unittest.TestCase):
     def test_22_cancel_with_native_savepoint(self):
         """-type/--type on cancel: hidden from Java's help but accepted by 1.20 and 2.x."""
         jobs = submit_with_ours("e2e-cancel-native", 4)
-        target = "file://" + os.path.join(SCRATCH, "cancel-native")
+        target = os.path.join(SCRATCH, "cancel-native")
         steps = (
-            # Same case name as test_10, whose default-directory difference is listed for it.
-            ("cancel -s dir -type NATIVE", ["cancel", "-s", target, "{job}", "-type", "NATIVE"], jobs[0:2]),
-            ("cancel -s", ["cancel", "--type", "native", "-s", "{job}"], jobs[2:4]),
+            ("cancel -s dir -type NATIVE", ["cancel", "-s", "file://" + target, "{job}", "-type", "NATIVE"],
+             jobs[0:2], target),
+            # The case name of test_10: the default directory is named differently (docs/compatibility.md).
+            ("cancel -s", ["cancel", "--type", "native", "-s", "{job}"], jobs[2:4],
+             CLUSTER["FLINK_SAVEPOINT_PATH_LOCAL"]),
         )
-        for case, args, (our_job, java_job) in steps:
+        for case, args, (our_job, java_job), directory in steps:
             with self.subTest(case=case):
                 self.jobs["native-ours"], self.jobs["native-java"] = our_job, java_job
                 results = self.both(case, *args, our_job="native-ours", java_job="native-java")
@@ -517,20 +517,24 @@ class SideBySide(unittest.TestCase):
                     self.assertEqual(result.rc, 0, result)
                     self.assertIn(f"Cancelling job {job} with NATIVE savepoint to ", result.out)
                     location = re.search(r"Savepoint stored in (\S+)\.$", result.out.strip()).group(1)
-                    if "-s" == args[1]:
-                        self.assertTrue(local_path(location).startswith(os.path.join(SCRATCH, "cancel-native")),
-                                        location)
+                    self.assertTrue(local_path(location).startswith(directory + "/"), location)
                     self.assertTrue(os.path.exists(os.path.join(local_path(location), "_metadata")), location)
                     wait_for_state(job, ("CANCELED",))
+            if "closed-stdout" not in self.jobs:
+                # The jobs of test_23 start while Java's next cancel runs (4 slots: one waits for a slot).
+                self.jobs["closed-stdout"] = submit_with_ours("e2e-closed-stdout", 3, wait=False)
 
     def test_23_closed_stdout(self):
         """`flink stop <job> | head -1` and `flink cancel -s <job> | head -1`: the client must not die
         of SIGPIPE (exit 141) half way; the action completes and the exit status is 0."""
-        our_stop, java_stop, our_cancel = submit_with_ours("e2e-closed-stdout", 3)
+        jobs = self.jobs.pop("closed-stdout", None) or submit_with_ours("e2e-closed-stdout", 3, wait=False)
+        for job in jobs:
+            wait_tasks_running(job)
+        our_stop, java_stop, our_cancel = jobs
         for binary, job in ((OUR_FLINK, our_stop), (JAVA_FLINK, java_stop)):
             with self.subTest(client=binary):
                 result = run_head_1(binary, ["stop", job])
-                print(f"\n[stop | head -1] {os.path.basename(os.path.dirname(os.path.dirname(binary)))} "
+                print(f"\n[stop | head -1] {'ours' if binary == OUR_FLINK else 'java'} "
                       f"{result.seconds:.2f} s rc {result.rc}", file=sys.stderr)
                 self.assertEqual(result.rc, 0, result)
                 self.assertIn(job, result.out)
@@ -571,13 +575,16 @@ class SideBySide(unittest.TestCase):
             handle.write("\nsecurity:\n  ssl:\n    rest:\n      enabled: true\n")
         env = {"FLINK_CONF_DIR": conf}
         # The setting is read: without -m our client speaks TLS to the plain-HTTP endpoint and fails.
-        self.assertNotEqual(ours("list", env=env).rc, 0)
+        result = ours("list", env=env)
+        self.assertNotEqual(result.rc, 0, result)
+        self.assertIn("TLS", result.err)
         port = CLUSTER["FLINK_REST_ADDRESS"].rsplit(":", 1)[1]
-        for address in (f"http://127.0.0.1:{port}", f"127.0.0.1:{port}"):
+        for case, address in (("list -m http://host:port, TLS in config", f"http://127.0.0.1:{port}"),
+                              ("list -m host:port, TLS in config", f"127.0.0.1:{port}")):
             with self.subTest(address=address):
                 args = ["list", "-m", address]
                 our_result, java_result = ours(*args, env=env), java(*args, env=env)
-                self.compare(f"list -m {address.split(':')[0]} with rest TLS on", our_result, java_result)
+                self.compare(case, our_result, java_result)
                 self.assertEqual(our_result.rc, 0, our_result)
 
 

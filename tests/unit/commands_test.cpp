@@ -616,5 +616,30 @@ TEST_F(RunTest, ClaimModesAsFlinkReadsThem) {
   EXPECT_TRUE(missing.out.empty()) << missing.out.front();
 }
 
+// Java's run also takes the jar as -j and the program arguments as -a (hidden from its help).
+TEST_F(RunTest, JarAndArgumentsAsOptions) {
+  const std::string path = jar();
+  struct Case {
+    std::vector<std::string> args;
+    Lines program_args;
+  };
+  const Case cases[] = {
+      {{"run", "-d", "-j", path, "x", "y"}, {"x", "y"}},
+      {{"run", "-d", "-j", path, "-a", "x", "y"}, {"x", "y"}},
+      {{"run", "-d", "-a", path, "x"}, {"x"}},  // -a's first value is the jar when there is no -j
+      {{"run", "-d", path, "-a", "x"}, {"-a", "x"}},  // after the jar everything is the program's
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(::testing::PrintToString(c.args));
+    FakeCluster fresh = cluster;
+    const auto result = run_flink(c.args, env, fresh.factory(), clock);
+    EXPECT_EQ(result.exit_code, 0) << ::testing::PrintToString(result.out);
+    ASSERT_TRUE(fresh.run_request);
+    EXPECT_EQ(fresh.run_request->program_args, c.program_args);
+  }
+  EXPECT_FALSE(std::any_of(run({"run", "-h"}).out.begin(), run({"run", "-h"}).out.end(),
+                           [](const std::string& line) { return line.find("--jarfile") != std::string::npos; }));
+}
+
 }  // namespace
 }  // namespace flinkcli::testing

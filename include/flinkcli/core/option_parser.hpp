@@ -10,7 +10,8 @@
 
 namespace flinkcli {
 
-enum class Arity { none, required, optional };
+// many: commons-cli's unlimited values (run -a x y z): every following non-option token.
+enum class Arity { none, required, optional, many };
 
 struct OptionSpec {
   std::string short_name;  // without '-', may be several letters ("type"); empty if none
