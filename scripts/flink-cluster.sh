@@ -423,6 +423,8 @@ lock_ws() {
 cmd_up() {
   local t0 why
   t0="$(now)"
+  # Java 17, python3-venv and curl: only the real-Flink scripts need them, not the C++ build.
+  "$REPO_DIR/scripts/install-deps.sh" --flink >&2 || die "could not install Java 17, python3-venv or curl"
   command -v curl >/dev/null 2>&1 || die "curl is required"
   command -v python3 >/dev/null 2>&1 || die "python3 is required"
   lock_ws

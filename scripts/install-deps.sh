@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# Installs the build dependencies from Debian packages (idempotent: apt runs only when a package
-# is missing). Also used by .ci/run on a fresh machine. Needs root or sudo.
+# Installs what the project needs from Debian packages (idempotent: apt runs only when a package
+# is missing). Needs root or sudo. Used by build.sh (and so by .ci/run) and flink-cluster.sh.
+#   install-deps.sh          the C++ build and test dependencies
+#   install-deps.sh --flink  what the real-Flink scripts need besides: a Java 17 JDK (Flink 1.20
+#                            runs on 17, not 21+), python3-venv for the PyPI install, curl
 set -euo pipefail
-packages=(cmake ninja-build g++ pkg-config libcli11-dev libcpp-httplib-dev nlohmann-json3-dev
-          libspdlog-dev libgtest-dev libyaml-cpp-dev libssl-dev curl python3 python3-venv)
-# Java 17 runs the local Flink of the demo and the end-to-end tests (Flink 1.20 needs 17, not 21+).
-ls -d /usr/lib/jvm/*-17-* >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
+if [ "${1:-}" = "--flink" ]; then
+  packages=(python3 python3-venv curl)
+  # Any Java 17 JDK will do (FLINK_JAVA_HOME may name one elsewhere).
+  ls -d /usr/lib/jvm/*17*/bin/javac >/dev/null 2>&1 || [ -n "${FLINK_JAVA_HOME:-}" ] ||
+    packages+=(openjdk-17-jdk-headless)
+else
+  packages=(cmake ninja-build g++ pkg-config libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev
+            libgtest-dev libyaml-cpp-dev libssl-dev python3)
+fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all build dependencies present" >&2
+  echo "install-deps: all ${1:-build} dependencies present" >&2
   exit 0
 fi
 sudo=""

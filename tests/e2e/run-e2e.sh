@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs the side-by-side suite against a real Flink of version $1: brings the cluster up with
 # scripts/flink-cluster.sh, runs side_by_side.py, and always takes the cluster down again.
-# Exit 125 (ctest: skipped) when Java 17 is missing outside CI; under CI that is a failure.
+# Exit 125 (ctest: skipped) when Java 17 is missing and cannot be installed outside CI; under CI
+# that is a failure.
 set -euo pipefail
 version="${1:?usage: run-e2e.sh <flink-version>}"
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 export FLINK_VERSION="$version"
 
+# Java 17 and the rest the real-Flink scripts need (installed here, not by the C++ build).
+"$repo/scripts/install-deps.sh" --flink >&2 || true
 if ! ls -d /usr/lib/jvm/*17* >/dev/null 2>&1 && [ -z "${FLINK_JAVA_HOME:-}" ]; then
   if [ "${CI:-}" = "true" ]; then
     echo "run-e2e: Java 17 not found; the end-to-end suite cannot be skipped under CI" >&2
