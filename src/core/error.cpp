@@ -13,6 +13,7 @@ int exit_code_for(ErrorClass error_class) {
     case ErrorClass::restore_mismatch: return 7;
     case ErrorClass::unsupported: return 8;
     case ErrorClass::protocol: return 9;
+    case ErrorClass::tls: return 10;
     case ErrorClass::output: return 13;
   }
   return 1;
@@ -29,6 +30,7 @@ const char* error_class_name(ErrorClass error_class) {
     case ErrorClass::restore_mismatch: return "restore_mismatch";
     case ErrorClass::unsupported: return "unsupported";
     case ErrorClass::protocol: return "protocol";
+    case ErrorClass::tls: return "tls";
     case ErrorClass::output: return "output";
   }
   return "unknown";

@@ -16,6 +16,7 @@ enum class ErrorClass {
   restore_mismatch,  // restore would drop state (needs --allowNonRestoredState)
   unsupported,       // a feature this client cannot provide without a JVM
   protocol,          // the server answered something that is not Flink's REST API
+  tls,               // the TLS handshake failed (trust, fingerprint, client certificate, host name)
   output,            // stdout could not be written (disk full, ...); the action itself ran
 };
 
