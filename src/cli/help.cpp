@@ -64,8 +64,16 @@ std::string command_help_text(const CommandSpec& spec) {
   std::ostringstream out;
   out << "\nAction \"" << spec.name << "\" " << spec.summary << "\n\n";
   out << "  Syntax: " << spec.syntax << "\n";
+  // Flink's options in Flink's layout; ours apart, so their width does not shift Flink's columns.
+  std::vector<OptionSpec> flink_options;
+  std::vector<OptionSpec> extensions;
+  for (const auto& option : spec.options) (option.extension ? extensions : flink_options).push_back(option);
   out << "  \"" << spec.name << "\" action options:\n";
-  append_options(out, spec.options);
+  append_options(out, flink_options);
+  if (!extensions.empty()) {
+    out << "  Options of this client (not in Flink's):\n";
+    append_options(out, extensions);
+  }
   out << "  General options:\n";
   append_options(out, general_option_specs());
   return out.str();

@@ -11,12 +11,14 @@ struct CancelOptions {
   std::optional<std::string> job_id;
   std::optional<std::string> target_directory;
   SavepointFormat format = SavepointFormat::canonical;  // -type: accepted, not in Java's help
+  std::optional<std::string> trigger_id;                // --trigger-id
 };
 
 CancelOptions parse(const ParsedArgs& args) {
   CancelOptions options;
   options.with_savepoint = args.has("s");
   options.format = savepoint_format_from(args);
+  options.trigger_id = trigger_id_from(args);
   if (options.with_savepoint) {
     const auto untangled = untangle_optional_value(args.value("s"), args.positionals());
     options.job_id = untangled.job_id;
@@ -34,6 +36,7 @@ int cancel_with_savepoint(CommandContext& context, const CancelOptions& options)
   SavepointTrigger trigger;
   trigger.cancel_job = true;
   trigger.format = options.format;
+  trigger.trigger_id = trigger_id_to_send(context, options.trigger_id);
   trigger.target_directory = savepoint_target(context, options.target_directory);
 
   console.out("Cancelling job " + job.str() + " with " + to_string(trigger.format) + " savepoint to " +
@@ -49,6 +52,7 @@ int cancel_with_savepoint(CommandContext& context, const CancelOptions& options)
 
 int run_cancel(CommandContext& context, const CancelOptions& options) {
   if (options.with_savepoint) return cancel_with_savepoint(context, options);
+  if (options.trigger_id) throw CliError::usage("--trigger-id needs -s: a plain cancel takes no savepoint.");
   if (!options.job_id) throw CliError::usage("Missing JobID. Specify a JobID to cancel a job.");
   const JobId job = JobId::parse(*options.job_id);
   Console& console = context.console();
@@ -73,6 +77,7 @@ const CommandSpec& cancel_command() {
            "directory is specified, the configured default directory "
            "(execution.checkpointing.savepoint-dir) is used."},
           savepoint_format_option(/*hidden=*/true),
+          trigger_id_option(),
       },
       false,
       [](CommandContext& context, const ParsedArgs& args) { return run_cancel(context, parse(args)); },

@@ -154,6 +154,11 @@ int wait_for_job(CommandContext& context, const JobId& job, bool cancel_on_inter
   return 0;
 }
 
+OptionSpec extension_option(OptionSpec spec) {
+  spec.extension = true;
+  return spec;
+}
+
 OptionSpec hidden_option(OptionSpec spec) {
   spec.hidden = true;  // accepted, as Java's run accepts them, and left out of its help as Java does
   return spec;
@@ -193,9 +198,9 @@ std::vector<OptionSpec> run_option_specs() {
       {"sae", "shutdownOnAttachedExit", Arity::none, "",
        "If the job is submitted in attached mode, cancel the job when the CLI is interrupted "
        "(Ctrl + C)."},
-      {"", "keepJar", Arity::none, "",
+      extension_option({"", "keepJar", Arity::none, "",
        "Keep the uploaded jar on the JobManager after the run (this client's extension); a later "
-       "run of the identical jar then skips the upload."},
+       "run of the identical jar then skips the upload."}),
   };
 }
 

@@ -10,6 +10,7 @@ struct SavepointOptions {
   std::optional<std::string> dispose_path;  // -d, --dispose
   bool detached = false;                    // -detached
   SavepointFormat format = SavepointFormat::canonical;
+  std::optional<std::string> trigger_id;  // --trigger-id
   std::optional<std::string> job_id;
   std::optional<std::string> target_directory;
   bool extra_arguments = false;  // more positionals than <jobId> [<dir>]
@@ -20,6 +21,7 @@ SavepointOptions parse(const ParsedArgs& args) {
   options.dispose_path = args.value("d");
   options.detached = args.has("detached");
   options.format = savepoint_format_from(args);
+  options.trigger_id = trigger_id_from(args);
   const auto& positionals = args.positionals();
   if (!positionals.empty()) options.job_id = positionals[0];
   if (positionals.size() >= 2) options.target_directory = positionals[1];
@@ -43,7 +45,13 @@ int dispose_savepoint(CommandContext& context, const std::string& path) {
 }
 
 int run_savepoint(CommandContext& context, const SavepointOptions& options) {
-  if (options.dispose_path) return dispose_savepoint(context, *options.dispose_path);
+  if (options.dispose_path) {
+    if (options.trigger_id) {
+      throw CliError::usage("--trigger-id cannot be used with -d: the JobManager picks a disposal's "
+                            "trigger id.");
+    }
+    return dispose_savepoint(context, *options.dispose_path);
+  }
   if (!options.job_id) throw CliError::usage("Missing JobID. Specify a Job ID to trigger a savepoint.");
   const JobId job = JobId::parse(*options.job_id);
   Console& console = context.console();
@@ -52,6 +60,7 @@ int run_savepoint(CommandContext& context, const SavepointOptions& options) {
   }
   SavepointTrigger trigger;
   trigger.format = options.format;
+  trigger.trigger_id = trigger_id_to_send(context, options.trigger_id);
   trigger.target_directory = savepoint_target(context, options.target_directory);
 
   const TriggerWording wording{"savepoint", "Successfully trigger manual savepoint",
@@ -77,6 +86,7 @@ const CommandSpec& savepoint_command() {
           {"j", "jarfile", Arity::required, "jarfile",
            "Flink program JAR file. Accepted for compatibility; not needed by this client."},
           savepoint_format_option(),
+          trigger_id_option(),
       },
       false,
       [](CommandContext& context, const ParsedArgs& args) { return run_savepoint(context, parse(args)); },

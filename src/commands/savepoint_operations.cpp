@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "flinkcli/core/text.hpp"
+
 namespace flinkcli {
 
 JobId parse_job_id(const std::optional<std::string>& text) {
@@ -39,6 +41,30 @@ OptionSpec detached_option() {
           "savepoint trigger id as the unique identification of the detached savepoint."};
 }
 
+OptionSpec trigger_id_option() {
+  OptionSpec spec{"", "trigger-id", Arity::required, "triggerId",
+          "The trigger id to use (32 hex digits; this client's extension). Running the same "
+          "command again with the same id attaches to the savepoint it started instead of "
+          "starting another, while the JobManager keeps the result (rest.async.store-duration, "
+          "5 min by default)."};
+  spec.extension = true;
+  return spec;
+}
+
+std::optional<std::string> trigger_id_from(const ParsedArgs& args) {
+  const auto value = args.value("trigger-id");
+  if (!value) return std::nullopt;
+  if (!is_hex_id(*value)) {
+    throw CliError::usage("Invalid trigger id '" + *value +
+                          "': expected 32 hex digits, e.g. 7bc1eb8a27587d4728b63c2fdb41d37a.");
+  }
+  return to_lower(*value);
+}
+
+std::string trigger_id_to_send(CommandContext& context, const std::optional<std::string>& chosen) {
+  return chosen ? *chosen : context.new_trigger_id();
+}
+
 std::optional<std::string> savepoint_target(CommandContext& context,
                                             const std::optional<std::string>& command_line) {
   if (command_line) {
@@ -52,9 +78,12 @@ std::optional<std::string> savepoint_target(CommandContext& context,
 
 std::string wait_for_savepoint(CommandContext& context, const JobId& job, const std::string& trigger_id) {
   JobManagerApi& api = context.api();
+  WaitPolicy policy = context.wait_policy();
+  policy.follow_hint = "trigger id " + trigger_id +
+                       ": the savepoint may still complete on the cluster; to wait for it again, run "
+                       "the same command with --trigger-id " + trigger_id;
   const OperationStatus status = wait_for_operation(
-      [&] { return api.savepoint_status(job, trigger_id); }, trigger_id, context.wait_policy(),
-      context.clock());
+      [&] { return api.savepoint_status(job, trigger_id); }, trigger_id, policy, context.clock());
   if (!status.location) {
     throw CliError(ErrorClass::protocol,
                    "The JobManager reported the savepoint complete but sent no location");

@@ -28,13 +28,20 @@ OptionSpec savepoint_format_option(bool hidden = false);
 SavepointFormat savepoint_format_from(const ParsedArgs& args);
 OptionSpec detached_option();
 
+// --trigger-id <32 hex digits> (this client's extension): the trigger id to send, so a re-run
+// attaches to the savepoint it already started. Without it, trigger_id_to_send picks one.
+OptionSpec trigger_id_option();
+std::optional<std::string> trigger_id_from(const ParsedArgs& args);
+std::string trigger_id_to_send(CommandContext& context, const std::optional<std::string>& chosen);
+
 // The directory to send: the command line's, else the client's configured default
 // (execution.checkpointing.savepoint-dir, else state.savepoints.dir), else none (null: the
 // JobManager decides). -v says which and why.
 std::optional<std::string> savepoint_target(CommandContext& context,
                                             const std::optional<std::string>& command_line);
 
-// Waits for a savepoint (or stop-with-savepoint) trigger and returns the savepoint path.
+// Waits for a savepoint (or stop-with-savepoint) trigger and returns the savepoint path. A wait
+// that ends without completion says how to attach to the savepoint again.
 std::string wait_for_savepoint(CommandContext& context, const JobId& job, const std::string& trigger_id);
 
 // Flink's lines around a savepoint or stop trigger, for savepoint and stop alike:

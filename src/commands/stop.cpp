@@ -12,6 +12,7 @@ struct StopOptions {
   bool drain = false;                           // -d, --drain
   bool detached = false;                        // -detached
   SavepointFormat format = SavepointFormat::canonical;
+  std::optional<std::string> trigger_id;  // --trigger-id
 };
 
 StopOptions parse(const ParsedArgs& args) {
@@ -23,6 +24,7 @@ StopOptions parse(const ParsedArgs& args) {
   options.drain = args.has("d");
   options.detached = args.has("detached");
   options.format = savepoint_format_from(args);
+  options.trigger_id = trigger_id_from(args);
   return options;
 }
 
@@ -31,6 +33,7 @@ int run_stop(CommandContext& context, const StopOptions& options) {
   StopTrigger trigger;
   trigger.drain = options.drain;
   trigger.format = options.format;
+  trigger.trigger_id = trigger_id_to_send(context, options.trigger_id);
   trigger.target_directory = savepoint_target(context, options.target_directory);
 
   Console& console = context.console();
@@ -61,6 +64,7 @@ const CommandSpec& stop_command() {
            "specified, the configured default will be used "
            "(\"execution.checkpointing.savepoint-dir\")."},
           savepoint_format_option(),
+          trigger_id_option(),
       },
       false,
       [](CommandContext& context, const ParsedArgs& args) { return run_stop(context, parse(args)); },

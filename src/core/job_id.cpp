@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <random>
 
 #include "flinkcli/core/error.hpp"
 #include "flinkcli/core/text.hpp"
@@ -11,6 +12,14 @@ namespace flinkcli {
 bool is_hex_id(const std::string& text) {
   return text.size() == 32 &&
          std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
+}
+
+std::string random_hex_id() {
+  static const char* hex = "0123456789abcdef";
+  std::random_device device;
+  std::string id;
+  for (int i = 0; i < 32; ++i) id += hex[device() % 16];
+  return id;
 }
 
 JobId JobId::parse(const std::string& text) {

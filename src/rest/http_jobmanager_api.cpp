@@ -73,8 +73,9 @@ class HttpJobManagerApi final : public JobManagerApi {
     const json body = {{"target-directory", nullable(request.target_directory)},
                        {"cancel-job", request.cancel_job},
                        {"formatType", to_string(request.format)},
-                       {"triggerId", nullptr}};
-    return request_id(m_http.send("POST", "/jobs/" + job.str() + "/savepoints", &body),
+                       {"triggerId", nullable(request.trigger_id)}};
+    return request_id(m_http.send("POST", "/jobs/" + job.str() + "/savepoints", &body,
+                                  trigger_options(request.trigger_id)),
                       "the savepoint trigger");
   }
 
@@ -82,34 +83,36 @@ class HttpJobManagerApi final : public JobManagerApi {
     const json body = {{"targetDirectory", nullable(request.target_directory)},
                        {"drain", request.drain},
                        {"formatType", to_string(request.format)},
-                       {"triggerId", nullptr}};
-    return request_id(m_http.send("POST", "/jobs/" + job.str() + "/stop", &body),
+                       {"triggerId", nullable(request.trigger_id)}};
+    return request_id(m_http.send("POST", "/jobs/" + job.str() + "/stop", &body,
+                                  trigger_options(request.trigger_id)),
                       "the stop-with-savepoint trigger");
   }
 
   OperationStatus savepoint_status(const JobId& job, const std::string& trigger_id) override {
     const std::string path = "/jobs/" + job.str() + "/savepoints/" + trigger_id;
-    const json body = m_http.send("GET", path).body;
+    const json body = get(path).body;
     return parse_answer("GET " + path, [&] { return parse_operation_status(body, "GET " + path); });
   }
 
   std::string trigger_disposal(const std::string& savepoint_path) override {
     const json body = {{"savepoint-path", savepoint_path}};
-    return request_id(m_http.send("POST", "/savepoint-disposal", &body), "the disposal trigger");
+    // Flink picks a disposal's trigger id: a disposal that may have arrived is never sent again.
+    return request_id(m_http.send("POST", "/savepoint-disposal", &body, {}), "the disposal trigger");
   }
 
   OperationStatus disposal_status(const std::string& trigger_id) override {
     const std::string path = "/savepoint-disposal/" + trigger_id;
-    const json body = m_http.send("GET", path).body;
+    const json body = get(path).body;
     return parse_answer("GET " + path, [&] { return parse_operation_status(body, "GET " + path); });
   }
 
   void cancel_job(const JobId& job) override {
-    m_http.send("PATCH", "/jobs/" + job.str() + "?mode=cancel");
+    m_http.send("PATCH", "/jobs/" + job.str() + "?mode=cancel", nullptr, {});
   }
 
   std::vector<JobOverview> list_jobs() override {
-    const json body = m_http.send("GET", "/jobs/overview").body;
+    const json body = get("/jobs/overview").body;
     return parse_answer("GET /jobs/overview", [&] {
       std::vector<JobOverview> jobs;
       for (const auto& item : required_field<json>(body, "jobs", "GET /jobs/overview")) {
@@ -125,7 +128,7 @@ class HttpJobManagerApi final : public JobManagerApi {
   }
 
   std::vector<JarInfo> list_jars() override {
-    const HttpReply reply = m_http.send("GET", "/jars", nullptr, /*missing_route_ok=*/true);
+    const HttpReply reply = m_http.send("GET", "/jars", nullptr, {Retry::idempotent, /*missing_route_ok=*/true});
     if (reply.status == 404) {
       throw CliError(ErrorClass::operation_failed,
                      "the JobManager does not accept jar submissions (no /jars endpoint; is "
@@ -157,7 +160,7 @@ class HttpJobManagerApi final : public JobManagerApi {
     if (request.claim_mode) body["claimMode"] = *request.claim_mode;
     if (!request.flink_configuration.empty()) body["flinkConfiguration"] = request.flink_configuration;
     const std::string path = "/jars/" + jar_id + "/run";
-    const json answer = m_http.send("POST", path, &body).body;
+    const json answer = m_http.send("POST", path, &body, {}).body;  // never twice: two jobs
     const auto job_id = required_field<std::string>(answer, "jobid", "POST " + path);
     if (!is_hex_id(job_id)) {
       throw CliError(ErrorClass::protocol, "The JobManager returned an invalid job id '" + job_id + "'");
@@ -165,16 +168,18 @@ class HttpJobManagerApi final : public JobManagerApi {
     return JobId::parse(job_id);
   }
 
-  void delete_jar(const std::string& jar_id) override { m_http.send("DELETE", "/jars/" + jar_id); }
+  void delete_jar(const std::string& jar_id) override {
+    m_http.send("DELETE", "/jars/" + jar_id, nullptr, {});
+  }
 
   std::string job_state(const JobId& job) override {
     const std::string path = "/jobs/" + job.str() + "/status";
-    return required_field<std::string>(m_http.send("GET", path).body, "status", "GET " + path);
+    return required_field<std::string>(get(path).body, "status", "GET " + path);
   }
 
   JobResult job_result(const JobId& job) override {
     const std::string path = "/jobs/" + job.str() + "/execution-result";
-    const json body = m_http.send("GET", path).body;
+    const json body = get(path).body;
     return parse_answer("GET " + path, [&] {
       const json result = required_field<json>(body, "job-execution-result", "GET " + path);
       JobResult out;
@@ -191,6 +196,14 @@ class HttpJobManagerApi final : public JobManagerApi {
   }
 
  private:
+  HttpReply get(const std::string& path) { return m_http.send("GET", path, nullptr, {Retry::idempotent}); }
+
+  // A trigger with our trigger id may be sent again: the JobManager answers a repeat with the
+  // same operation instead of starting a second savepoint.
+  static RequestOptions trigger_options(const std::optional<std::string>& trigger_id) {
+    return {trigger_id ? Retry::idempotent : Retry::connect_only};
+  }
+
   static std::string request_id(const HttpReply& reply, const std::string& what) {
     return required_field<std::string>(reply.body, "request-id", what);
   }

@@ -95,6 +95,10 @@ std::string errors_text(const nlohmann::json& body) {
 
 bool is_gateway_status(int status) { return status == 502 || status == 503 || status == 504; }
 
+// Attempts of one request at most (retries of refused connections are also bounded by
+// RestSettings::connect_retry, all of them by the action's deadline).
+constexpr int k_max_attempts = 8;
+
 // Flink's 404 for a path it does not serve: the router's "Not found: <uri>", or for a GET the
 // web UI's static file handler ("Unable to load requested file <path>.", recorded on 1.20).
 bool is_missing_route(const std::string& trace) {
@@ -104,7 +108,10 @@ bool is_missing_route(const std::string& trace) {
 }  // namespace
 
 HttpTransport::HttpTransport(RestSettings settings, Clock& clock)
-    : m_settings(std::move(settings)), m_clock(clock), m_client(make_client(m_settings.endpoint)) {
+    : m_settings(std::move(settings)),
+      m_clock(clock),
+      m_client(make_client(m_settings.endpoint)),
+      m_jitter(std::random_device{}()) {
   m_client.set_connection_timeout(std::min(m_settings.request_timeout, milliseconds(5000)));
   m_headers.emplace("Accept", "application/json");
   m_headers.emplace("User-Agent", std::string("flinkcli/") + FLINKCLI_VERSION);
@@ -119,25 +126,58 @@ milliseconds HttpTransport::timeout_for_attempt() const {
                     m_settings.request_timeout);
 }
 
+bool HttpTransport::may_retry(int attempts, milliseconds backoff) const {
+  return attempts < k_max_attempts && (!m_deadline || m_clock.now() + backoff < *m_deadline);
+}
+
+milliseconds HttpTransport::jittered(milliseconds backoff) {
+  // Half fixed, half random: clients retrying together do not stay in step.
+  const auto half = std::max<milliseconds::rep>(backoff.count() / 2, 1);
+  return milliseconds(half + static_cast<milliseconds::rep>(m_jitter() % static_cast<unsigned>(half + 1)));
+}
+
 template <typename Call>
 HttpReply HttpTransport::perform(const std::string& method, const std::string& path,
-                                 bool missing_route_ok, Call&& call) {
+                                 const RequestOptions& options, Call&& call) {
   const std::string full_path = m_settings.endpoint.path_prefix + path;
   const auto& endpoint = m_settings.endpoint;
+  const bool idempotent = options.retry == Retry::idempotent;
   const auto start = m_clock.now();
   milliseconds backoff(50);
   bool host_resolves = false;
-  while (true) {
+  for (int attempt = 1;; ++attempt) {
     spdlog::debug("{} {}{}", method, endpoint.url(), path);  // never headers: secrets
     const auto attempt_start = m_clock.now();
     const milliseconds attempt_timeout = timeout_for_attempt();
     m_client.set_read_timeout(attempt_timeout);
     m_client.set_write_timeout(attempt_timeout);
     httplib::Result result = call(full_path);
-    if (result) return to_reply(method, path, missing_route_ok, result.value());
+    const milliseconds pause = jittered(backoff);
+    backoff = std::min(backoff * 2, milliseconds(1000));
+    if (result) {
+      // A proxy without a JobManager behind it, or Flink electing a leader: worth another try.
+      if (idempotent && is_gateway_status(result->status) && may_retry(attempt, pause)) {
+        spdlog::debug("{} {} answered HTTP {}; retrying in {} ms (attempt {} of {})", method, path,
+                      result->status, pause.count(), attempt + 1, k_max_attempts);
+        m_clock.sleep_for(pause);
+        continue;
+      }
+      return to_reply(method, path, options.missing_route_ok, result.value());
+    }
 
     const auto error = result.error();
-    if (!is_connect_error(error)) throw_transport_error(error, method, path, attempt_start, attempt_timeout);
+    if (!is_connect_error(error)) {
+      const bool timed_out = m_clock.now() - attempt_start >= attempt_timeout - std::min(milliseconds(50), attempt_timeout / 10);
+      const bool broken = error == httplib::Error::Read || error == httplib::Error::Write;
+      // The request may have reached the JobManager: only a request that may run twice is sent again.
+      if (idempotent && broken && !timed_out && may_retry(attempt, pause)) {
+        spdlog::debug("{} {}: connection lost ({}); retrying in {} ms (attempt {} of {})", method, path,
+                      httplib::to_string(error), pause.count(), attempt + 1, k_max_attempts);
+        m_clock.sleep_for(pause);
+        continue;
+      }
+      throw_transport_error(error, method, path, attempt_start, attempt_timeout);
+    }
     // A name that does not resolve will not resolve in a second either: say so at once.
     if (!host_resolves) {
       if (auto why = resolve_error(endpoint.host, endpoint.port)) {
@@ -148,12 +188,10 @@ HttpReply HttpTransport::perform(const std::string& method, const std::string& p
       host_resolves = true;
     }
     // Nothing reached the JobManager, so retrying cannot duplicate an operation.
-    const auto now = m_clock.now();
-    if (now - start + backoff < m_settings.connect_retry && (!m_deadline || now + backoff < *m_deadline)) {
-      spdlog::debug("connection failed ({}), retrying in {} ms", httplib::to_string(error),
-                    backoff.count());
-      m_clock.sleep_for(backoff);
-      backoff = std::min(backoff * 2, milliseconds(500));
+    if (m_clock.now() - start + pause < m_settings.connect_retry && may_retry(attempt, pause)) {
+      spdlog::debug("connection failed ({}), retrying in {} ms (attempt {} of {})",
+                    httplib::to_string(error), pause.count(), attempt + 1, k_max_attempts);
+      m_clock.sleep_for(pause);
       continue;
     }
     throw CliError(ErrorClass::unreachable,
@@ -185,8 +223,8 @@ void HttpTransport::throw_transport_error(httplib::Error error, const std::strin
       elapsed >= attempt_timeout - std::min(milliseconds(50), attempt_timeout / 10)) {
     throw CliError(ErrorClass::timeout,
                    "The JobManager at " + where + " did not answer " + method + " " + path +
-                       " within " + format_duration(m_settings.request_timeout) +
-                       " (client.timeout); the operation may still complete on the cluster");
+                       " within " + format_duration(m_settings.request_timeout) + " (client.timeout)" +
+                       (method == "GET" ? "" : "; the operation may still complete on the cluster"));
   }
   throw CliError(ErrorClass::unreachable, "Connection to the JobManager at " + where +
                                               " failed during " + method + " " + path + " (" +
@@ -245,11 +283,15 @@ HttpReply HttpTransport::to_reply(const std::string& method, const std::string& 
   }
   CliError failure = java_failure(trace);
   if (response.status == 404) failure = CliError(ErrorClass::not_found, failure.what(), failure.detail());
+  // Flink itself busy electing a leader (503) and still so after the retries: not a failed operation.
+  if (is_gateway_status(response.status)) {
+    failure = CliError(ErrorClass::unreachable, failure.what(), failure.detail());
+  }
   throw failure;
 }
 
 HttpReply HttpTransport::send(const std::string& method, const std::string& path,
-                              const nlohmann::json* body, bool missing_route_ok) {
+                              const nlohmann::json* body, const RequestOptions& options) {
   std::string payload;
   if (body) {
     try {
@@ -261,7 +303,7 @@ HttpReply HttpTransport::send(const std::string& method, const std::string& path
     }
   }
   const char* content_type = "application/json; charset=UTF-8";
-  return perform(method, path, missing_route_ok, [&](const std::string& full_path) {
+  return perform(method, path, options, [&](const std::string& full_path) {
     if (method == "GET") return m_client.Get(full_path.c_str(), m_headers);
     if (method == "DELETE") return m_client.Delete(full_path.c_str(), m_headers);
     if (method == "PATCH") return m_client.Patch(full_path.c_str(), m_headers, payload, content_type);
@@ -272,7 +314,7 @@ HttpReply HttpTransport::send(const std::string& method, const std::string& path
 HttpReply HttpTransport::upload(const std::string& path, const std::string& field,
                                 const std::string& file_name, const std::string& content) {
   httplib::MultipartFormDataItems items{{field, content, file_name, "application/x-java-archive"}};
-  return perform("POST", path, false, [&](const std::string& full_path) {
+  return perform("POST", path, RequestOptions{}, [&](const std::string& full_path) {
     return m_client.Post(full_path.c_str(), m_headers, items);
   });
 }

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <random>
 #include <string>
 
 #include "flinkcli/config/rest_settings.hpp"
@@ -18,15 +19,32 @@ struct HttpReply {
   nlohmann::json body;  // null when the body was empty
 };
 
+// Which failures a request may be sent again after.
+enum class Retry {
+  // Only a refused connection: nothing reached the JobManager. For requests that must not run
+  // twice (dispose, run, upload, cancel).
+  connect_only,
+  // Also a reset or broken connection and 502/503/504: reads, and triggers that carry a
+  // client-chosen trigger id (the JobManager deduplicates them).
+  idempotent,
+};
+
+struct RequestOptions {
+  Retry retry = Retry::connect_only;
+  // Flink's own 404 for a path it does not serve comes back as a reply (status 404) instead of
+  // an error, for endpoints that can be switched off (web submission).
+  bool missing_route_ok = false;
+};
+
 class HttpTransport {
  public:
   HttpTransport(RestSettings settings, Clock& clock);
 
-  // Sends one request; 2xx answers are returned, anything else throws a CliError. With
-  // `missing_route_ok`, Flink's own 404 for a path it does not serve comes back as a reply
-  // (status 404) instead, for endpoints that can be switched off (web submission).
-  HttpReply send(const std::string& method, const std::string& path,
-                 const nlohmann::json* body = nullptr, bool missing_route_ok = false);
+  // Sends one request, again after a failure `options.retry` allows (jittered backoff, a bounded
+  // number of attempts, never past the deadline); 2xx answers are returned, anything else throws
+  // a CliError.
+  HttpReply send(const std::string& method, const std::string& path, const nlohmann::json* body,
+                 const RequestOptions& options);
   HttpReply upload(const std::string& path, const std::string& field, const std::string& file_name,
                    const std::string& content);
 
@@ -37,8 +55,11 @@ class HttpTransport {
 
  private:
   template <typename Call>
-  HttpReply perform(const std::string& method, const std::string& path, bool missing_route_ok,
-                    Call&& call);
+  HttpReply perform(const std::string& method, const std::string& path,
+                    const RequestOptions& options, Call&& call);
+  // Whether another attempt fits: attempts left and `backoff` ends before the deadline.
+  bool may_retry(int attempts, std::chrono::milliseconds backoff) const;
+  std::chrono::milliseconds jittered(std::chrono::milliseconds backoff);
   std::chrono::milliseconds timeout_for_attempt() const;
   [[noreturn]] void throw_transport_error(httplib::Error error, const std::string& method,
                                           const std::string& path,
@@ -52,6 +73,7 @@ class HttpTransport {
   httplib::Client m_client;
   httplib::Headers m_headers;
   std::optional<std::chrono::steady_clock::time_point> m_deadline;
+  std::minstd_rand m_jitter;
 };
 
 // Why a TCP connection to host:port fails right now ("Connection refused", ...); none when the

@@ -56,6 +56,7 @@ struct FakeCluster {
 
   // --- what the client did ---
   std::vector<std::string> calls;
+  std::vector<std::optional<std::string>> sent_trigger_ids;  // of savepoint and stop triggers
   int factory_calls = 0;
   std::optional<RestSettings> settings;
   std::optional<JarRunRequest> run_request;
@@ -74,6 +75,7 @@ class FakeJobManagerApi final : public JobManagerApi {
 
   std::string trigger_savepoint(const JobId& job, const SavepointTrigger& request) override {
     if (m_cluster.trigger_delay.count() > 0) m_clock.sleep_for(m_cluster.trigger_delay);
+    m_cluster.sent_trigger_ids.push_back(request.trigger_id);
     record("trigger_savepoint", job.str() + " target=" + text(request.target_directory) +
                                     " cancel=" + (request.cancel_job ? "true" : "false") +
                                     " format=" + to_string(request.format));
@@ -81,6 +83,7 @@ class FakeJobManagerApi final : public JobManagerApi {
   }
   std::string trigger_stop(const JobId& job, const StopTrigger& request) override {
     if (m_cluster.trigger_delay.count() > 0) m_clock.sleep_for(m_cluster.trigger_delay);
+    m_cluster.sent_trigger_ids.push_back(request.trigger_id);
     record("trigger_stop", job.str() + " target=" + text(request.target_directory) +
                                " drain=" + (request.drain ? "true" : "false") +
                                " format=" + to_string(request.format));

@@ -60,6 +60,7 @@ CliRun run_flink(const std::vector<std::string>& args, const TestEnvironment& en
   CapturingConsole console;
   FakeInterrupt no_interrupt;
   Runtime runtime{console, clock, interrupt ? *interrupt : no_interrupt, env.environment(), factory};
+  runtime.new_trigger_id = [] { return std::string(k_trigger); };
   CliRun run;
   const auto start = std::chrono::steady_clock::now();
   run.exit_code = run_cli(args, runtime);

@@ -17,6 +17,8 @@
 namespace flinkcli::testing {
 
 inline constexpr const char* k_job = "a48f8e8b712ac1616c58c37184d4a569";  // from the transcripts
+// The trigger id the client picks in tests (the fakes answer with it too).
+inline constexpr const char* k_trigger = "7bc1eb8a27587d4728b63c2fdb41d37a";
 inline constexpr const char* k_unknown_job = "00000000000000000000000000000000";
 inline constexpr const char* k_help_hint = "Use the help option (-h or --help) to get help on the command.";
 

@@ -319,7 +319,7 @@ TEST_F(CommandTest, WaitingIsBoundedByClientTimeout) {
   const auto result = run({"savepoint", J, "-D", "client.timeout=1s"});
   EXPECT_EQ(result.exit_code, 6);
   EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J +
-                               ": still in progress after 1 s (client.timeout); trigger id " + T + " (the operation may still complete on the cluster)"}));
+                               ": still in progress after 1 s (client.timeout); trigger id " + T + ": the savepoint may still complete on the cluster; to wait for it again, run the same command with --trigger-id " + T}));
   EXPECT_EQ(clock.total_slept(), std::chrono::milliseconds(1000));
 
   FakeClock stop_clock;
@@ -637,7 +637,8 @@ TEST_F(RunTest, JarAndArgumentsAsOptions) {
     ASSERT_TRUE(fresh.run_request);
     EXPECT_EQ(fresh.run_request->program_args, c.program_args);
   }
-  EXPECT_FALSE(std::any_of(run({"run", "-h"}).out.begin(), run({"run", "-h"}).out.end(),
+  const Lines help = run({"run", "-h"}).out;
+  EXPECT_FALSE(std::any_of(help.begin(), help.end(),
                            [](const std::string& line) { return line.find("--jarfile") != std::string::npos; }));
 }
 

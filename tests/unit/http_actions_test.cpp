@@ -59,7 +59,7 @@ TEST_F(HttpActionsTest, SavepointSendsJavasBodyAndPollsTheTrigger) {
   EXPECT_EQ(jm.request_lines(), (Lines{"POST /jobs/" + J + "/savepoints", poll, poll, poll}));
   const auto trigger = jm.requests().front();
   EXPECT_EQ(trigger.json(),
-            json::parse(R"({"target-directory":null,"cancel-job":false,"formatType":"CANONICAL","triggerId":null})"));
+            json::parse(R"({"target-directory":null,"cancel-job":false,"formatType":"CANONICAL","triggerId":"7bc1eb8a27587d4728b63c2fdb41d37a"})"));
   EXPECT_EQ(trigger.header("Content-Type"), "application/json; charset=UTF-8");
   EXPECT_EQ(trigger.header("Accept"), "application/json");
 }
@@ -75,22 +75,22 @@ TEST_F(HttpActionsTest, TriggerBodies) {
   const std::string stop = "/jobs/" + J + "/stop";
   const Case cases[] = {
       {{"savepoint", J, "file:///data/explicit-dir"}, savepoints,
-       R"({"target-directory":"file:///data/explicit-dir","cancel-job":false,"formatType":"CANONICAL","triggerId":null})"},
+       R"({"target-directory":"file:///data/explicit-dir","cancel-job":false,"formatType":"CANONICAL","triggerId":"7bc1eb8a27587d4728b63c2fdb41d37a"})"},
       {{"savepoint", "-type", "native", J}, savepoints,
-       R"({"target-directory":null,"cancel-job":false,"formatType":"NATIVE","triggerId":null})"},
+       R"({"target-directory":null,"cancel-job":false,"formatType":"NATIVE","triggerId":"7bc1eb8a27587d4728b63c2fdb41d37a"})"},
       {{"savepoint", "-detached", "--type=NATIVE", J, "file:///d"}, savepoints,
-       R"({"target-directory":"file:///d","cancel-job":false,"formatType":"NATIVE","triggerId":null})"},
+       R"({"target-directory":"file:///d","cancel-job":false,"formatType":"NATIVE","triggerId":"7bc1eb8a27587d4728b63c2fdb41d37a"})"},
       {{"cancel", "-s", J}, savepoints,
-       R"({"target-directory":null,"cancel-job":true,"formatType":"CANONICAL","triggerId":null})"},
+       R"({"target-directory":null,"cancel-job":true,"formatType":"CANONICAL","triggerId":"7bc1eb8a27587d4728b63c2fdb41d37a"})"},
       {{"cancel", "-s", "file:///data/cancel-dir", J}, savepoints,
-       R"({"target-directory":"file:///data/cancel-dir","cancel-job":true,"formatType":"CANONICAL","triggerId":null})"},
-      {{"stop", J}, stop, R"({"targetDirectory":null,"drain":false,"formatType":"CANONICAL","triggerId":null})"},
-      {{"stop", "-p", J}, stop, R"({"targetDirectory":null,"drain":false,"formatType":"CANONICAL","triggerId":null})"},
-      {{"stop", "-p", "-d", J}, stop, R"({"targetDirectory":null,"drain":true,"formatType":"CANONICAL","triggerId":null})"},
+       R"({"target-directory":"file:///data/cancel-dir","cancel-job":true,"formatType":"CANONICAL","triggerId":"7bc1eb8a27587d4728b63c2fdb41d37a"})"},
+      {{"stop", J}, stop, R"({"targetDirectory":null,"drain":false,"formatType":"CANONICAL","triggerId":"7bc1eb8a27587d4728b63c2fdb41d37a"})"},
+      {{"stop", "-p", J}, stop, R"({"targetDirectory":null,"drain":false,"formatType":"CANONICAL","triggerId":"7bc1eb8a27587d4728b63c2fdb41d37a"})"},
+      {{"stop", "-p", "-d", J}, stop, R"({"targetDirectory":null,"drain":true,"formatType":"CANONICAL","triggerId":"7bc1eb8a27587d4728b63c2fdb41d37a"})"},
       {{"stop", "-p", "file:///data/stop-dir", "-d", J}, stop,
-       R"({"targetDirectory":"file:///data/stop-dir","drain":true,"formatType":"CANONICAL","triggerId":null})"},
+       R"({"targetDirectory":"file:///data/stop-dir","drain":true,"formatType":"CANONICAL","triggerId":"7bc1eb8a27587d4728b63c2fdb41d37a"})"},
       {{"stop", "-type", "native", "-detached", J}, stop,
-       R"({"targetDirectory":null,"drain":false,"formatType":"NATIVE","triggerId":null})"},
+       R"({"targetDirectory":null,"drain":false,"formatType":"NATIVE","triggerId":"7bc1eb8a27587d4728b63c2fdb41d37a"})"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.args.front() + " " + c.args[1]);
@@ -244,6 +244,8 @@ TEST_F(HttpActionsTest, FailedAnswers) {
     int exit_code;
     std::string message;  // after "Failed to trigger a savepoint for the job <J>: "
   };
+  // a wait that ends without completion says how to attach to the savepoint again
+  const std::string follow = "; trigger id " + T + ": the savepoint may still complete on the cluster; to wait for it again, run the same command with --trigger-id " + T;
   const Case cases[] = {
       {"404 with errors", CannedReply::errors(404, {"org.apache.flink.runtime.rest.NotFoundException: Job " + J + " not found"}),
        {}, 4, "Job " + J + " not found"},
@@ -265,13 +267,14 @@ TEST_F(HttpActionsTest, FailedAnswers) {
        "The JobManager's answer to the savepoint trigger has no 'request-id' field"},
       {"poll answers garbage", CannedReply::json(202, {{"request-id", T}}), {CannedReply::raw(200, "<html>")}, 9,
        "The server at http://" + jm.address() + " answered GET /jobs/" + J + "/savepoints/" + T +
-       " with something that is not JSON; is it a Flink JobManager REST endpoint (-m / rest.address / rest.path)?"},
+       " with something that is not JSON; is it a Flink JobManager REST endpoint (-m / rest.address / rest.path)?" +
+       follow},
       {"unknown status", CannedReply::json(202, {{"request-id", T}}),
        {CannedReply::json(200, {{"status", {{"id", "EXPLODED"}}}})}, 9,
-       "Unknown operation status 'EXPLODED' in GET /jobs/" + J + "/savepoints/" + T},
+       "Unknown operation status 'EXPLODED' in GET /jobs/" + J + "/savepoints/" + T + follow},
       {"location of the wrong type", CannedReply::json(202, {{"request-id", T}}),
        {CannedReply::json(200, {{"status", {{"id", "COMPLETED"}}}, {"operation", {{"location", 42}}}})}, 9,
-       "The JobManager's answer to GET /jobs/" + J + "/savepoints/" + T + " has an unexpected 'location'"},
+       "The JobManager's answer to GET /jobs/" + J + "/savepoints/" + T + " has an unexpected 'location'" + follow},
       {"completed without location", CannedReply::json(202, {{"request-id", T}}),
        {CannedReply::json(200, {{"status", {{"id", "COMPLETED"}}}, {"operation", json::object()}})}, 9,
        "The JobManager reported the savepoint complete but sent no location"},
@@ -281,7 +284,8 @@ TEST_F(HttpActionsTest, FailedAnswers) {
     FakeJobManager& server = jm;
     server.on("POST", "/jobs/" + J + "/savepoints", {c.trigger});
     if (!c.polls.empty()) server.on("GET", "/jobs/" + J + "/savepoints/" + T, c.polls);
-    const auto result = run_flink_http({"savepoint", J, "-m", server.address()}, env);
+    FakeClock clock;  // retries (the 503) sleep on it
+    const auto result = run_flink_http({"savepoint", J, "-m", server.address()}, env, clock);
     EXPECT_EQ(result.exit_code, c.exit_code);
     EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J + ": " + c.message}));
     EXPECT_EQ(result.out, (Lines{"Triggering savepoint for job " + J + ".", "Waiting for response..."}));
@@ -348,7 +352,7 @@ TEST_F(HttpActionsTest, ClientTimeoutBoundsTheWholeWaitEvenWhenAPollHangs) {
   EXPECT_LT(result.elapsed, milliseconds(1450));
   EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J + ": The JobManager at " +
                                jm.address() + " did not answer GET /jobs/" + J + "/savepoints/" + T +
-                               " within 1 s (client.timeout); the operation may still complete on the cluster"}));
+                               " within 1 s (client.timeout); trigger id " + T + ": the savepoint may still complete on the cluster; to wait for it again, run the same command with --trigger-id " + T}));
 }
 
 TEST_F(HttpActionsTest, OperationStillRunningAtClientTimeout) {
@@ -357,7 +361,7 @@ TEST_F(HttpActionsTest, OperationStillRunningAtClientTimeout) {
   EXPECT_EQ(result.exit_code, 6);
   EXPECT_LT(result.elapsed, milliseconds(3000));
   EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J +
-                               ": still in progress after 500 ms (client.timeout); trigger id " + T + " (the operation may still complete on the cluster)"}));
+                               ": still in progress after 500 ms (client.timeout); trigger id " + T + ": the savepoint may still complete on the cluster; to wait for it again, run the same command with --trigger-id " + T}));
   // polled every <= 100 ms: at least a handful of polls in half a second
   EXPECT_GE(jm.requests_to("GET", "/jobs/" + J + "/savepoints/" + T).size(), 4u);
 }

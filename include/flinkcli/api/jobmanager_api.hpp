@@ -30,12 +30,15 @@ struct SavepointTrigger {
   std::optional<std::string> target_directory;  // null lets the JobManager pick its default
   bool cancel_job = false;
   SavepointFormat format = SavepointFormat::canonical;
+  // Ours (32 hex digits): the JobManager deduplicates on it, so the trigger may be re-sent.
+  std::optional<std::string> trigger_id;
 };
 
 struct StopTrigger {
   std::optional<std::string> target_directory;
   bool drain = false;
   SavepointFormat format = SavepointFormat::canonical;
+  std::optional<std::string> trigger_id;  // as SavepointTrigger::trigger_id
 };
 
 struct JobOverview {

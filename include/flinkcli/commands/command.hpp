@@ -5,6 +5,7 @@
 // command file.
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,8 @@ struct Runtime {
   Interrupt& interrupt;
   Environment environment;
   ApiFactory api_factory;
+  // Trigger ids of our own for savepoint, stop and cancel -s (random; tests fix them).
+  std::function<std::string()> new_trigger_id = random_hex_id;
 };
 
 // The options every action takes (Flink's generic and default command lines).
@@ -54,6 +57,7 @@ class CommandContext {
   Console& console() { return m_runtime.console; }
   Clock& clock() { return m_runtime.clock; }
   Interrupt& interrupt() { return m_runtime.interrupt; }
+  std::string new_trigger_id() { return m_runtime.new_trigger_id(); }
   const GeneralOptions& options() const { return m_options; }
 
   const Configuration& config();  // conf file, then -m, then -D

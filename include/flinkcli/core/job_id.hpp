@@ -18,4 +18,7 @@ class JobId {
 
 bool is_hex_id(const std::string& text);
 
+// 32 random hex digits, as Flink's AbstractID prints them: a trigger id of our own.
+std::string random_hex_id();
+
 }  // namespace flinkcli

@@ -21,13 +21,16 @@ struct WaitPolicy {
   // The action's one deadline, shared with every request it makes (client.timeout).
   std::chrono::steady_clock::time_point deadline;
   std::string budget;  // how the deadline was set, for the timeout message ("1 s (client.timeout)")
+  // Said when the wait ends without completion (timeout, a failed poll): how to follow the
+  // operation. Empty: "trigger id <id> (the operation may still complete on the cluster)".
+  std::string follow_hint;
   std::chrono::milliseconds first_delay{10};
   std::chrono::milliseconds max_delay{100};  // keeps completion latency under ~100 ms
 };
 
 // Polls `poll` until the operation completes and returns its status. A completion with a
-// failure throws that failure; running past the deadline throws a timeout error that names
-// `trigger_id` so the operation can be followed.
+// failure throws that failure. Running past the deadline, or a poll that fails, throws an error
+// ending in the policy's follow hint, so the operation can be followed.
 OperationStatus wait_for_operation(const std::function<OperationStatus()>& poll,
                                    const std::string& trigger_id, const WaitPolicy& policy,
                                    Clock& clock);

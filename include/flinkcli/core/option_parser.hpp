@@ -20,6 +20,7 @@ struct OptionSpec {
   std::string arg_name;    // shown in help, e.g. "savepointPath"
   std::string description;
   bool hidden = false;     // accepted but not in the help, as Java's cancel takes -type
+  bool extension = false;  // this client's own, not Flink's: listed apart in the help
   // The key options are stored under: the short name if any, else the long name.
   std::string key() const { return short_name.empty() ? long_name : short_name; }
 };
