@@ -80,8 +80,8 @@ std::string wait_for_savepoint(CommandContext& context, const JobId& job, const 
   JobManagerApi& api = context.api();
   WaitPolicy policy = context.wait_policy();
   policy.follow_hint = "trigger id " + trigger_id +
-                       ": the savepoint may still complete on the cluster; to wait for it again, run "
-                       "the same command with --trigger-id " + trigger_id;
+                       ": the savepoint may still complete; to follow it, run the same command "
+                       "again with --trigger-id " + trigger_id;
   const OperationStatus status = wait_for_operation(
       [&] { return api.savepoint_status(job, trigger_id); }, trigger_id, policy, context.clock());
   if (!status.location) {

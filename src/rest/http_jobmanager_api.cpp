@@ -91,7 +91,7 @@ class HttpJobManagerApi final : public JobManagerApi {
 
   OperationStatus savepoint_status(const JobId& job, const std::string& trigger_id) override {
     const std::string path = "/jobs/" + job.str() + "/savepoints/" + trigger_id;
-    const json body = get(path).body;
+    const json body = get_operation(path, trigger_id).body;
     return parse_answer("GET " + path, [&] { return parse_operation_status(body, "GET " + path); });
   }
 
@@ -103,7 +103,7 @@ class HttpJobManagerApi final : public JobManagerApi {
 
   OperationStatus disposal_status(const std::string& trigger_id) override {
     const std::string path = "/savepoint-disposal/" + trigger_id;
-    const json body = get(path).body;
+    const json body = get_operation(path, trigger_id).body;
     return parse_answer("GET " + path, [&] { return parse_operation_status(body, "GET " + path); });
   }
 
@@ -197,6 +197,21 @@ class HttpJobManagerApi final : public JobManagerApi {
 
  private:
   HttpReply get(const std::string& path) { return m_http.send("GET", path, nullptr, {Retry::idempotent}); }
+
+  // An operation's status. A JobManager that answers 404 for it has lost it: restarted (a new
+  // leader), or its result expired (rest.async.store-duration).
+  HttpReply get_operation(const std::string& path, const std::string& trigger_id) {
+    try {
+      return get(path);
+    } catch (const CliError& error) {
+      if (error.error_class() != ErrorClass::not_found) throw;
+      throw CliError(ErrorClass::not_found,
+                     "The JobManager does not know trigger id " + trigger_id +
+                         " (any more): it may have restarted or dropped the result after "
+                         "rest.async.store-duration; whether the operation completed is unknown",
+                     error.what());
+    }
+  }
 
   // A trigger with our trigger id may be sent again: the JobManager answers a repeat with the
   // same operation instead of starting a second savepoint.

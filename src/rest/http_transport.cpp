@@ -99,6 +99,9 @@ bool is_gateway_status(int status) { return status == 502 || status == 503 || st
 // RestSettings::connect_retry, all of them by the action's deadline).
 constexpr int k_max_attempts = 8;
 
+// The largest answer read (a job list of tens of thousands of jobs is a few MiB).
+constexpr std::size_t k_max_answer_bytes = std::size_t{64} << 20;
+
 // Flink's 404 for a path it does not serve: the router's "Not found: <uri>", or for a GET the
 // web UI's static file handler ("Unable to load requested file <path>.", recorded on 1.20).
 bool is_missing_route(const std::string& trace) {
@@ -256,6 +259,18 @@ HttpReply HttpTransport::to_reply(const std::string& method, const std::string& 
     return reply;
   }
   const std::string status = "HTTP " + std::to_string(response.status);
+  if (response.status >= 300 && response.status < 400) {
+    // Flink's TLS port answers plain HTTP with 301 to https://; we never follow redirects.
+    const std::string location = one_line(response.get_header_value("Location"), 300);
+    const bool to_https = location.rfind("https://", 0) == 0 && m_settings.endpoint.scheme == "http";
+    throw CliError(ErrorClass::protocol,
+                   "The server at " + where + " answered " + method + " " + path + " with a redirect (" +
+                       status + (location.empty() ? "" : " to " + location) + ")" +
+                       (to_https ? "; it serves https: use -m https://" + m_settings.endpoint.host_port() +
+                                       " or security.ssl.rest.enabled: true"
+                                 : "; point -m / rest.address / rest.path at the JobManager itself"),
+                   excerpt);
+  }
   const std::string trace = parsed ? errors_text(body) : std::string();
   if (trace.empty()) {
     // Not Flink's error format: a proxy, a load balancer, another web server.
@@ -302,12 +317,36 @@ HttpReply HttpTransport::send(const std::string& method, const std::string& path
                             "check paths and names for stray bytes.");
     }
   }
-  const char* content_type = "application/json; charset=UTF-8";
   return perform(method, path, options, [&](const std::string& full_path) {
-    if (method == "GET") return m_client.Get(full_path.c_str(), m_headers);
-    if (method == "DELETE") return m_client.Delete(full_path.c_str(), m_headers);
-    if (method == "PATCH") return m_client.Patch(full_path.c_str(), m_headers, payload, content_type);
-    return m_client.Post(full_path.c_str(), m_headers, payload, content_type);
+    httplib::Request request;
+    request.method = method;
+    request.path = full_path;
+    request.headers = m_headers;
+    if (method != "GET" && method != "DELETE") {
+      request.body = payload;
+      request.set_header("Content-Type", "application/json; charset=UTF-8");
+    }
+    // The answer is read into a bounded buffer: a server that sends without end cannot exhaust
+    // memory.
+    std::string received;
+    bool too_large = false;
+    request.content_receiver = [&](const char* data, std::size_t length, std::uint64_t, std::uint64_t) {
+      if (received.size() + length > k_max_answer_bytes) {
+        too_large = true;
+        return false;
+      }
+      received.append(data, length);
+      return true;
+    };
+    httplib::Result result = m_client.send(request);
+    if (too_large) {
+      throw CliError(ErrorClass::protocol,
+                     "The server at " + m_settings.endpoint.url() + " answered " + method + " " + path +
+                         " with more than " + std::to_string(k_max_answer_bytes >> 20) +
+                         " MiB; that is no Flink REST answer");
+    }
+    if (result) result.value().body = std::move(received);
+    return result;
   });
 }
 
