@@ -1,0 +1,278 @@
+// Fault injection on loopback (issue 14): a JobManager, or what stands in front of it, failing in
+// every way we know of. Each scenario ends in its documented exit code and one clear line, within
+// the action's deadline (on the injected clock), and never with a second savepoint: every trigger
+// sent again carries the same trigger id, and what cannot be deduplicated is never sent twice.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "fake/raw_server.hpp"
+#include "fake/test_support.hpp"
+
+namespace flinkcli::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+using Lines = std::vector<std::string>;
+
+const std::string J = k_job;
+const std::string T = k_trigger;
+const std::string L = "file:/data/savepoints/savepoint-a48f8e-f8b2e237b6f8";
+const std::string trigger_path = "/jobs/" + J + "/savepoints";
+const std::string poll_path = "/jobs/" + J + "/savepoints/" + T;
+
+RawAction accepted() { return RawAction::http(202, json{{"request-id", T}}.dump()); }
+RawAction completed() {
+  return RawAction::http(200, json{{"status", {{"id", "COMPLETED"}}}, {"operation", {{"location", L}}}}.dump());
+}
+RawAction failed(const std::string& trace) {
+  return RawAction::http(200, json{{"status", {{"id", "COMPLETED"}}},
+                                   {"operation", {{"failure-cause", {{"class", "x"}, {"stack-trace", trace}}}}}}
+                                  .dump());
+}
+RawAction flink_error(int status, const std::string& text) {
+  return RawAction::http(status, json{{"errors", {text}}}.dump());
+}
+const std::string proxy_page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
+
+// POST the trigger -> `on_trigger` (by attempt), GET the poll -> `on_poll` (by attempt).
+RawServer::Handler savepoint_script(std::function<RawAction(int)> on_trigger, std::function<RawAction(int)> on_poll) {
+  auto triggers = std::make_shared<int>(0);
+  auto polls = std::make_shared<int>(0);
+  return [=](const RawRequest& request, int) {
+    if (request.method == "POST" && request.target == trigger_path) return on_trigger((*triggers)++);
+    if (request.method == "GET" && request.target == poll_path) return on_poll((*polls)++);
+    return flink_error(404, "Not found: " + request.target);
+  };
+}
+
+struct FaultCase {
+  std::string name;
+  std::vector<std::string> args;  // -m and -D client.timeout=5s are added
+  RawServer::Handler handler;
+  int exit_code;
+  std::string message_part;           // in the one stderr line ("" for success)
+  std::string method;                 // requests counted (e.g. POST to the trigger path)
+  std::string path;
+  int requests;
+};
+
+const std::string follow_hint = "trigger id " + T + ": the savepoint may still complete; to follow it, run the same command again with --trigger-id " + T;
+
+std::vector<FaultCase> fault_cases() {
+  std::vector<FaultCase> cases;
+  const std::vector<std::string> savepoint = {"savepoint", J};
+  cases.push_back({"reset mid-trigger: sent again with the same trigger id", savepoint,
+                   savepoint_script([](int n) { return n == 0 ? RawAction::reset_connection() : accepted(); },
+                                    [](int) { return completed(); }),
+                   0, "", "POST", trigger_path, 2});
+  cases.push_back({"reset mid-poll: the poll is repeated", savepoint,
+                   savepoint_script([](int) { return accepted(); },
+                                    [](int n) { return n == 0 ? RawAction::reset_connection() : completed(); }),
+                   0, "", "POST", trigger_path, 1});
+  cases.push_back({"503 from a proxy, then the trigger gets through", savepoint,
+                   savepoint_script([](int n) { return n == 0 ? RawAction::http(503, proxy_page, "text/html") : accepted(); },
+                                    [](int) { return completed(); }),
+                   0, "", "POST", trigger_path, 2});
+  cases.push_back({"503 leader election during the poll is no failed savepoint", savepoint,
+                   savepoint_script([](int) { return accepted(); },
+                                    [](int n) {
+                                      return n < 2 ? flink_error(503, "Service temporarily unavailable due to an "
+                                                                      "ongoing leader election. Please refresh.")
+                                                   : completed();
+                                    }),
+                   0, "", "GET", poll_path, 3});
+  cases.push_back({"COMPLETED with a failure-cause", savepoint,
+                   savepoint_script([](int) { return accepted(); },
+                                    [](int) {
+                                      return failed("org.apache.flink.runtime.checkpoint.CheckpointException: "
+                                                    "Checkpoint was declined (task not ready)\n\tat a.B.c(B.java:1)\n");
+                                    }),
+                   5, "Checkpoint was declined (task not ready)", "POST", trigger_path, 1});
+  cases.push_back({"unknown job: the operation fails with FlinkJobNotFoundException", savepoint,
+                   savepoint_script([](int) { return accepted(); },
+                                    [](int) {
+                                      return failed("java.util.concurrent.CompletionException: org.apache.flink."
+                                                    "runtime.messages.FlinkJobNotFoundException: Could not find "
+                                                    "Flink job (" + J + ")");
+                                    }),
+                   4, "Could not find Flink job (" + J + ")", "POST", trigger_path, 1});
+  cases.push_back({"404 on the trigger: not a Flink endpoint", savepoint,
+                   savepoint_script([](int) { return flink_error(404, "Not found: " + trigger_path); },
+                                    [](int) { return completed(); }),
+                   9, "has no REST endpoint POST " + trigger_path, "POST", trigger_path, 1});
+  cases.push_back({"409 on the trigger is permanent: not retried", savepoint,
+                   savepoint_script([](int) {
+                                      return flink_error(409, "org.apache.flink.runtime.rest.handler."
+                                                              "RestHandlerException: Savepoint already in progress");
+                                    },
+                                    [](int) { return completed(); }),
+                   5, "Savepoint already in progress", "POST", trigger_path, 1});
+  cases.push_back({"400 on the trigger is permanent: not retried", savepoint,
+                   savepoint_script([](int) {
+                                      return flink_error(400, "Request did not match expected format "
+                                                              "SavepointTriggerRequestBody.");
+                                    },
+                                    [](int) { return completed(); }),
+                   5, "Request did not match expected format", "POST", trigger_path, 1});
+  cases.push_back({"malformed JSON on the poll", savepoint,
+                   savepoint_script([](int) { return accepted(); },
+                                    [](int) { return RawAction::http(200, "{\"status\": "); }),
+                   9, "not JSON", "POST", trigger_path, 1});
+  cases.push_back({"a JobManager that restarted no longer knows the trigger (404 on the poll)", savepoint,
+                   savepoint_script([](int) { return accepted(); },
+                                    [](int) {
+                                      return flink_error(404, "org.apache.flink.runtime.rest.NotFoundException: "
+                                                              "Operation not found under key: org.apache.flink."
+                                                              "runtime.rest.handler.job.AsynchronousJobOperationKey@1f");
+                                    }),
+                   4, "does not know trigger id " + T, "POST", trigger_path, 1});
+  cases.push_back({"the JobManager dies after the trigger: polls are refused", savepoint,
+                   savepoint_script([](int) { RawAction a = accepted(); a.then_stop = true; return a; },
+                                    [](int) { return completed(); }),
+                   3, "Connection refused", "POST", trigger_path, 1});
+  cases.push_back({"stop: reset mid-trigger, sent again with the same trigger id", {"stop", J},
+                   [](const RawRequest& request, int index) {
+                     if (request.method == "POST") return index == 0 ? RawAction::reset_connection() : accepted();
+                     return completed();
+                   },
+                   0, "", "POST", "/jobs/" + J + "/stop", 2});
+  cases.push_back({"dispose: reset mid-trigger is never sent again (Flink picks its id)",
+                   {"savepoint", "-d", "file:///sp/savepoint-1"},
+                   [](const RawRequest&, int) { return RawAction::reset_connection(); },
+                   3, "Connection to the JobManager", "POST", "/savepoint-disposal", 1});
+  cases.push_back({"cancel: reset is never sent again", {"cancel", J},
+                   [](const RawRequest&, int) { return RawAction::reset_connection(); },
+                   3, "Connection to the JobManager", "PATCH", "/jobs/" + J, 1});
+  cases.push_back({"list: reset, then the read is repeated", {"list"},
+                   [](const RawRequest&, int index) {
+                     return index == 0 ? RawAction::reset_connection() : RawAction::http(200, R"({"jobs":[]})");
+                   },
+                   0, "", "GET", "/jobs/overview", 2});
+  cases.push_back({"list: a proxy answers 502 HTML every time", {"list"},
+                   [](const RawRequest&, int) { return RawAction::http(502, proxy_page, "text/html"); },
+                   3, "HTTP 502 instead of the JobManager", "GET", "/jobs/overview", 8});
+  cases.push_back({"list: a TLS port answers plain HTTP with a redirect to https", {"list"},
+                   [](const RawRequest& request, int) {
+                     return RawAction::http(301, "", "text/plain",
+                                            "Location: https://127.0.0.1:1" + request.target + "\r\n");
+                   },
+                   9, "it serves https: use -m https://", "GET", "/jobs/overview", 1});
+  cases.push_back({"list: an answer larger than 64 MiB", {"list"},
+                   [](const RawRequest&, int) {
+                     return RawAction::http(200, R"({"jobs":[)" + std::string(65 << 20, ' ') + "]}");
+                   },
+                   9, "more than 64 MiB", "GET", "/jobs/overview", 1});
+  cases.push_back({"list: JSON nested 100,000 deep", {"list"},
+                   [](const RawRequest&, int) {
+                     return RawAction::http(200, std::string(100000, '[') + std::string(100000, ']'));
+                   },
+                   9, "has no 'jobs' field", "GET", "/jobs/overview", 1});
+  cases.push_back({"list: the answer is not HTTP at all", {"list"},
+                   [](const RawRequest&, int) { return RawAction{RawAction::Kind::answer, "SSH-2.0-OpenSSH_9.2\r\n"}; },
+                   3, "Connection to the JobManager", "GET", "/jobs/overview", 8});
+  cases.push_back({"trigger answered 200 with an empty body", savepoint,
+                   savepoint_script([](int) { return RawAction::http(200, ""); }, [](int) { return completed(); }),
+                   9, "has no 'request-id' field", "POST", trigger_path, 1});
+  return cases;
+}
+
+TEST(FaultInjection, EachFaultEndsInItsExitCodeWithOneLineAndNoDuplicateTrigger) {
+  TestEnvironment env;
+  for (const auto& c : fault_cases()) {
+    SCOPED_TRACE(c.name);
+    RawServer server(c.handler);
+    FakeClock clock;
+    std::vector<std::string> args = c.args;
+    args.insert(args.end(), {"-m", server.address(), "-D", "client.timeout=5s"});
+    const auto result = run_flink_http(args, env, clock);
+    EXPECT_EQ(result.exit_code, c.exit_code) << ::testing::PrintToString(result.err);
+    if (c.exit_code == 0) {
+      EXPECT_TRUE(result.err.empty()) << result.err.front();
+    } else {
+      ASSERT_EQ(result.err.size(), 1u) << ::testing::PrintToString(result.err);
+      EXPECT_NE(result.err[0].find(c.message_part), std::string::npos) << result.err[0];
+      EXPECT_EQ(result.err[0].find('<'), std::string::npos) << "no HTML: " << result.err[0];
+      EXPECT_LE(result.err[0].size(), 2000u);
+    }
+    EXPECT_EQ(server.count(c.method, c.path), c.requests);
+    EXPECT_LE(clock.elapsed(), milliseconds(5000));  // within the action's deadline (injected clock)
+    // however often a trigger was sent, it was one savepoint: always the same trigger id
+    std::set<std::string> trigger_ids;
+    for (const auto& request : server.requests()) {
+      if (request.method != "POST" || request.body.empty()) continue;
+      const json body = json::parse(request.body, nullptr, false);
+      if (body.is_object() && body.contains("triggerId")) trigger_ids.insert(body["triggerId"].dump());
+    }
+    EXPECT_LE(trigger_ids.size(), 1u);
+  }
+}
+
+// A wait that ends without completion names the trigger id and how to follow it; a completed
+// failure does not.
+TEST(FaultInjection, InterruptedWaitsSayHowToFollowTheSavepoint) {
+  TestEnvironment env;
+  RawServer dies(savepoint_script([](int) { RawAction a = accepted(); a.then_stop = true; return a; },
+                                  [](int) { return completed(); }));
+  FakeClock clock;
+  const auto refused = run_flink_http({"savepoint", J, "-m", dies.address()}, env, clock);
+  ASSERT_EQ(refused.err.size(), 1u);
+  EXPECT_NE(refused.err[0].find(follow_hint), std::string::npos) << refused.err[0];
+
+  RawServer slow(savepoint_script([](int) { return accepted(); },
+                                  [](int) { return RawAction::hang_for(milliseconds(1500)); }));
+  const auto timed_out = run_flink_http({"savepoint", J, "-m", slow.address(), "-D", "client.timeout=1s"}, env);
+  EXPECT_EQ(timed_out.exit_code, 6);
+  ASSERT_EQ(timed_out.err.size(), 1u);
+  EXPECT_NE(timed_out.err[0].find(follow_hint), std::string::npos) << timed_out.err[0];
+
+  // a trigger that gets no answer in time: a timeout, and not sent again (it may have arrived)
+  RawServer silent(savepoint_script([](int) { return RawAction::hang_for(milliseconds(1500)); },
+                                    [](int) { return completed(); }));
+  const auto unanswered = run_flink_http({"savepoint", J, "-m", silent.address(), "-D", "client.timeout=1s"}, env);
+  EXPECT_EQ(unanswered.exit_code, 6);
+  ASSERT_EQ(unanswered.err.size(), 1u);
+  EXPECT_NE(unanswered.err[0].find("did not answer POST " + trigger_path + " within 1 s (client.timeout)"),
+            std::string::npos)
+      << unanswered.err[0];
+  EXPECT_EQ(silent.count("POST", trigger_path), 1);
+
+  RawServer declined(savepoint_script([](int) { return accepted(); },
+                                      [](int) { return failed("x.Y: declined"); }));
+  const auto failure = run_flink_http({"savepoint", J, "-m", declined.address()}, env, clock);
+  EXPECT_EQ(failure.exit_code, 5);
+  ASSERT_EQ(failure.err.size(), 1u);
+  EXPECT_EQ(failure.err[0].find("--trigger-id"), std::string::npos) << failure.err[0];
+
+  // following it: the same command with --trigger-id sends that id and attaches
+  RawServer again(savepoint_script([](int) { return accepted(); }, [](int) { return completed(); }));
+  const auto followed = run_flink_http({"savepoint", J, "--trigger-id", T, "-m", again.address()}, env, clock);
+  EXPECT_EQ(followed.exit_code, 0);
+  ASSERT_EQ(again.count("POST", trigger_path), 1);
+  EXPECT_EQ(json::parse(again.requests().front().body)["triggerId"], T);
+}
+
+// run submits a job: a lost answer to /jars/:id/run is never sent again (two jobs).
+TEST(FaultInjection, LostRunAnswerIsNeverSentAgain) {
+  TestEnvironment env;
+  TempDir jars;
+  const std::string jar = jars.write("job.jar", fake_jar_bytes("fault")).string();
+  RawServer server([](const RawRequest& request, int) {
+    if (request.method == "GET" && request.target == "/jars") return RawAction::http(200, R"({"files":[]})");
+    if (request.method == "POST" && request.target == "/jars/upload") {
+      return RawAction::http(200, R"({"filename":"/tmp/flink-web/x_job.jar","status":"success"})");
+    }
+    if (request.method == "POST" && request.target == "/jars/x_job.jar/run") return RawAction::reset_connection();
+    return RawAction::http(200, "{}");
+  });
+  FakeClock clock;
+  const auto result = run_flink_http({"run", "-d", "-m", server.address(), jar}, env, clock);
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_EQ(server.count("POST", "/jars/x_job.jar/run"), 1);
+  EXPECT_EQ(server.count("DELETE", "/jars/x_job.jar"), 1);  // still cleaned up
+}
+
+}  // namespace
+}  // namespace flinkcli::testing
