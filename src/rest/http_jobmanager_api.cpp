@@ -1,7 +1,7 @@
 // JobManagerApi over Flink's REST API. Request bodies match what the Java client sends
 // (see ../shared/reference/flink-cli-rest.md): hyphenated savepoint fields, camelCase stop fields.
 #include "flinkcli/core/error.hpp"
-#include "flinkcli/rest/flink_error_text.hpp"
+#include "flinkcli/rest/answers.hpp"
 #include "flinkcli/rest/http_jobmanager_api.hpp"
 #include "http_transport.hpp"
 
@@ -12,54 +12,6 @@ using nlohmann::json;
 namespace {
 
 json nullable(const std::optional<std::string>& value) { return value ? json(*value) : json(); }
-
-// Reads a field the protocol promises; a missing one is the JobManager's fault, not the user's.
-template <typename T>
-T required_field(const json& body, const char* field, const std::string& what) {
-  if (!body.is_object() || !body.contains(field)) {
-    throw CliError(ErrorClass::protocol,
-                   "The JobManager's answer to " + what + " has no '" + field + "' field");
-  }
-  try {
-    return body.at(field).get<T>();
-  } catch (const json::exception&) {
-    throw CliError(ErrorClass::protocol,
-                   "The JobManager's answer to " + what + " has an unexpected '" + field + "'");
-  }
-}
-
-// A value of the wrong type in an answer is the JobManager's fault: a protocol error (exit 9).
-template <typename Parse>
-auto parse_answer(const std::string& what, Parse&& parse) -> decltype(parse()) {
-  try {
-    return parse();
-  } catch (const json::exception& error) {
-    // The library's wording only for -v: the user gets our sentence.
-    throw CliError(ErrorClass::protocol,
-                   "The JobManager's answer to " + what + " has a field of an unexpected type",
-                   error.what());
-  }
-}
-
-OperationStatus parse_operation_status(const json& body, const std::string& what) {
-  const json status = required_field<json>(body, "status", what);
-  const std::string id = required_field<std::string>(status, "id", what);
-  OperationStatus result;
-  if (id == "IN_PROGRESS") return result;
-  if (id != "COMPLETED") {
-    throw CliError(ErrorClass::protocol, "Unknown operation status '" + id + "' in " + what);
-  }
-  result.completed = true;
-  const json operation = body.value("operation", json());
-  if (operation.is_object() && operation.contains("failure-cause")) {
-    const json& cause = operation["failure-cause"];
-    const std::string java_class = cause.value("class", std::string("unknown"));
-    result.failure = java_failure(cause.value("stack-trace", java_class));
-  } else if (operation.is_object() && operation.contains("location")) {
-    result.location = required_field<std::string>(operation, "location", what);
-  }
-  return result;
-}
 
 class HttpJobManagerApi final : public JobManagerApi {
  public:
@@ -92,7 +44,7 @@ class HttpJobManagerApi final : public JobManagerApi {
   OperationStatus savepoint_status(const JobId& job, const std::string& trigger_id) override {
     const std::string path = "/jobs/" + job.str() + "/savepoints/" + trigger_id;
     const json body = get_operation(path, trigger_id).body;
-    return parse_answer("GET " + path, [&] { return parse_operation_status(body, "GET " + path); });
+    return decode_operation_status(body, "GET " + path);
   }
 
   std::string trigger_disposal(const std::string& savepoint_path) override {
@@ -104,7 +56,7 @@ class HttpJobManagerApi final : public JobManagerApi {
   OperationStatus disposal_status(const std::string& trigger_id) override {
     const std::string path = "/savepoint-disposal/" + trigger_id;
     const json body = get_operation(path, trigger_id).body;
-    return parse_answer("GET " + path, [&] { return parse_operation_status(body, "GET " + path); });
+    return decode_operation_status(body, "GET " + path);
   }
 
   void cancel_job(const JobId& job) override {
@@ -112,19 +64,7 @@ class HttpJobManagerApi final : public JobManagerApi {
   }
 
   std::vector<JobOverview> list_jobs() override {
-    const json body = get("/jobs/overview").body;
-    return parse_answer("GET /jobs/overview", [&] {
-      std::vector<JobOverview> jobs;
-      for (const auto& item : required_field<json>(body, "jobs", "GET /jobs/overview")) {
-        JobOverview job;
-        job.id = required_field<std::string>(item, "jid", "GET /jobs/overview");
-        job.name = item.value("name", std::string());
-        job.state = required_field<std::string>(item, "state", "GET /jobs/overview");
-        job.start_time_ms = item.value("start-time", std::int64_t{0});
-        jobs.push_back(std::move(job));
-      }
-      return jobs;
-    });
+    return decode_job_list(get("/jobs/overview").body, "GET /jobs/overview");
   }
 
   std::vector<JarInfo> list_jars() override {
@@ -134,20 +74,12 @@ class HttpJobManagerApi final : public JobManagerApi {
                      "the JobManager does not accept jar submissions (no /jars endpoint; is "
                      "web.submit.enable false?)");
     }
-    const json& body = reply.body;
-    return parse_answer("GET /jars", [&] {
-      std::vector<JarInfo> jars;
-      for (const auto& item : body.value("files", json::array())) {
-        jars.push_back({item.value("id", std::string()), item.value("name", std::string())});
-      }
-      return jars;
-    });
+    return decode_jar_list(reply.body, "GET /jars");
   }
 
   std::string upload_jar(const std::string& file_name, const std::string& content) override {
-    const json body = m_http.upload("/jars/upload", "jarfile", file_name, content).body;
-    const auto filename = required_field<std::string>(body, "filename", "POST /jars/upload");
-    return filename.substr(filename.find_last_of('/') + 1);  // the jar id is the last component
+    return decode_uploaded_jar_id(m_http.upload("/jars/upload", "jarfile", file_name, content).body,
+                                  "POST /jars/upload");
   }
 
   JobId run_jar(const std::string& jar_id, const JarRunRequest& request) override {
@@ -160,12 +92,8 @@ class HttpJobManagerApi final : public JobManagerApi {
     if (request.claim_mode) body["claimMode"] = *request.claim_mode;
     if (!request.flink_configuration.empty()) body["flinkConfiguration"] = request.flink_configuration;
     const std::string path = "/jars/" + jar_id + "/run";
-    const json answer = m_http.send("POST", path, &body, {}).body;  // never twice: two jobs
-    const auto job_id = required_field<std::string>(answer, "jobid", "POST " + path);
-    if (!is_hex_id(job_id)) {
-      throw CliError(ErrorClass::protocol, "The JobManager returned an invalid job id '" + job_id + "'");
-    }
-    return JobId::parse(job_id);
+    // Never sent twice: that would be two jobs.
+    return decode_submitted_job(m_http.send("POST", path, &body, {}).body, "POST " + path);
   }
 
   void delete_jar(const std::string& jar_id) override {
@@ -174,25 +102,12 @@ class HttpJobManagerApi final : public JobManagerApi {
 
   std::string job_state(const JobId& job) override {
     const std::string path = "/jobs/" + job.str() + "/status";
-    return required_field<std::string>(get(path).body, "status", "GET " + path);
+    return decode_job_state(get(path).body, "GET " + path);
   }
 
   JobResult job_result(const JobId& job) override {
     const std::string path = "/jobs/" + job.str() + "/execution-result";
-    const json body = get(path).body;
-    return parse_answer("GET " + path, [&] {
-      const json result = required_field<json>(body, "job-execution-result", "GET " + path);
-      JobResult out;
-      out.duration_ms = result.value("net-runtime", std::int64_t{0});
-      if (result.contains("failure-cause")) {
-        const std::string trace = result["failure-cause"].value("stack-trace", std::string());
-        if (!trace.empty()) {
-          out.failure_message = root_cause_message(trace);
-          out.failure_detail = cause_chain(trace);
-        }
-      }
-      return out;
-    });
+    return decode_job_result(get(path).body, "GET " + path);
   }
 
  private:
@@ -220,7 +135,7 @@ class HttpJobManagerApi final : public JobManagerApi {
   }
 
   static std::string request_id(const HttpReply& reply, const std::string& what) {
-    return required_field<std::string>(reply.body, "request-id", what);
+    return decode_request_id(reply.body, what);
   }
 
   HttpTransport m_http;

@@ -1,0 +1,23 @@
+#pragma once
+// The JobManager's JSON answers decoded into the API's types. Pure functions: anything the
+// server sends either decodes or throws a protocol CliError (exit 9) naming the request; never a
+// library exception, never a crash (fuzzed in tests/fuzz/).
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "flinkcli/api/jobmanager_api.hpp"
+
+namespace flinkcli {
+
+// `what` names the request in errors, e.g. "GET /jobs/overview".
+std::string decode_request_id(const nlohmann::json& body, const std::string& what);
+OperationStatus decode_operation_status(const nlohmann::json& body, const std::string& what);
+std::vector<JobOverview> decode_job_list(const nlohmann::json& body, const std::string& what);
+std::vector<JarInfo> decode_jar_list(const nlohmann::json& body, const std::string& what);
+std::string decode_uploaded_jar_id(const nlohmann::json& body, const std::string& what);
+JobId decode_submitted_job(const nlohmann::json& body, const std::string& what);
+std::string decode_job_state(const nlohmann::json& body, const std::string& what);
+JobResult decode_job_result(const nlohmann::json& body, const std::string& what);
+
+}  // namespace flinkcli

@@ -1,0 +1,130 @@
+#include "flinkcli/rest/answers.hpp"
+
+#include "flinkcli/core/error.hpp"
+#include "flinkcli/rest/flink_error_text.hpp"
+
+namespace flinkcli {
+
+using nlohmann::json;
+
+namespace {
+
+// Reads a field the protocol promises; a missing one is the JobManager's fault, not the user's.
+template <typename T>
+T required_field(const json& body, const char* field, const std::string& what) {
+  if (!body.is_object() || !body.contains(field)) {
+    throw CliError(ErrorClass::protocol,
+                   "The JobManager's answer to " + what + " has no '" + field + "' field");
+  }
+  try {
+    return body.at(field).get<T>();
+  } catch (const json::exception&) {
+    throw CliError(ErrorClass::protocol,
+                   "The JobManager's answer to " + what + " has an unexpected '" + field + "'");
+  }
+}
+
+// A value of the wrong type in an answer is the JobManager's fault: a protocol error (exit 9).
+template <typename Parse>
+auto parse_answer(const std::string& what, Parse&& parse) -> decltype(parse()) {
+  try {
+    return parse();
+  } catch (const json::exception& error) {
+    // The library's wording only for -v: the user gets our sentence.
+    throw CliError(ErrorClass::protocol,
+                   "The JobManager's answer to " + what + " has a field of an unexpected type",
+                   error.what());
+  }
+}
+
+}  // namespace
+
+std::string decode_request_id(const json& body, const std::string& what) {
+  return required_field<std::string>(body, "request-id", what);
+}
+
+OperationStatus decode_operation_status(const json& body, const std::string& what) {
+  return parse_answer(what, [&] {
+    const json status = required_field<json>(body, "status", what);
+    const std::string id = required_field<std::string>(status, "id", what);
+    OperationStatus result;
+    if (id == "IN_PROGRESS") return result;
+    if (id != "COMPLETED") {
+      throw CliError(ErrorClass::protocol, "Unknown operation status '" + id + "' in " + what);
+    }
+    result.completed = true;
+    const json operation = body.value("operation", json());
+    if (operation.is_object() && operation.contains("failure-cause")) {
+      const json& cause = operation["failure-cause"];
+      const std::string java_class = cause.value("class", std::string("unknown"));
+      result.failure = java_failure(cause.value("stack-trace", java_class));
+    } else if (operation.is_object() && operation.contains("location")) {
+      result.location = required_field<std::string>(operation, "location", what);
+    }
+    return result;
+  });
+}
+
+std::vector<JobOverview> decode_job_list(const json& body, const std::string& what) {
+  return parse_answer(what, [&] {
+    const json items = required_field<json>(body, "jobs", what);
+    if (!items.is_array()) throw CliError(ErrorClass::protocol, "The JobManager's answer to " + what + " has an unexpected 'jobs'");
+    std::vector<JobOverview> jobs;
+    for (const auto& item : items) {
+      JobOverview job;
+      job.id = required_field<std::string>(item, "jid", what);
+      job.name = item.value("name", std::string());
+      job.state = required_field<std::string>(item, "state", what);
+      job.start_time_ms = item.value("start-time", std::int64_t{0});
+      jobs.push_back(std::move(job));
+    }
+    return jobs;
+  });
+}
+
+std::vector<JarInfo> decode_jar_list(const json& body, const std::string& what) {
+  return parse_answer(what, [&] {
+    std::vector<JarInfo> jars;
+    const json files = body.is_object() ? body.value("files", json::array()) : json::array();
+    if (!files.is_array()) throw CliError(ErrorClass::protocol, "The JobManager's answer to " + what + " has an unexpected 'files'");
+    for (const auto& item : files) {
+      jars.push_back({item.value("id", std::string()), item.value("name", std::string())});
+    }
+    return jars;
+  });
+}
+
+std::string decode_uploaded_jar_id(const json& body, const std::string& what) {
+  const auto filename = required_field<std::string>(body, "filename", what);
+  return filename.substr(filename.find_last_of('/') + 1);  // the jar id is the last component
+}
+
+JobId decode_submitted_job(const json& body, const std::string& what) {
+  const auto job_id = required_field<std::string>(body, "jobid", what);
+  if (!is_hex_id(job_id)) {
+    throw CliError(ErrorClass::protocol, "The JobManager returned an invalid job id '" + job_id + "'");
+  }
+  return JobId::parse(job_id);
+}
+
+std::string decode_job_state(const json& body, const std::string& what) {
+  return required_field<std::string>(body, "status", what);
+}
+
+JobResult decode_job_result(const json& body, const std::string& what) {
+  return parse_answer(what, [&] {
+    const json result = required_field<json>(body, "job-execution-result", what);
+    JobResult out;
+    out.duration_ms = result.value("net-runtime", std::int64_t{0});
+    if (result.contains("failure-cause")) {
+      const std::string trace = result["failure-cause"].value("stack-trace", std::string());
+      if (!trace.empty()) {
+        out.failure_message = root_cause_message(trace);
+        out.failure_detail = cause_chain(trace);
+      }
+    }
+    return out;
+  });
+}
+
+}  // namespace flinkcli
