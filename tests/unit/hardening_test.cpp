@@ -442,3 +442,38 @@ TEST(Text, OneLineIsBoundedAndPrintable) {
 
 }  // namespace
 }  // namespace flinkcli::testing
+
+namespace flinkcli::testing {
+namespace {
+
+// Secrets never reach output or -v logs: header values, passwords in -D or the conf file,
+// credentials in -m (issue 14).
+TEST(Secrets, NeverInOutputOrLogs) {
+  FakeJobManager jm;
+  jm.on("GET", "/jobs/overview", {CannedReply::json(200, {{"jobs", json::array()}})});
+  jm.on("POST", "/jobs/" + J + "/savepoints",
+        {CannedReply::errors(500, {"java.lang.IllegalStateException: boom"})});
+  TestEnvironment env;
+  env.set("FLINK_REST_CLIENT_HEADERS", "Authorization:Bearer sekrit-token-1\nCookie:session=sekrit-cookie-2");
+  env.conf_dir().write("config.yaml", "security.ssl.rest.truststore-password: sekrit-password-3\n");
+  const std::vector<std::vector<std::string>> runs = {
+      {"list", "-v", "-m", jm.address(), "-D", "security.ssl.rest.keystore-password=sekrit-password-4"},
+      {"savepoint", J, "-v", "-m", jm.address()},
+      {"list", "-v", "-m", "http://admin:sekrit-password-5@" + jm.address()},
+      {"list", "-v", "-m", "127.0.0.1:" + std::to_string(unused_local_port()), "-D", "client.timeout=200ms"},
+  };
+  for (const auto& args : runs) {
+    SCOPED_TRACE(::testing::PrintToString(args));
+    const auto result = run_flink_http(args, env);
+    EXPECT_FALSE(result.err.empty());  // -v said something, at least
+    for (const auto* lines : {&result.out, &result.err}) {
+      for (const auto& line : *lines) EXPECT_EQ(line.find("sekrit"), std::string::npos) << line;
+    }
+  }
+  // the headers were sent all the same
+  ASSERT_FALSE(jm.requests().empty());
+  EXPECT_EQ(jm.requests().front().header("Authorization"), "Bearer sekrit-token-1");
+}
+
+}  // namespace
+}  // namespace flinkcli::testing
