@@ -171,20 +171,35 @@ def wait_until(predicate, what, timeout=120):
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+def job_overview(job):
+    """The job's row of /jobs/overview: asked of the JobManager on each call, where /jobs/<id> comes
+    from a cache that keeps a state for up to web.refresh-interval (3 s)."""
+    for row in rest("/jobs/overview")["jobs"]:
+        if row["jid"] == job:
+            return row
+    raise KeyError(job)
+
+
 def wait_for_state(job, states):
-    wait_until(lambda: rest(f"/jobs/{job}")["state"] in states, f"job {job} in {states}")
+    wait_until(lambda: job_overview(job)["state"] in states, f"job {job} in {states}")
 
 
 def wait_tasks_running(job):
     """Every task RUNNING: what a savepoint needs."""
     def ready():
-        details = rest(f"/jobs/{job}")
-        return details["state"] == "RUNNING" and all(v["status"] == "RUNNING" for v in details["vertices"])
+        row = job_overview(job)
+        if row["state"] in ("FAILED", "CANCELED", "FINISHED"):
+            raise AssertionError(f"job {job} is {row['state']} instead of running (see the JobManager log)")
+        return row["state"] == "RUNNING" and row["tasks"]["running"] == row["tasks"]["total"] > 0
     wait_until(ready, f"job {job} with all tasks running")
 
 
 def submit_with_ours(name, count, wait=True):
-    """`count` detached jobs through our client (fast) for steps that need a fresh running job."""
+    """`count` detached jobs through our client (fast) for steps that need a fresh running job.
+    Submits once the cluster has `count` free slots: a standalone cluster fails a job at once
+    (NoResourceAvailableException) when no slot is free, and a cancelled job frees its slot a
+    moment after it shows CANCELED."""
+    wait_until(lambda: rest("/overview")["slots-available"] >= count, f"{count} free task slots", 60)
     jobs = []
     for _ in range(count):
         result = ours("run", "-d", JAR, "--name", name)
@@ -197,7 +212,11 @@ def submit_with_ours(name, count, wait=True):
 
 
 def latest_savepoint(job):
-    return rest(f"/jobs/{job}/checkpoints")["latest"]["savepoint"]["external_path"]
+    """Path of the job's latest savepoint; /checkpoints may answer from the 3 s cache for a while."""
+    paths = []
+    wait_until(lambda: paths.append((rest(f"/jobs/{job}/checkpoints")["latest"]["savepoint"] or {})
+                                    .get("external_path")) or paths[-1], f"a savepoint of job {job}", 10)
+    return paths[-1]
 
 
 def wait_running_with_state(job):
@@ -521,13 +540,14 @@ class SideBySide(unittest.TestCase):
                     self.assertTrue(os.path.exists(os.path.join(local_path(location), "_metadata")), location)
                     wait_for_state(job, ("CANCELED",))
             if "closed-stdout" not in self.jobs:
-                # The jobs of test_23 start while Java's next cancel runs (4 slots: one waits for a slot).
-                self.jobs["closed-stdout"] = submit_with_ours("e2e-closed-stdout", 3, wait=False)
+                # Two jobs of test_23 start on the freed slots while Java's next cancel runs.
+                self.jobs["closed-stdout"] = submit_with_ours("e2e-closed-stdout", 2, wait=False)
 
     def test_23_closed_stdout(self):
         """`flink stop <job> | head -1` and `flink cancel -s <job> | head -1`: the client must not die
         of SIGPIPE (exit 141) half way; the action completes and the exit status is 0."""
-        jobs = self.jobs.pop("closed-stdout", None) or submit_with_ours("e2e-closed-stdout", 3, wait=False)
+        jobs = self.jobs.pop("closed-stdout", None) or submit_with_ours("e2e-closed-stdout", 2, wait=False)
+        jobs += submit_with_ours("e2e-closed-stdout", 1, wait=False)
         for job in jobs:
             wait_tasks_running(job)
         our_stop, java_stop, our_cancel = jobs
