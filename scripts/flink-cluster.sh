@@ -25,6 +25,23 @@
 #   FLINK_PYTHON         python used to create the venv (default python3)
 #   FLINK_CLUSTER_FAST_JVM  1 (default) adds "-XX:+UseSerialGC -XX:TieredStopAtLevel=1" to the JM
 #                        and TM JVMs via FLINK_ENV_JAVA_OPTS_JM/_TM (faster start on 2 cores); 0 = off
+#   FLINK_REST_TLS       unset/empty (default): plain HTTP. Opt-in REST TLS (needs openssl):
+#                          tls   the cluster's REST endpoint speaks TLS (server key in a JKS store
+#                                whose key password differs from the store password)
+#                          mtls  mutual TLS (server key and truststore in PKCS12 stores)
+#                          both  the cluster as mtls, plus a JobManager-only companion (no
+#                                TaskManager) whose REST endpoint speaks TLS without client
+#                                certificates, on FLINK_TLS_ONLY_REST_PORT (default REST port +
+#                                100) / FLINK_TLS_ONLY_RPC_PORT (default RPC port + 100)
+#                        `up` makes a CA, server and client certificates and JKS/PKCS12 stores in
+#                        <ws>/tls/ (keytool of the Java 17 JDK and openssl; reused while valid),
+#                        writes the server's security.ssl.rest.* keys into the private conf,
+#                        probes readiness over https (curl with the CA, and the client
+#                        certificate for mtls), and writes ready-made client conf dirs
+#                        <ws>/client-conf-{tls,mtls}-{jks,p12}/ (rest.address/port and the client
+#                        TLS keys, absolute store paths) named in cluster.env. Passwords are
+#                        fixed test values (TLS_*_PASS below). Pass the same FLINK_REST_TLS
+#                        (and ports) to `status`; `down` stops the companion too.
 # Inherited FLINK_HOME, FLINK_CONF_DIR, FLINK_LOG_DIR, FLINK_PID_DIR, FLINK_IDENT_STRING and
 # JAVA_HOME are ignored (overridden), and FLINK_ENV_JAVA_OPTS is unset: it would replace the
 # Java-17 module flags of the distribution's config.yaml.
@@ -62,7 +79,8 @@ usage() {
   cat >&2 <<EOF
 Usage: $(basename "$0") up|down|restart|status|env
   Environment: FLINK_VERSION (default 1.20.5), FLINK_REST_PORT, FLINK_RPC_PORT, FLINK_WORK_DIR,
-               FLINK_START_TIMEOUT (default 180), FLINK_JAVA_HOME, FLINK_PYTHON
+               FLINK_START_TIMEOUT (default 180), FLINK_JAVA_HOME, FLINK_PYTHON,
+               FLINK_REST_TLS (tls|mtls|both; default plain HTTP)
 EOF
 }
 
@@ -82,6 +100,20 @@ for p in "$REST_PORT" "$RPC_PORT"; do
   if ! [[ "$p" =~ ^[0-9]+$ ]] || (( p < 1 || p > 65535 )); then die "invalid port '$p'"; fi
 done
 [[ "$REST_PORT" != "$RPC_PORT" ]] || die "FLINK_REST_PORT and FLINK_RPC_PORT must differ ($REST_PORT)"
+TLS_MODE="${FLINK_REST_TLS:-}"
+case "$TLS_MODE" in
+  ""|tls|mtls|both) ;;
+  *) die "FLINK_REST_TLS must be tls, mtls or both, got '$TLS_MODE'" ;;
+esac
+TLS_ONLY_REST_PORT="${FLINK_TLS_ONLY_REST_PORT:-$((REST_PORT + 100))}"
+TLS_ONLY_RPC_PORT="${FLINK_TLS_ONLY_RPC_PORT:-$((RPC_PORT + 100))}"
+if [[ "$TLS_MODE" == both ]]; then
+  for p in "$TLS_ONLY_REST_PORT" "$TLS_ONLY_RPC_PORT"; do
+    if ! [[ "$p" =~ ^[0-9]+$ ]] || (( p < 1 || p > 65535 )); then die "invalid port '$p'"; fi
+  done
+  [[ "$(printf '%s\n' "$REST_PORT" "$RPC_PORT" "$TLS_ONLY_REST_PORT" "$TLS_ONLY_RPC_PORT" | sort -u | wc -l)" == 4 ]] \
+    || die "the REST/RPC ports of the cluster and of the TLS-only companion must all differ"
+fi
 START_TIMEOUT="${FLINK_START_TIMEOUT:-180}"
 [[ "$START_TIMEOUT" =~ ^[0-9]+$ ]] || die "FLINK_START_TIMEOUT must be a number of seconds"
 FAST_JVM="${FLINK_CLUSTER_FAST_JVM:-1}"
@@ -97,6 +129,7 @@ fi
 
 HOST=127.0.0.1
 REST_URL="http://$HOST:$REST_PORT"
+[[ -z "$TLS_MODE" ]] || REST_URL="https://$HOST:$REST_PORT"
 VENV="$WS/venv"
 CONF_DIR="$WS/conf"
 LOG_DIR="$WS/log"
@@ -108,6 +141,15 @@ JOB_JAR="$JOB_DIR/stateful-job.jar"
 JOB_SRC_DIR="$REPO_DIR/tests/flink-job/src"
 ENV_FILE="$WS/cluster.env"
 IDENT="ci"
+TLS_DIR="$WS/tls"
+COMPANION_CONF_DIR="$WS/conf-tls-only"    # FLINK_REST_TLS=both: the TLS-only JobManager's conf
+COMPANION_IDENT="$IDENT-tls"
+COMPANION_URL="https://$HOST:$TLS_ONLY_REST_PORT"
+CURL_TLS=()                                # curl options for the readiness probe over https
+if [[ -n "$TLS_MODE" ]]; then
+  CURL_TLS=(--cacert "$TLS_DIR/ca.pem")
+  [[ "$TLS_MODE" == tls ]] || CURL_TLS+=(--cert "$TLS_DIR/client.pem" --key "$TLS_DIR/client.key")
+fi
 
 # Everything we start sees only this environment.
 unset FLINK_ENV_JAVA_OPTS _FLINK_HOME_DETERMINED FLINK_BIN_DIR FLINK_LIB_DIR FLINK_OPT_DIR \
@@ -192,13 +234,14 @@ ensure_install() {
 
 # Settings applied to the private conf with the distribution's config-parser-utils.sh.
 # (Values must not contain spaces: BashJavaUtils gets them word-split.)
-conf_settings() {
+conf_settings() {   # [rest port] [rpc port] [tls mode]: the companion's differ
+  local rest_port="${1:-$REST_PORT}" rpc_port="${2:-$RPC_PORT}" tls_mode="${3-$TLS_MODE}"
   printf '%s\n' \
-    "-Drest.port=$REST_PORT" \
+    "-Drest.port=$rest_port" \
     "-Drest.address=$HOST" \
     "-Drest.bind-address=$HOST" \
     "-Djobmanager.rpc.address=$HOST" \
-    "-Djobmanager.rpc.port=$RPC_PORT" \
+    "-Djobmanager.rpc.port=$rpc_port" \
     "-Djobmanager.bind-host=$HOST" \
     "-Dtaskmanager.bind-host=$HOST" \
     "-Dtaskmanager.host=$HOST" \
@@ -215,12 +258,184 @@ conf_settings() {
     "-Dweb.tmpdir=$WS/web" \
     "-Dblob.storage.directory=$WS/blob" \
     "-Dmetrics.fetcher.update-interval=1000"
+  tls_server_settings "$tls_mode"
+}
+
+# ---------------------------------------------------------------------------------------------
+# REST TLS (FLINK_REST_TLS): certificates, stores, server keys, client confs
+# ---------------------------------------------------------------------------------------------
+# Fixed test passwords (the stores are made at test time, on loopback only).
+TLS_P12_PASS=p12_pass          # server.p12, client.p12 (openssl pkcs12 -export: key = store password)
+TLS_TRUST_PASS=ts_pass         # ca-trust.p12, ca-trust.jks, other-ca-trust.p12 (keytool -importcert)
+TLS_SERVER_JKS_PASS=ks_pass    # server.jks store password ...
+TLS_SERVER_JKS_KEY_PASS=key_pass   # ... and its key password (JKS keeps them apart)
+TLS_CLIENT_JKS_PASS=jks_pass   # client.jks store password ...
+TLS_CLIENT_JKS_KEY_PASS=jks_keypass   # ... and its key password
+TLS_RECIPE="flink-cluster.sh tls recipe 1"
+
+tls_server_settings() {   # server keys for mode $1 (nothing without TLS)
+  case "${1:-}" in
+    tls) printf '%s\n' \
+      "-Dsecurity.ssl.rest.enabled=true" \
+      "-Dsecurity.ssl.rest.keystore=$TLS_DIR/server.jks" \
+      "-Dsecurity.ssl.rest.keystore-password=$TLS_SERVER_JKS_PASS" \
+      "-Dsecurity.ssl.rest.key-password=$TLS_SERVER_JKS_KEY_PASS" ;;
+    mtls|both) printf '%s\n' \
+      "-Dsecurity.ssl.rest.enabled=true" \
+      "-Dsecurity.ssl.rest.authentication-enabled=true" \
+      "-Dsecurity.ssl.rest.keystore=$TLS_DIR/server.p12" \
+      "-Dsecurity.ssl.rest.keystore-password=$TLS_P12_PASS" \
+      "-Dsecurity.ssl.rest.key-password=$TLS_P12_PASS" \
+      "-Dsecurity.ssl.rest.truststore=$TLS_DIR/ca-trust.p12" \
+      "-Dsecurity.ssl.rest.truststore-password=$TLS_TRUST_PASS" ;;
+  esac
+  return 0
+}
+
+# Stamp lines that force a new conf (and a restart) when the mode or the certificates change.
+tls_stamp() {
+  [[ -n "$TLS_MODE" ]] || return 0
+  printf 'FLINK_REST_TLS=%s\n' "$TLS_MODE"
+  [[ "$TLS_MODE" != both ]] || printf 'TLS_ONLY_PORTS=%s,%s\n' "$TLS_ONLY_REST_PORT" "$TLS_ONLY_RPC_PORT"
+  printf 'TLS_CA=%s\n' "$(openssl x509 -noout -fingerprint -sha1 -in "$TLS_DIR/ca.pem")"
+}
+
+tls_material_ok() {
+  local f
+  [[ "$(cat "$TLS_DIR/.complete" 2>/dev/null)" == "$TLS_RECIPE" ]] || return 1
+  for f in ca.pem other-ca.pem server.pem server.p12 server.jks client.pem client.key client.p12 \
+           client.jks ca-trust.p12 ca-trust.jks other-ca-trust.p12; do
+    [[ -s "$TLS_DIR/$f" ]] || return 1
+  done
+  for f in ca.pem server.pem client.pem; do   # valid for two more days at least
+    openssl x509 -checkend 172800 -noout -in "$TLS_DIR/$f" >/dev/null 2>&1 || return 1
+  done
+}
+
+# ../shared/reference/tls.md §2.1: a CA, a server certificate (SAN localhost, 127.0.0.1) and a
+# client certificate made with openssl; PKCS12 key stores from openssl; JKS key stores (key
+# password != store password) and all truststores from keytool.
+ensure_tls_material() {
+  [[ -n "$TLS_MODE" ]] || return 0
+  command -v openssl >/dev/null 2>&1 || die "FLINK_REST_TLS needs the openssl command (apt-get install openssl)"
+  tls_material_ok && return 0
+  local n="$TLS_DIR.new" t0 kt="$JAVA_HOME/bin/keytool" pids=() p fail=0 f
+  t0="$(now)"
+  say "making certificates and key stores in $TLS_DIR"
+  rm -rf "$n"
+  mkdir -m 700 "$n"
+  # A separate bash: its -e holds even though the command is tested with ||.
+  P12_PASS="$TLS_P12_PASS" bash -euo pipefail -s "$n" >"$n/openssl.log" 2>&1 <<'EOS' \
+    || { cat "$n/openssl.log" >&2; die "openssl failed making the test certificates"; }
+cd "$1"
+ca() {   # ca <name> <CN>
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.pem" -days 30 -subj "/CN=$2" \
+    -addext "basicConstraints=critical,CA:true" -addext "keyUsage=critical,keyCertSign,cRLSign"
+}
+leaf() {   # leaf <name> <CN> <extensions>
+  openssl req -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "/CN=$2"
+  printf '%b' "$3" >"$1.ext"
+  openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -out "$1.pem" -days 30 \
+    -extfile "$1.ext"
+}
+ca ca "flink-cluster.sh Test CA"
+ca other-ca "flink-cluster.sh Other CA"
+leaf server localhost 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n'
+leaf client flink-cli-client 'extendedKeyUsage=clientAuth\n'
+openssl pkcs12 -export -in server.pem -inkey server.key -certfile ca.pem -name flink.rest \
+  -out server.p12 -passout "pass:$P12_PASS"
+openssl pkcs12 -export -in client.pem -inkey client.key -certfile ca.pem -name client \
+  -out client.p12 -passout "pass:$P12_PASS"
+EOS
+  # keytool starts a JVM each time: run the five in parallel.
+  "$kt" -importcert -noprompt -keystore "$n/ca-trust.p12" -storetype PKCS12 -alias ca \
+    -storepass "$TLS_TRUST_PASS" -file "$n/ca.pem" >"$n/kt1.log" 2>&1 & pids+=($!)
+  "$kt" -importcert -noprompt -keystore "$n/ca-trust.jks" -storetype JKS -alias ca \
+    -storepass "$TLS_TRUST_PASS" -file "$n/ca.pem" >"$n/kt2.log" 2>&1 & pids+=($!)
+  "$kt" -importcert -noprompt -keystore "$n/other-ca-trust.p12" -storetype PKCS12 -alias other-ca \
+    -storepass "$TLS_TRUST_PASS" -file "$n/other-ca.pem" >"$n/kt3.log" 2>&1 & pids+=($!)
+  "$kt" -importkeystore -noprompt -srckeystore "$n/server.p12" -srcstoretype PKCS12 \
+    -srcstorepass "$TLS_P12_PASS" -srcalias flink.rest -destkeystore "$n/server.jks" -deststoretype JKS \
+    -deststorepass "$TLS_SERVER_JKS_PASS" -destkeypass "$TLS_SERVER_JKS_KEY_PASS" -destalias flink.rest \
+    >"$n/kt4.log" 2>&1 & pids+=($!)
+  "$kt" -importkeystore -noprompt -srckeystore "$n/client.p12" -srcstoretype PKCS12 \
+    -srcstorepass "$TLS_P12_PASS" -srcalias client -destkeystore "$n/client.jks" -deststoretype JKS \
+    -deststorepass "$TLS_CLIENT_JKS_PASS" -destkeypass "$TLS_CLIENT_JKS_KEY_PASS" -destalias client \
+    >"$n/kt5.log" 2>&1 & pids+=($!)
+  for p in "${pids[@]}"; do wait "$p" || fail=1; done
+  if (( fail )); then cat "$n"/kt*.log >&2; die "keytool failed making the test key stores"; fi
+  for f in server.jks client.jks ca-trust.jks; do   # real JKS files (magic FEEDFEED), not PKCS12
+    [[ "$(od -An -tx1 -N4 "$n/$f" | tr -d ' \n')" == feedfeed ]] || die "keytool did not write a JKS file: $n/$f"
+  done
+  rm -f "$n"/*.csr "$n"/*.ext "$n"/*.srl "$n"/*.log
+  printf '%s\n' "$TLS_RECIPE" >"$n/.complete"
+  rm -rf "$TLS_DIR"
+  mv "$n" "$TLS_DIR"
+  say "certificates and key stores made in $(elapsed "$t0") s"
+}
+
+# <ws>/client-conf-<name>/: a copy of the distribution's conf dir (log4j-cli.properties for the
+# Java client) with a config.yaml holding only the REST address and the client's TLS keys.
+write_client_conf() {   # name port truststore truststore-type|- [keystore store-pass key-pass]
+  local d="$WS/client-conf-$1" opts
+  rm -rf "$d" "$d.new"
+  cp -R "$FLINK_HOME/conf" "$d.new"
+  opts="$(sed -n 's/^ *all: *\(--add-.*\)$/\1/p' "$FLINK_HOME/conf/config.yaml" | head -n 1)"
+  {
+    echo "# Client conf written by scripts/flink-cluster.sh (FLINK_REST_TLS=$TLS_MODE); test passwords."
+    echo "rest.address: $HOST"
+    echo "rest.port: $2"
+    [[ -z "$opts" ]] || echo "env.java.opts.all: $opts"
+    echo "security.ssl.rest.enabled: true"
+    echo "security.ssl.rest.truststore: $3"
+    echo "security.ssl.rest.truststore-password: $TLS_TRUST_PASS"
+    [[ "$4" == - ]] || echo "security.ssl.rest.truststore-type: $4"
+    if [[ $# -gt 4 ]]; then
+      echo "security.ssl.rest.authentication-enabled: true"
+      echo "security.ssl.rest.keystore: $5"
+      echo "security.ssl.rest.keystore-password: $6"
+      echo "security.ssl.rest.key-password: $7"
+    fi
+  } >"$d.new/config.yaml"
+  mv "$d.new" "$d"
+}
+
+write_client_confs() {
+  [[ -n "$TLS_MODE" ]] || return 0
+  local tls_port="$REST_PORT"
+  [[ "$TLS_MODE" != both ]] || tls_port="$TLS_ONLY_REST_PORT"
+  if [[ "$TLS_MODE" != mtls ]]; then
+    # JKS truststore with an explicit type; PKCS12 truststore with the default type.
+    write_client_conf tls-jks "$tls_port" "$TLS_DIR/ca-trust.jks" jks
+    write_client_conf tls-p12 "$tls_port" "$TLS_DIR/ca-trust.p12" -
+  fi
+  if [[ "$TLS_MODE" != tls ]]; then
+    # JKS stores under the default (pkcs12) types, key password != store password, as Java 17 reads them.
+    write_client_conf mtls-jks "$REST_PORT" "$TLS_DIR/ca-trust.jks" - \
+      "$TLS_DIR/client.jks" "$TLS_CLIENT_JKS_PASS" "$TLS_CLIENT_JKS_KEY_PASS"
+    write_client_conf mtls-p12 "$REST_PORT" "$TLS_DIR/ca-trust.p12" - \
+      "$TLS_DIR/client.p12" "$TLS_P12_PASS" "$TLS_P12_PASS"
+  fi
+}
+
+write_companion_conf() {
+  local args=() out
+  rm -rf "$COMPANION_CONF_DIR" "$COMPANION_CONF_DIR.new"
+  cp -R "$FLINK_HOME/conf" "$COMPANION_CONF_DIR.new"
+  mapfile -t args < <(conf_settings "$TLS_ONLY_REST_PORT" "$TLS_ONLY_RPC_PORT" tls)
+  if ! out="$("$FLINK_HOME/bin/config-parser-utils.sh" "$COMPANION_CONF_DIR.new" "$FLINK_HOME/bin" "$FLINK_HOME/lib" "${args[@]}" 2>&1)"; then
+    printf '%s\n' "$out" >&2
+    die "config-parser-utils.sh failed (TLS-only companion)"
+  fi
+  grep -q -- "$TLS_ONLY_RPC_PORT" "$COMPANION_CONF_DIR.new/config.yaml" || die "config-parser-utils.sh did not write the companion's settings ($out)"
+  mv "$COMPANION_CONF_DIR.new" "$COMPANION_CONF_DIR"
 }
 
 ensure_conf() {
   local stamp="$CONF_DIR/.flink-cluster-settings" want
-  want="$(printf 'FLINK_HOME=%s\nVERSION=%s\n' "$FLINK_HOME" "$VERSION"; conf_settings)"
-  if [[ -f "$CONF_DIR/config.yaml" && -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$want" ]]; then
+  want="$(printf 'FLINK_HOME=%s\nVERSION=%s\n' "$FLINK_HOME" "$VERSION"; conf_settings; tls_stamp)"
+  if [[ -f "$CONF_DIR/config.yaml" && -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$want" ]] \
+     && [[ "$TLS_MODE" != both || -f "$COMPANION_CONF_DIR/config.yaml" ]]; then
     return 0
   fi
   say "writing private config $CONF_DIR"
@@ -239,6 +454,7 @@ ensure_conf() {
     || die "Java-17 module flags missing from the generated config.yaml"
   printf '%s\n' "$want" >"$CONF_DIR.new/.flink-cluster-settings"
   mv "$CONF_DIR.new" "$CONF_DIR"
+  if [[ "$TLS_MODE" == both ]]; then write_companion_conf; fi
 }
 
 ensure_job_jar() {
@@ -312,7 +528,7 @@ EOF
 # Prints a reason and returns 1 unless the cluster is ready.
 check_ready() {
   local ov cf
-  ov="$(curl -fsS --max-time 3 "$REST_URL/overview" 2>&1)" || { echo "GET /overview: ${ov:-no answer}"; return 1; }
+  ov="$(curl -fsS --max-time 3 ${CURL_TLS[@]+"${CURL_TLS[@]}"} "$REST_URL/overview" 2>&1)" || { echo "GET /overview: ${ov:-no answer}"; return 1; }
   printf '%s' "$ov" | python3 -c '
 import json, sys
 want = sys.argv[1]
@@ -327,7 +543,7 @@ tm, free = d.get("taskmanagers", 0), d.get("slots-available", 0)
 if tm < 1 or free < 1:
     print("GET /overview: taskmanagers=%s slots-available=%s" % (tm, free)); sys.exit(1)
 ' "$VERSION" || return 1
-  cf="$(curl -fsS --max-time 3 "$REST_URL/config" 2>&1)" || { echo "GET /config: ${cf:-no answer}"; return 1; }
+  cf="$(curl -fsS --max-time 3 ${CURL_TLS[@]+"${CURL_TLS[@]}"} "$REST_URL/config" 2>&1)" || { echo "GET /config: ${cf:-no answer}"; return 1; }
   printf '%s' "$cf" | python3 -c '
 import json, sys
 try:
@@ -340,6 +556,34 @@ if not (d.get("features") or {}).get("web-submit"):
   return 0
 }
 
+# FLINK_REST_TLS=both: the TLS-only companion JobManager answers over https (no client certificate).
+companion_pids() {
+  local f="$PID_DIR/flink-$COMPANION_IDENT-standalonesession.pid" p mine
+  [[ -f "$f" ]] || return 0
+  mine=" $(our_pids | tr '\n' ' ') "
+  while IFS= read -r p || [[ -n "$p" ]]; do
+    [[ "$mine" == *" $p "* ]] && echo "$p"
+  done <"$f"
+  return 0
+}
+
+check_companion_ready() {
+  [[ "$TLS_MODE" == both ]] || return 0
+  local cf
+  cf="$(curl -fsS --max-time 3 --cacert "$TLS_DIR/ca.pem" "$COMPANION_URL/config" 2>&1)" \
+    || { echo "TLS-only companion GET /config: ${cf:-no answer}"; return 1; }
+  printf '%s' "$cf" | python3 -c '
+import json, sys
+try:
+    v = json.load(sys.stdin).get("flink-version")
+except Exception as e:
+    print("TLS-only companion GET /config: not JSON: %s" % e); sys.exit(1)
+if v != sys.argv[1]:
+    print("TLS-only companion GET /config: flink-version %s, expected %s" % (v, sys.argv[1])); sys.exit(1)
+' "$VERSION" || return 1
+  return 0
+}
+
 # For a cluster whose processes run: prints why it is not usable and returns 1, else returns 0.
 running_health() {
   [[ -n "$(daemon_pids standalonesession)" ]] || { echo "JobManager process not running"; return 1; }
@@ -348,7 +592,10 @@ running_health() {
      && ! cmp -s "$CONF_DIR/.flink-cluster-settings" "$WS/.running-settings"; then
     echo "started with other settings"; return 1
   fi
-  check_ready
+  if [[ "$TLS_MODE" == both && -z "$(companion_pids)" ]]; then
+    echo "TLS-only companion JobManager not running"; return 1
+  fi
+  check_ready && check_companion_ready
 }
 
 dump_logs() {
@@ -371,6 +618,8 @@ stop_cluster() {
     return 1   # nothing was running
   fi
   say "stopping Flink $VERSION cluster (pids: ${pids% })"
+  # The TLS-only companion (FLINK_REST_TLS=both) is not one of stop-cluster.sh's daemons.
+  for p in $(companion_pids); do kill "$p" 2>/dev/null || true; done
   if [[ -x "${FLINK_HOME:-/nonexistent}/bin/stop-cluster.sh" && -f "$CONF_DIR/config.yaml" ]]; then
     "$FLINK_HOME/bin/stop-cluster.sh" 9>&- </dev/null 2>&1 | sed "s/^/$PROG:   /" >&2 || true
   else
@@ -408,6 +657,28 @@ write_env_file() {
       FLINK_JOB_JAR "$JOB_JAR" \
       FLINK_SAVEPOINT_DIR "$SAVEPOINT_URI" \
       FLINK_SAVEPOINT_PATH_LOCAL "$SAVEPOINT_DIR_LOCAL"
+    if [[ -n "$TLS_MODE" ]]; then
+      printf 'export %s=%q\n' \
+        FLINK_REST_TLS "$TLS_MODE" \
+        FLINK_TLS_DIR "$TLS_DIR" \
+        FLINK_TLS_CA_PEM "$TLS_DIR/ca.pem" \
+        FLINK_TLS_CLIENT_CERT_PEM "$TLS_DIR/client.pem" \
+        FLINK_TLS_CLIENT_KEY_PEM "$TLS_DIR/client.key" \
+        FLINK_TLS_SERVER_CERT_PEM "$TLS_DIR/server.pem" \
+        FLINK_TLS_OTHER_CA_TRUSTSTORE "$TLS_DIR/other-ca-trust.p12" \
+        FLINK_TLS_TRUSTSTORE_PASSWORD "$TLS_TRUST_PASS"
+      local c
+      for c in tls-jks tls-p12 mtls-jks mtls-p12; do
+        [[ -d "$WS/client-conf-$c" ]] || continue
+        if [[ "$c" == tls-* && "$TLS_MODE" == mtls ]] || [[ "$c" == mtls-* && "$TLS_MODE" == tls ]]; then continue; fi
+        c="${c^^}"
+        printf 'export %s=%q\n' "FLINK_TLS_CLIENT_CONF_${c//-/_}" "$WS/client-conf-${c,,}"
+      done
+      if [[ "$TLS_MODE" == both ]]; then
+        printf 'export %s=%q\n' FLINK_TLS_ONLY_REST_URL "$COMPANION_URL" \
+          FLINK_TLS_ONLY_REST_ADDRESS "$HOST:$TLS_ONLY_REST_PORT"
+      fi
+    fi
   } >"$tmp"
   mv "$tmp" "$ENV_FILE"
 }
@@ -430,8 +701,10 @@ cmd_up() {
   lock_ws
   setup_java
   ensure_install
+  ensure_tls_material
   ensure_conf
   ensure_job_jar
+  write_client_confs
 
   if [[ -n "$(our_pids)" ]]; then
     if why="$(running_health)"; then
@@ -450,6 +723,10 @@ cmd_up() {
   if port_in_use "$RPC_PORT"; then
     die "JobManager RPC port $RPC_PORT on 127.0.0.1 is already in use by another process (set FLINK_RPC_PORT)"
   fi
+  if [[ "$TLS_MODE" == both ]]; then
+    port_in_use "$TLS_ONLY_REST_PORT" && die "port $TLS_ONLY_REST_PORT on 127.0.0.1 is already in use (set FLINK_TLS_ONLY_REST_PORT)"
+    port_in_use "$TLS_ONLY_RPC_PORT" && die "port $TLS_ONLY_RPC_PORT on 127.0.0.1 is already in use (set FLINK_TLS_ONLY_RPC_PORT)"
+  fi
 
   # Fresh per-start directories.
   rm -rf "$LOG_DIR.prev"
@@ -466,12 +743,26 @@ cmd_up() {
     die "bin/start-cluster.sh failed"
   fi
   sed "s/^/$PROG:   /" "$WS/start-cluster.out" >&2
+  if [[ "$TLS_MODE" == both ]]; then
+    say "starting the TLS-only companion JobManager (REST $COMPANION_URL, RPC $HOST:$TLS_ONLY_RPC_PORT)"
+    if ! FLINK_CONF_DIR="$COMPANION_CONF_DIR" FLINK_IDENT_STRING="$COMPANION_IDENT" \
+         "$FLINK_HOME/bin/jobmanager.sh" start 9>&- </dev/null >>"$WS/start-cluster.out" 2>&1; then
+      dump_logs
+      stop_cluster || true
+      die "bin/jobmanager.sh start failed (TLS-only companion)"
+    fi
+  fi
 
   while :; do
-    if why="$(check_ready)"; then break; fi
+    if why="$(check_ready)" && why="$(check_companion_ready)"; then break; fi
     last="$why"
     jm="$(daemon_pids standalonesession)"
     tm="$(daemon_pids taskexecutor)"
+    if [[ "$TLS_MODE" == both && -z "$(companion_pids)" ]]; then
+      dump_logs
+      stop_cluster || true
+      die "Flink $VERSION TLS-only companion JobManager died during start-up (last check: $last)"
+    fi
     if [[ -z "$jm" || -z "$tm" ]]; then
       dump_logs
       stop_cluster || true
@@ -486,7 +777,7 @@ cmd_up() {
   done
 
   write_env_file
-  say "Flink $VERSION ready at $REST_URL in $(elapsed "$t0") s (env: $ENV_FILE)"
+  say "Flink $VERSION ready at $REST_URL${TLS_MODE:+ (REST TLS: $TLS_MODE)} in $(elapsed "$t0") s (env: $ENV_FILE)"
 }
 
 cmd_down() {

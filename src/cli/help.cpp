@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "flinkcli/cli/cli.hpp"
+#include "flinkcli/cli/reference.hpp"
+#include "flinkcli/core/error.hpp"
 
 namespace flinkcli {
 
@@ -67,7 +69,10 @@ std::string command_help_text(const CommandSpec& spec) {
   // Flink's options in Flink's layout; ours apart, so their width does not shift Flink's columns.
   std::vector<OptionSpec> flink_options;
   std::vector<OptionSpec> extensions;
-  for (const auto& option : spec.options) (option.extension ? extensions : flink_options).push_back(option);
+  // (An action of this client's own, such as follow, lists all its options as the action's.)
+  for (const auto& option : spec.options) {
+    (option.extension && !spec.extension ? extensions : flink_options).push_back(option);
+  }
   out << "  \"" << spec.name << "\" action options:\n";
   append_options(out, flink_options);
   if (!extensions.empty()) {
@@ -85,12 +90,57 @@ std::string help_text() {
   for (const auto& spec : command_table()) {
     if (spec.run) out << command_help_text(spec);
   }
-  out << "\nExit codes: 0 success, 1 usage error, 2 configuration error, 3 JobManager unreachable,\n"
-         "4 job/savepoint/jar not found, 5 operation failed on the cluster, 6 timed out (the\n"
-         "operation may still be running), 7 restore would drop state (see -n), 8 not supported\n"
-         "by this client, 9 not a Flink REST answer, 13 stdout could not be written, 130 interrupted.\n"
-         "See docs/exit-codes.md.\n";
+  // Generated from exit_code_docs(), as the man page's EXIT STATUS is.
+  std::string codes = "Exit codes:";
+  const auto& docs = exit_code_docs();
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    codes.append(" ").append(std::to_string(docs[i].code)).append(" ").append(docs[i].summary);
+    codes += i + 1 < docs.size() ? "," : ".";
+  }
+  out << "\n";
+  for (const auto& line : wrap(codes, k_width)) out << line << "\n";
+  out << "See docs/exit-codes.md and man flink.\nShell completion: flink " << k_completion_flag
+      << " bash|zsh|fish.\n";
   return out.str();
+}
+
+namespace {
+
+// A few words per failure class. A switch without default: a new class without words here is a
+// compiler warning (-Wswitch), so the help and the man page cannot forget it.
+const char* exit_summary(ErrorClass error_class) {
+  switch (error_class) {
+    case ErrorClass::usage: return "usage error";
+    case ErrorClass::config: return "configuration error";
+    case ErrorClass::unreachable: return "JobManager unreachable";
+    case ErrorClass::not_found: return "job/savepoint/jar not found";
+    case ErrorClass::operation_failed: return "operation failed on the cluster";
+    case ErrorClass::timeout: return "timed out (the operation may still be running)";
+    case ErrorClass::restore_mismatch: return "restore would drop state (see -n)";
+    case ErrorClass::unsupported: return "not supported by this client";
+    case ErrorClass::protocol: return "not a Flink REST answer";
+    case ErrorClass::tls: return "TLS handshake failed";
+    case ErrorClass::ambiguous: return "job name matches several jobs";
+    case ErrorClass::output: return "stdout could not be written";
+  }
+  return "failure";
+}
+
+}  // namespace
+
+const std::vector<ExitCodeDoc>& exit_code_docs() {
+  static const std::vector<ExitCodeDoc> docs = [] {
+    std::vector<ExitCodeDoc> list = {{0, "success"}, {k_interrupted_exit_code, "interrupted"}};
+    // Every class up to `output`, which error.hpp keeps last; the numbers from exit_code_for().
+    for (int i = 0; i <= static_cast<int>(ErrorClass::output); ++i) {
+      const auto error_class = static_cast<ErrorClass>(i);
+      list.push_back({exit_code_for(error_class), exit_summary(error_class)});
+    }
+    std::stable_sort(list.begin(), list.end(),
+                     [](const ExitCodeDoc& a, const ExitCodeDoc& b) { return a.code < b.code; });
+    return list;
+  }();
+  return docs;
 }
 
 }  // namespace flinkcli

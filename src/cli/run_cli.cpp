@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "flinkcli/cli/cli.hpp"
+#include "flinkcli/cli/reference.hpp"
 #include "flinkcli/core/error.hpp"
 #include "flinkcli/core/logging.hpp"
 #include "flinkcli/core/text.hpp"
@@ -14,28 +15,20 @@ namespace flinkcli {
 
 namespace {
 
-// An error line is one line whatever the server sent: long enough for a path and a cause.
-constexpr std::size_t k_max_error_line = 2000;
-
 void print_lines(Console& console, const std::string& text, bool to_stdout = true) {
   std::istringstream lines(text);
   std::string line;
   while (std::getline(lines, line)) to_stdout ? console.out(line) : console.err(line);
 }
 
+std::string valid_actions();
+
+// Flink's message, listing Flink's actions we implement (not this client's own, such as
+// "follow": the e2e suite compares this text with Java's).
 int print_unknown_action(Console& console, const std::string& action) {
-  std::vector<std::string> names;
-  for (const auto& spec : command_table()) {
-    if (spec.run) names.push_back("\"" + spec.name + "\"");
-  }
-  std::string valid;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) valid += i + 1 == names.size() ? ", or " : ", ";
-    valid += names[i];
-  }
   console.out("\"" + action + "\" is not a valid action.");
   console.out("");
-  console.out("Valid actions are " + valid + ".");
+  console.out("Valid actions are " + valid_actions() + ".");
   console.out("");
   console.out("Specify the version option (-v or --version) to print Flink version.");
   console.out("");
@@ -43,21 +36,22 @@ int print_unknown_action(Console& console, const std::string& action) {
   return exit_code_for(ErrorClass::usage);
 }
 
+// An error outside any action's output mode (text), rendered by the output layer.
 int report(Console& console, const CliError& error, bool verbose) {
-  if (error.error_class() == ErrorClass::usage) {
-    // Flink's handleArgException: message, empty line, hint, all on stdout.
-    console.out(one_line(error.what(), k_max_error_line));
-    console.out("");
-    console.out("Use the help option (-h or --help) to get help on the command.");
-    return error.exit_code();
+  return print_error(console, error, OutputMode::text, verbose);
+}
+
+std::string valid_actions() {
+  std::vector<std::string> names;
+  for (const auto& spec : command_table()) {
+    if (spec.run && !spec.extension) names.push_back("\"" + spec.name + "\"");
   }
-  console.err(one_line(error.what(), k_max_error_line));
-  if (verbose && !error.detail().empty()) {
-    std::istringstream lines(error.detail());
-    std::string line;
-    while (std::getline(lines, line)) console.err(one_line(line, k_max_error_line));
+  std::string valid;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) valid += i + 1 == names.size() ? ", or " : ", ";
+    valid += names[i];
   }
-  return error.exit_code();
+  return valid;
 }
 
 // Flink's REST API speaks UTF-8 only; a stray byte would otherwise fail deep in the JSON layer.
@@ -90,36 +84,53 @@ int run_action(const std::vector<std::string>& args, Runtime& runtime) {
                 " (flinkcli, native client for the Flink 1.20 and 2.x REST API)");
     return 0;
   }
-  const CommandSpec* spec = find_command(action);
-  if (!spec) return print_unknown_action(console, action);
-  if (!spec->run) {
-    console.err("The \"" + action + "\" action is not supported by this client: it needs a JVM "
-                "on the client. Use the Java bin/flink for it.");
-    return exit_code_for(ErrorClass::unsupported);
+  if (action == k_completion_flag || action == k_man_flag) {  // ours; no Flink action starts with --
+    try {
+      print_lines(console, generated_reference(args));
+      return 0;
+    } catch (const CliError& error) {
+      return report(console, error, false);
+    }
   }
+  // Until the action's options are parsed, errors are rendered in the mode a plain scan of the
+  // arguments finds (so with -o json, argument errors are JSON too); then in the parsed mode.
+  Report report(console, runtime.clock, runtime.wall_clock(), scan_output_mode({args.begin() + 1, args.end()}));
+  const CommandSpec* spec = find_command(action);
+  if (!spec) {
+    if (report.mode() == OutputMode::text) return print_unknown_action(console, action);
+    std::string message = "\"";
+    message += one_line(action, 200);
+    message += "\" is not a valid action. Valid actions are " + valid_actions() + ".";
+    return report.fail(CliError::usage(message));
+  }
+  if (!spec->run) {  // an error document: there is no schema for Java's JVM-only actions
+    return report.fail(CliError(ErrorClass::unsupported,
+                                "The \"" + action + "\" action is not supported by this client: it "
+                                "needs a JVM on the client. Use the Java bin/flink for it."));
+  }
+  report.set_document(spec->name);
 
-  bool verbose = false;
   try {
     std::vector<OptionSpec> options = spec->options;
     options.insert(options.end(), general_option_specs().begin(), general_option_specs().end());
     const ParsedArgs parsed = parse_options(options, {args.begin() + 1, args.end()},
                                             spec->stop_at_non_option);
     GeneralOptions general = parse_general_options(parsed);
-    verbose = general.verbose;
-    setup_logging(verbose, console);
+    report.set_mode(general.output);
+    report.set_verbose(general.verbose);
+    setup_logging(general.verbose, console);
     if (general.help) {
       print_lines(console, command_help_text(*spec));
       return 0;
     }
     require_utf8_arguments(args);
-    CommandContext context(std::move(general), runtime);
-    return spec->run(context, parsed);
+    CommandContext context(std::move(general), runtime, report);
+    const int exit_code = spec->run(context, parsed);
+    return exit_code == 0 ? report.succeed() : exit_code;
   } catch (const CliError& error) {
-    return report(console, error, verbose);
+    return report.fail(error);
   } catch (const std::exception& error) {
-    return report(console, CliError(ErrorClass::operation_failed,
-                                    std::string("Unexpected error: ") + error.what()),
-                  verbose);
+    return report.fail(CliError(ErrorClass::operation_failed, std::string("Unexpected error: ") + error.what()));
   }
 }
 

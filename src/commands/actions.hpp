@@ -9,5 +9,6 @@ const CommandSpec& list_command();
 const CommandSpec& savepoint_command();
 const CommandSpec& stop_command();
 const CommandSpec& cancel_command();
+const CommandSpec& follow_command();  // this client's own action
 
 }  // namespace flinkcli

@@ -12,6 +12,8 @@ struct CancelOptions {
   std::optional<std::string> target_directory;
   SavepointFormat format = SavepointFormat::canonical;  // -type: accepted, not in Java's help
   std::optional<std::string> trigger_id;                // --trigger-id
+  std::optional<std::chrono::milliseconds> wait_timeout;  // --wait-timeout
+  std::optional<std::string> job_name;                    // --job-name
 };
 
 CancelOptions parse(const ParsedArgs& args) {
@@ -19,7 +21,13 @@ CancelOptions parse(const ParsedArgs& args) {
   options.with_savepoint = args.has("s");
   options.format = savepoint_format_from(args);
   options.trigger_id = trigger_id_from(args);
-  if (options.with_savepoint) {
+  options.wait_timeout = wait_timeout_from(args);
+  options.job_name = job_name_from(args);
+  if (options.job_name) {
+    // No job id to untangle: -s's value is the directory.
+    require_one_job_selector(options.job_name, !args.positionals().empty());
+    options.target_directory = args.value("s");
+  } else if (options.with_savepoint) {
     const auto untangled = untangle_optional_value(args.value("s"), args.positionals());
     options.job_id = untangled.job_id;
     options.target_directory = untangled.directory;
@@ -30,36 +38,51 @@ CancelOptions parse(const ParsedArgs& args) {
 }
 
 int cancel_with_savepoint(CommandContext& context, const CancelOptions& options) {
-  Console& console = context.console();
-  console.out("DEPRECATION WARNING: Cancelling a job with savepoint is deprecated. Use \"stop\" instead.");
-  const JobId job = parse_job_id(options.job_id);
+  Report& report = context.report();
+  report.notice("DEPRECATION WARNING: Cancelling a job with savepoint is deprecated. Use \"stop\" instead.");
+  context.set_wait_timeout(options.wait_timeout);
+  const JobId job = resolve_job(context, {options.job_id, options.job_name});
+  report.set("job_id", job.str());
+  report.set("with_savepoint", true);
   SavepointTrigger trigger;
   trigger.cancel_job = true;
   trigger.format = options.format;
   trigger.trigger_id = trigger_id_to_send(context, options.trigger_id);
   trigger.target_directory = savepoint_target(context, options.target_directory);
+  report.set("trigger_id", *trigger.trigger_id);
+  report.set("target_directory", trigger.target_directory ? JsonDocument(*trigger.target_directory) : JsonDocument());
+  report.set("format", to_string(trigger.format));
 
-  console.out("Cancelling job " + job.str() + " with " + to_string(trigger.format) + " savepoint to " +
+  report.line("Cancelling job " + job.str() + " with " + to_string(trigger.format) + " savepoint to " +
               (trigger.target_directory ? *trigger.target_directory + "."
                                         : std::string("default savepoint directory.")));
   JobManagerApi& api = context.api();
   const std::string location = with_error_context("Could not cancel job " + job.str(), [&] {
-    return wait_for_savepoint(context, job, api.trigger_savepoint(job, trigger));
+    const std::string trigger_id = api.trigger_savepoint(job, trigger);
+    report.set("trigger_id", trigger_id);
+    return wait_for_savepoint(context, job, trigger_id);
   });
-  console.out("Cancelled job " + job.str() + ". Savepoint stored in " + location + ".");
+  report.line("Cancelled job " + job.str() + ". Savepoint stored in " + location + ".");
+  report.set("savepoint_path", location);
+  report.add_value(location);
   return 0;
 }
 
 int run_cancel(CommandContext& context, const CancelOptions& options) {
   if (options.with_savepoint) return cancel_with_savepoint(context, options);
   if (options.trigger_id) throw CliError::usage("--trigger-id needs -s: a plain cancel takes no savepoint.");
-  if (!options.job_id) throw CliError::usage("Missing JobID. Specify a JobID to cancel a job.");
-  const JobId job = JobId::parse(*options.job_id);
-  Console& console = context.console();
-  console.out("Cancelling job " + job.str() + ".");
+  if (options.wait_timeout) throw CliError::usage("--wait-timeout needs -s: a plain cancel waits for nothing.");
+  Report& report = context.report();
+  const JobId job = resolve_job(context, {options.job_id, options.job_name}, [](const auto& id) {
+    if (!id) throw CliError::usage("Missing JobID. Specify a JobID to cancel a job.");
+    return JobId::parse(*id);
+  });
+  report.set("job_id", job.str());
+  report.set("with_savepoint", false);
+  report.line("Cancelling job " + job.str() + ".");
   JobManagerApi& api = context.api();
   with_error_context("Could not cancel job " + job.str(), [&] { api.cancel_job(job); });
-  console.out("Cancelled job " + job.str() + ".");
+  report.line("Cancelled job " + job.str() + ".");
   return 0;
 }
 
@@ -78,6 +101,8 @@ const CommandSpec& cancel_command() {
            "(execution.checkpointing.savepoint-dir) is used."},
           savepoint_format_option(/*hidden=*/true),
           trigger_id_option(),
+          wait_timeout_option(),
+          job_name_option(),
       },
       false,
       [](CommandContext& context, const ParsedArgs& args) { return run_cancel(context, parse(args)); },

@@ -24,6 +24,16 @@ const std::vector<OptionSpec>& general_option_specs() {
       {"z", "zookeeperNamespace", Arity::required, "arg",
        "Accepted for compatibility; this client connects through the REST endpoint only."},
       {"yid", "yarnapplicationId", Arity::required, "arg", "Not supported by this client."},
+      // This client's (Flink has no -o, -q, or long option starting with o or q, so neither
+      // they nor a prefix of --output/--quiet means anything to Flink's parser).
+      {"o", "output", Arity::required, "format",
+       "Output format: text (default, Flink's lines) or json (one JSON document on stdout, see "
+       "docs/json-output.md). This client's extension.",
+       false, true},
+      {"q", "quiet", Arity::none, "",
+       "Print only the essential value: the savepoint path, the trigger id (-detached), the job "
+       "id (run -d), job ids (list). Errors stay on stderr. This client's extension.",
+       false, true},
   };
   return options;
 }
@@ -36,11 +46,22 @@ GeneralOptions parse_general_options(const ParsedArgs& args) {
   options.dynamic_properties = args.values("D");
   options.target = args.value("t") ? args.value("t") : args.value("e");
   options.yarn_application = args.has("yid");
+  if (const auto format = args.value("o")) {
+    const auto mode = parse_output_format(*format);
+    if (!mode) throw CliError::usage("Invalid output format '" + *format + "'. Supported: text, json.");
+    options.output = *mode;
+  }
+  if (args.has("q")) {
+    if (options.output == OutputMode::json) {
+      throw CliError::usage("-q/--quiet cannot be used with -o json: choose one output.");
+    }
+    options.output = OutputMode::quiet;
+  }
   return options;
 }
 
-CommandContext::CommandContext(GeneralOptions options, Runtime& runtime)
-    : m_options(std::move(options)), m_runtime(runtime), m_started(runtime.clock.now()) {}
+CommandContext::CommandContext(GeneralOptions options, Runtime& runtime, Report& report)
+    : m_options(std::move(options)), m_runtime(runtime), m_report(report), m_started(runtime.clock.now()) {}
 
 const Configuration& CommandContext::config() {
   if (m_config) return *m_config;
@@ -58,7 +79,9 @@ const Configuration& CommandContext::config() {
   const Environment& env = m_runtime.environment;
   const auto conf_dir = find_conf_dir(env.getenv, env.executable);
   ConfigSource source;
-  Configuration config = load_conf_dir(conf_dir, installation_version(env.executable, conf_dir), &source);
+  const auto version = installation_version(env.executable, conf_dir);
+  if (version) m_flink_major = version->major;
+  Configuration config = load_conf_dir(conf_dir, version, &source);
   for (const auto& warning : source.warnings) spdlog::warn("{}", warning);
   spdlog::debug("configuration directory: {}", conf_dir.string());
   for (const auto& note : source.notes) spdlog::debug("{}", note);
@@ -70,13 +93,13 @@ const Configuration& CommandContext::config() {
 }
 
 std::chrono::steady_clock::time_point CommandContext::deadline() {
-  return m_started + config().client_timeout();
+  return m_started + (m_wait_timeout ? *m_wait_timeout : config().client_timeout());
 }
 
 JobManagerApi& CommandContext::api() {
   if (m_api) return *m_api;
   const Configuration& conf = config();
-  const RestSettings settings = make_rest_settings(conf, m_runtime.environment.getenv);
+  const RestSettings settings = make_rest_settings(conf, m_runtime.environment.getenv, m_flink_major);
   if (auto mode = conf.high_availability(); mode && !m_options.jobmanager) {
     const std::string origin = conf.origin(keys::rest_address);
     spdlog::warn("high availability ({}) is configured, but this client does not look up the "
@@ -86,6 +109,7 @@ JobManagerApi& CommandContext::api() {
                  origin.empty() ? " (default)" : " in " + origin);
   }
   spdlog::debug("JobManager REST endpoint: {}", settings.endpoint.url());
+  for (const auto& note : settings.tls.notes) spdlog::debug("TLS: {}", note);
   m_api = m_runtime.api_factory(settings, m_runtime.clock);
   // client.timeout bounds the whole action, as in the Java client, not each call alone.
   m_api->set_deadline(deadline());
@@ -95,7 +119,8 @@ JobManagerApi& CommandContext::api() {
 WaitPolicy CommandContext::wait_policy() {
   WaitPolicy policy;
   policy.deadline = deadline();
-  policy.budget = format_duration(config().client_timeout()) + " (client.timeout)";
+  policy.budget = m_wait_timeout ? format_duration(*m_wait_timeout) + " (--wait-timeout)"
+                                 : format_duration(config().client_timeout()) + " (client.timeout)";
   return policy;
 }
 

@@ -33,25 +33,40 @@ std::string format_start_time(std::int64_t epoch_ms) {
   return text;
 }
 
-void print_section(Console& console, const char* header, std::vector<JobOverview> jobs) {
+// One section: Flink's lines, and each job in the JSON document and quiet mode's job ids.
+void print_section(Report& report, JsonDocument& listed, const char* section, const char* header,
+                   std::vector<JobOverview> jobs) {
   // Flink groups by state name, then orders by start time (a stable sort keeps the grouping).
   std::stable_sort(jobs.begin(), jobs.end(),
                    [](const JobOverview& a, const JobOverview& b) { return a.state < b.state; });
   std::stable_sort(jobs.begin(), jobs.end(), [](const JobOverview& a, const JobOverview& b) {
     return a.start_time_ms < b.start_time_ms;
   });
-  console.out(header);
+  report.line(header);
   for (const auto& job : jobs) {
-    console.out(format_start_time(job.start_time_ms) + " : " + job.id + " : " + job.name + " (" +
+    report.line(format_start_time(job.start_time_ms) + " : " + job.id + " : " + job.name + " (" +
                 job.state + ")");
+    JsonDocument entry = {{"job_id", job.id}, {"name", job.name}, {"state", job.state}, {"section", section}};
+    entry["start_time"] = job.start_time_ms >= 0
+                              ? JsonDocument(format_utc_timestamp(std::chrono::system_clock::time_point(
+                                    std::chrono::milliseconds(job.start_time_ms))))
+                              : JsonDocument();
+    entry["start_time_ms"] = job.start_time_ms;
+    listed.push_back(std::move(entry));
+    report.add_value(job.id);
   }
-  console.out(k_rule);
+  report.line(k_rule);
 }
 
 int run_list(CommandContext& context, const ListOptions& options) {
-  Console& console = context.console();
+  Report& report = context.report();
+  JsonDocument sections = JsonDocument::array();
+  if (options.running) sections.push_back("running");
+  if (options.scheduled) sections.push_back("scheduled");
+  if (options.terminated) sections.push_back("terminated");
+  report.set("sections", sections);
   JobManagerApi& api = context.api();
-  console.out("Waiting for response...");
+  report.line("Waiting for response...");
   const auto jobs = with_error_context("Failed to retrieve job list", [&] { return api.list_jobs(); });
 
   std::vector<JobOverview> running_jobs;
@@ -66,23 +81,28 @@ int run_list(CommandContext& context, const ListOptions& options) {
       terminated_jobs.push_back(job);
     }
   }
+  JsonDocument listed = JsonDocument::array();
   if (options.running) {
     if (running_jobs.empty()) {
-      console.out("No running jobs.");
+      report.line("No running jobs.");
     } else {
-      print_section(console, "------------------ Running/Restarting Jobs -------------------", running_jobs);
+      print_section(report, listed, "running", "------------------ Running/Restarting Jobs -------------------",
+                    running_jobs);
     }
   }
   if (options.scheduled) {
     if (scheduled_jobs.empty()) {
-      console.out("No scheduled jobs.");
+      report.line("No scheduled jobs.");
     } else {
-      print_section(console, "----------------------- Scheduled Jobs -----------------------", scheduled_jobs);
+      print_section(report, listed, "scheduled", "----------------------- Scheduled Jobs -----------------------",
+                    scheduled_jobs);
     }
   }
   if (options.terminated && !terminated_jobs.empty()) {
-    print_section(console, "---------------------- Terminated Jobs -----------------------", terminated_jobs);
+    print_section(report, listed, "terminated", "---------------------- Terminated Jobs -----------------------",
+                  terminated_jobs);
   }
+  report.set("jobs", std::move(listed));
   return 0;
 }
 

@@ -18,6 +18,7 @@ const std::vector<CommandSpec>& command_table() {
        false, nullptr},
       stop_command(),
       cancel_command(),
+      follow_command(),  // this client's own, after Flink's
   };
   return table;
 }

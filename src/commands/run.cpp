@@ -129,28 +129,34 @@ std::optional<std::string> poll_until_terminal(CommandContext& context, const Jo
 
 int wait_for_job(CommandContext& context, const JobId& job, bool cancel_on_interrupt) {
   JobManagerApi& api = context.api();
+  Report& report = context.report();
   const auto state = poll_until_terminal(context, job);
   if (!state) {
     if (cancel_on_interrupt) {
-      context.console().err("Interrupted: cancelling job " + job.str() + " (-sae).");
+      const std::string message = "Interrupted: cancelling job " + job.str() + " (-sae).";
+      context.console().err(message);
       api.cancel_job(job);
-    } else {
-      context.console().err("Interrupted: job " + job.str() + " keeps running.");
+      report.set("job_state", "CANCELLING");
+      return report.interrupted(message);
     }
-    return k_interrupted_exit_code;
+    const std::string message = "Interrupted: job " + job.str() + " keeps running.";
+    context.console().err(message);
+    return report.interrupted(message);
   }
+  report.set("job_state", *state);
   const JobResult result = api.job_result(job);
+  report.set("job_runtime_ms", result.duration_ms);
   if (*state != "FINISHED") {
     const std::string cause = result.failure_message.empty() ? "" : ": " + result.failure_message;
     throw CliError(ErrorClass::operation_failed,
                    "Job " + job.str() + (*state == "CANCELED" ? " was cancelled" : " failed") + cause,
                    result.failure_detail);
   }
-  Console& console = context.console();
-  console.out("Program execution finished");
-  console.out("Job with JobID " + job.str() + " has finished.");
-  console.out("Job Runtime: " + std::to_string(result.duration_ms) + " ms");
-  console.out("");
+  report.line("Program execution finished");
+  report.line("Job with JobID " + job.str() + " has finished.");
+  report.line("Job Runtime: " + std::to_string(result.duration_ms) + " ms");
+  report.line("");
+  report.set_status("finished");
   return 0;
 }
 
@@ -206,21 +212,30 @@ std::vector<OptionSpec> run_option_specs() {
 
 int run_run(CommandContext& context, const RunOptions& options) {
   const JarRunRequest& request = options.request;
-  Console& console = context.console();
+  Report& report = context.report();
+  report.set("jar", options.jar);
+  report.set("detached", options.detached);
+  report.set("from_savepoint", request.savepoint_path ? JsonDocument(*request.savepoint_path) : JsonDocument());
+  if (request.savepoint_path) {
+    report.set("claim_mode", request.claim_mode ? JsonDocument(*request.claim_mode) : JsonDocument());
+    report.set("allow_non_restored_state", request.allow_non_restored_state);
+  }
   // Flink's notices, in Flink's order: -rm when the options are read, LEGACY after the jar check.
   if (options.deprecated_restore_mode) {
-    console.out("The option 'restoreMode' is deprecated. Please use 'claimMode' instead.");
+    report.notice("The option 'restoreMode' is deprecated. Please use 'claimMode' instead.");
   }
   const std::string jar_content = read_jar(options.jar);  // a bad jar fails before any network call
   if (request.claim_mode == "LEGACY") {
-    console.out("Warning: The LEGACY restore mode is deprecated, please use CLAIM or NO_CLAIM mode "
-                "instead.");
+    report.notice("Warning: The LEGACY restore mode is deprecated, please use CLAIM or NO_CLAIM mode "
+                  "instead.");
   }
 
   JobManagerApi& api = context.api();
   const std::string failure = "Could not submit the job from " + options.jar;
   const auto [jar_id, uploaded] =
       with_error_context(failure, [&] { return provide_jar(api, options.jar, jar_content); });
+  report.set("jar_id", jar_id);
+  report.set("jar_uploaded", uploaded);
   // The job's code is in the BlobServer after the run call, so the uploaded file is no longer
   // needed, whether the run worked or not. A failed clean-up must not hide the run's outcome.
   auto delete_uploaded = [&, jar_id = jar_id, uploaded = uploaded] {
@@ -239,8 +254,13 @@ int run_run(CommandContext& context, const RunOptions& options) {
     throw restore_error(error, request.savepoint_path.value_or("")).with_context(failure);
   }
   delete_uploaded();
-  console.out("Job has been submitted with JobID " + job->str());
-  if (options.detached) return 0;
+  report.line("Job has been submitted with JobID " + job->str());
+  report.set("job_id", job->str());
+  if (options.detached) {
+    report.set_status("submitted");
+    report.add_value(job->str());
+    return 0;
+  }
   // Attached, the client waits as long as the job runs; each poll keeps its own client.timeout.
   api.set_deadline(std::nullopt);
   return wait_for_job(context, *job, options.shutdown_on_attached_exit);

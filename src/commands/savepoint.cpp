@@ -11,6 +11,8 @@ struct SavepointOptions {
   bool detached = false;                    // -detached
   SavepointFormat format = SavepointFormat::canonical;
   std::optional<std::string> trigger_id;  // --trigger-id
+  std::optional<std::chrono::milliseconds> wait_timeout;  // --wait-timeout
+  std::optional<std::string> job_name;                    // --job-name
   std::optional<std::string> job_id;
   std::optional<std::string> target_directory;
   bool extra_arguments = false;  // more positionals than <jobId> [<dir>]
@@ -22,54 +24,75 @@ SavepointOptions parse(const ParsedArgs& args) {
   options.detached = args.has("detached");
   options.format = savepoint_format_from(args);
   options.trigger_id = trigger_id_from(args);
-  const auto& positionals = args.positionals();
-  if (!positionals.empty()) options.job_id = positionals[0];
+  options.wait_timeout = wait_timeout_from(args);
+  options.job_name = job_name_from(args);
+  auto positionals = args.positionals();
+  if (options.job_name) {
+    // --job-name takes the job id's place: the positionals are [<target directory>].
+    require_one_job_selector(options.job_name, !positionals.empty() && is_hex_id(positionals.front()));
+    positionals.insert(positionals.begin(), std::string());
+  }
+  if (!positionals.empty() && !options.job_name) options.job_id = positionals[0];
   if (positionals.size() >= 2) options.target_directory = positionals[1];
   options.extra_arguments = positionals.size() >= 3;
   return options;
 }
 
 int dispose_savepoint(CommandContext& context, const std::string& path) {
-  Console& console = context.console();
-  console.out("Disposing savepoint '" + path + "'.");
+  Report& report = context.report();
+  report.set("savepoint_path", path);
+  report.line("Disposing savepoint '" + path + "'.");
   JobManagerApi& api = context.api();
   // Java prints this line before the first answer arrives; so do we, for identical stdout.
-  console.out("Waiting for response...");
+  report.line("Waiting for response...");
   with_error_context("Failed to dispose the savepoint '" + path + "'", [&] {
     const std::string trigger_id = api.trigger_disposal(path);
-    wait_for_operation([&] { return api.disposal_status(trigger_id); }, trigger_id,
-                       context.wait_policy(), context.clock());
+    report.set("trigger_id", trigger_id);
+    wait_for_disposal(context, trigger_id);
   });
-  console.out("Savepoint '" + path + "' disposed.");
+  report.line("Savepoint '" + path + "' disposed.");
   return 0;
 }
 
 int run_savepoint(CommandContext& context, const SavepointOptions& options) {
+  if (options.wait_timeout && options.detached) {
+    throw CliError::usage("--wait-timeout cannot be used with -detached: nothing is waited for.");
+  }
+  context.set_wait_timeout(options.wait_timeout);
   if (options.dispose_path) {
+    context.report().set_document("dispose");
     if (options.trigger_id) {
       throw CliError::usage("--trigger-id cannot be used with -d: the JobManager picks a disposal's "
                             "trigger id.");
     }
+    if (options.job_name) throw CliError::usage("--job-name cannot be used with -d: a disposal needs no job.");
     return dispose_savepoint(context, *options.dispose_path);
   }
-  if (!options.job_id) throw CliError::usage("Missing JobID. Specify a Job ID to trigger a savepoint.");
-  const JobId job = JobId::parse(*options.job_id);
-  Console& console = context.console();
+  Report& report = context.report();
+  const JobId job = resolve_job(context, {options.job_id, options.job_name}, [](const auto& id) {
+    if (!id) throw CliError::usage("Missing JobID. Specify a Job ID to trigger a savepoint.");
+    return JobId::parse(*id);
+  });
+  report.set("job_id", job.str());
   if (options.extra_arguments) {
-    console.out("Provided more arguments than required. Ignoring not needed arguments.");
+    report.notice("Provided more arguments than required. Ignoring not needed arguments.");
   }
   SavepointTrigger trigger;
   trigger.format = options.format;
   trigger.trigger_id = trigger_id_to_send(context, options.trigger_id);
   trigger.target_directory = savepoint_target(context, options.target_directory);
+  report.set("trigger_id", *trigger.trigger_id);
+  report.set("target_directory", trigger.target_directory ? JsonDocument(*trigger.target_directory) : JsonDocument());
+  report.set("format", to_string(trigger.format));
+  report.set("detached", options.detached);
 
   const TriggerWording wording{"savepoint", "Successfully trigger manual savepoint",
                                "Failed to trigger a savepoint for the job " + job.str()};
   const auto location = trigger_and_wait(context, job, options.detached, wording,
                                          [&] { return context.api().trigger_savepoint(job, trigger); });
   if (!location) return 0;
-  console.out("Savepoint completed. Path: " + *location);
-  console.out("You can resume your program from this savepoint with the run command.");
+  report.line("Savepoint completed. Path: " + *location);
+  report.line("You can resume your program from this savepoint with the run command.");
   return 0;
 }
 
@@ -87,6 +110,8 @@ const CommandSpec& savepoint_command() {
            "Flink program JAR file. Accepted for compatibility; not needed by this client."},
           savepoint_format_option(),
           trigger_id_option(),
+          wait_timeout_option(),
+          job_name_option(),
       },
       false,
       [](CommandContext& context, const ParsedArgs& args) { return run_savepoint(context, parse(args)); },

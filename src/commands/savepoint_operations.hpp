@@ -1,6 +1,8 @@
 #pragma once
 // Pieces the savepoint-taking actions share: Flink's untangling of an optional option value
-// from the job id, the -type option, the client-side default directory, and trigger-then-wait.
+// from the job id, the -type option, the client-side default directory, trigger-then-wait, and
+// this client's --trigger-id, --wait-timeout and --job-name.
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -34,15 +36,43 @@ OptionSpec trigger_id_option();
 std::optional<std::string> trigger_id_from(const ParsedArgs& args);
 std::string trigger_id_to_send(CommandContext& context, const std::optional<std::string>& chosen);
 
+// --wait-timeout <duration> (this client's extension, Flink's duration syntax): bounds the wait
+// for the operation instead of client.timeout, each request still bounded by client.timeout.
+OptionSpec wait_timeout_option();
+std::optional<std::chrono::milliseconds> wait_timeout_from(const ParsedArgs& args);
+
+// --job-name <name> (this client's extension): the job is the one non-terminal job of that name.
+OptionSpec job_name_option();
+std::optional<std::string> job_name_from(const ParsedArgs& args);
+// The job an action acts on: the id from the command line, or the job --job-name names.
+struct JobSelector {
+  std::optional<std::string> id;
+  std::optional<std::string> name;
+};
+// Throws the usage error "Give either a job id or --job-name" when both are set.
+void require_one_job_selector(const std::optional<std::string>& job_name, bool job_id_given);
+// By name: looks the name up among the JobManager's non-terminal jobs (/jobs/overview); none is
+// a not_found error, several an ambiguous one, both listing the candidates. By id: `parse`.
+JobId resolve_job(CommandContext& context, const JobSelector& selector,
+                  const std::function<JobId(const std::optional<std::string>&)>& parse = parse_job_id);
+
 // The directory to send: the command line's, else the client's configured default
 // (execution.checkpointing.savepoint-dir, else state.savepoints.dir), else none (null: the
 // JobManager decides). -v says which and why.
 std::optional<std::string> savepoint_target(CommandContext& context,
                                             const std::optional<std::string>& command_line);
 
+// The command that follows an operation started earlier: "flink follow [-m <jm>] <job> <trigger>",
+// or "flink follow [-m <jm>] --dispose <trigger>" without a job.
+std::string follow_command_line(CommandContext& context, const std::optional<JobId>& job,
+                                const std::string& trigger_id);
+
 // Waits for a savepoint (or stop-with-savepoint) trigger and returns the savepoint path. A wait
-// that ends without completion says how to attach to the savepoint again.
+// that ends without completion says how to follow the savepoint (and puts that command in the
+// report's "follow_command").
 std::string wait_for_savepoint(CommandContext& context, const JobId& job, const std::string& trigger_id);
+// The same for a disposal.
+void wait_for_disposal(CommandContext& context, const std::string& trigger_id);
 
 // Flink's lines around a savepoint or stop trigger, for savepoint and stop alike:
 // "Triggering <operation> [in detached mode ]for job <id>.", then in detached mode
@@ -52,7 +82,9 @@ struct TriggerWording {
   std::string detached_done;  // "Successfully trigger manual savepoint"
   std::string failure;        // Flink's leading sentence for errors
 };
-// Returns the savepoint path, or none in detached mode.
+// Returns the savepoint path, or none in detached mode. Fills the report: trigger_id, status
+// ("triggered" or "completed"), savepoint_path, and the quiet value (the trigger id in detached
+// mode, else the path).
 std::optional<std::string> trigger_and_wait(CommandContext& context, const JobId& job, bool detached,
                                             const TriggerWording& wording,
                                             const std::function<std::string()>& trigger);

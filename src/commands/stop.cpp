@@ -13,38 +13,58 @@ struct StopOptions {
   bool detached = false;                        // -detached
   SavepointFormat format = SavepointFormat::canonical;
   std::optional<std::string> trigger_id;  // --trigger-id
+  std::optional<std::chrono::milliseconds> wait_timeout;  // --wait-timeout
+  std::optional<std::string> job_name;                    // --job-name
 };
 
 StopOptions parse(const ParsedArgs& args) {
   StopOptions options;
-  // As in Flink: "stop -p <jobId>" means the default directory and that job.
-  const auto untangled = untangle_optional_value(args.value("p"), args.positionals());
-  options.job_id = untangled.job_id;
-  options.target_directory = untangled.directory;
+  options.job_name = job_name_from(args);
+  if (options.job_name) {
+    // No job id to untangle: -p's value is the directory.
+    require_one_job_selector(options.job_name, !args.positionals().empty());
+    options.target_directory = args.value("p");
+  } else {
+    // As in Flink: "stop -p <jobId>" means the default directory and that job.
+    const auto untangled = untangle_optional_value(args.value("p"), args.positionals());
+    options.job_id = untangled.job_id;
+    options.target_directory = untangled.directory;
+  }
   options.drain = args.has("d");
   options.detached = args.has("detached");
   options.format = savepoint_format_from(args);
   options.trigger_id = trigger_id_from(args);
+  options.wait_timeout = wait_timeout_from(args);
   return options;
 }
 
 int run_stop(CommandContext& context, const StopOptions& options) {
-  const JobId job = parse_job_id(options.job_id);
+  if (options.wait_timeout && options.detached) {
+    throw CliError::usage("--wait-timeout cannot be used with -detached: nothing is waited for.");
+  }
+  context.set_wait_timeout(options.wait_timeout);
+  Report& report = context.report();
+  const JobId job = resolve_job(context, {options.job_id, options.job_name});
+  report.set("job_id", job.str());
   StopTrigger trigger;
   trigger.drain = options.drain;
   trigger.format = options.format;
   trigger.trigger_id = trigger_id_to_send(context, options.trigger_id);
   trigger.target_directory = savepoint_target(context, options.target_directory);
+  report.set("trigger_id", *trigger.trigger_id);
+  report.set("target_directory", trigger.target_directory ? JsonDocument(*trigger.target_directory) : JsonDocument());
+  report.set("format", to_string(trigger.format));
+  report.set("drain", trigger.drain);
+  report.set("detached", options.detached);
 
-  Console& console = context.console();
-  console.out(std::string(trigger.drain ? "Draining job \"" : "Suspending job \"") + job.str() +
+  report.line(std::string(trigger.drain ? "Draining job \"" : "Suspending job \"") + job.str() +
               "\" with a " + to_string(trigger.format) + " savepoint.");
   const TriggerWording wording{"stop-with-savepoint",
                                "Successfully trigger stop-with-savepoint in detached mode",
                                "Could not stop with a savepoint job \"" + job.str() + "\""};
   const auto location = trigger_and_wait(context, job, options.detached, wording,
                                          [&] { return context.api().trigger_stop(job, trigger); });
-  if (location) console.out("Savepoint completed. Path: " + *location);
+  if (location) report.line("Savepoint completed. Path: " + *location);
   return 0;
 }
 
@@ -65,6 +85,8 @@ const CommandSpec& stop_command() {
            "(\"execution.checkpointing.savepoint-dir\")."},
           savepoint_format_option(),
           trigger_id_option(),
+          wait_timeout_option(),
+          job_name_option(),
       },
       false,
       [](CommandContext& context, const ParsedArgs& args) { return run_stop(context, parse(args)); },

@@ -18,12 +18,15 @@ std::vector<std::pair<std::string, std::string>> parse_rest_headers(const std::s
   return headers;
 }
 
-RestSettings make_rest_settings(const Configuration& config, const GetEnv& getenv) {
+RestSettings make_rest_settings(const Configuration& config, const GetEnv& getenv,
+                                std::optional<int> flink_major) {
   RestSettings settings;
   settings.endpoint = rest_endpoint(config);
   settings.request_timeout = config.client_timeout();
   settings.connect_retry = std::min(settings.request_timeout, settings.connect_retry);
   if (auto headers = getenv("FLINK_REST_CLIENT_HEADERS")) settings.headers = parse_rest_headers(*headers);
+  settings.tls = read_tls_settings(config, flink_major);
+  settings.endpoint.scheme = settings.tls.enabled ? "https" : "http";
   return settings;
 }
 

@@ -14,6 +14,7 @@ int exit_code_for(ErrorClass error_class) {
     case ErrorClass::unsupported: return 8;
     case ErrorClass::protocol: return 9;
     case ErrorClass::tls: return 10;
+    case ErrorClass::ambiguous: return 11;
     case ErrorClass::output: return 13;
   }
   return 1;
@@ -31,6 +32,7 @@ const char* error_class_name(ErrorClass error_class) {
     case ErrorClass::unsupported: return "unsupported";
     case ErrorClass::protocol: return "protocol";
     case ErrorClass::tls: return "tls";
+    case ErrorClass::ambiguous: return "ambiguous";
     case ErrorClass::output: return "output";
   }
   return "unknown";

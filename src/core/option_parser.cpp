@@ -1,5 +1,6 @@
 #include "flinkcli/core/option_parser.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "flinkcli/core/error.hpp"
@@ -39,13 +40,21 @@ class CommonsCliParser {
     return nullptr;
   }
 
-  // Long options whose name is `name` exactly, or else all that start with it.
+  // Long options whose name is `name` exactly, or else all that start with it. A prefix that
+  // one of Flink's options takes keeps Flink's meaning: this client's own options (extension)
+  // match a prefix only when none of Flink's does, so adding one never makes ambiguous a prefix
+  // the Java client accepts (`cancel --w` stays --withSavepoint beside --wait-timeout).
   std::vector<const OptionSpec*> matching_long_options(const std::string& name) const {
     std::vector<const OptionSpec*> prefix_matches;
     for (const auto& spec : m_specs) {
       if (spec.long_name.empty()) continue;
       if (spec.long_name == name) return {&spec};
       if (spec.long_name.rfind(name, 0) == 0) prefix_matches.push_back(&spec);
+    }
+    const bool flink_match = std::any_of(prefix_matches.begin(), prefix_matches.end(),
+                                         [](const OptionSpec* spec) { return !spec->extension; });
+    if (flink_match) {
+      std::erase_if(prefix_matches, [](const OptionSpec* spec) { return spec->extension; });
     }
     return prefix_matches;
   }

@@ -69,8 +69,18 @@ constexpr const char* k_check_address =
     "Check that the cluster is running and -m / rest.address / rest.port point to its REST "
     "endpoint.";
 
-httplib::Client make_client(const RestEndpoint& endpoint) {
+// With https, every store is read (and every TLS setting checked) here, before any request.
+std::unique_ptr<TlsClient> make_tls_client(const RestSettings& settings) {
+  if (settings.endpoint.scheme != "https") return nullptr;
+  return std::make_unique<TlsClient>(settings.tls, settings.endpoint.host, settings.endpoint.port);
+}
+
+httplib::Client make_client(const RestEndpoint& endpoint, TlsClient* tls) {
   httplib::Client client(endpoint.scheme + "://" + endpoint.host_port());
+  if (tls) {
+    client.enable_server_certificate_verification(false);  // TlsClient verifies, as Flink does
+    tls->configure(client.ssl_context());
+  }
   client.set_keep_alive(true);
   client.set_tcp_nodelay(true);  // small request/answer pairs: Nagle only adds latency
   return client;
@@ -113,7 +123,8 @@ bool is_missing_route(const std::string& trace) {
 HttpTransport::HttpTransport(RestSettings settings, Clock& clock)
     : m_settings(std::move(settings)),
       m_clock(clock),
-      m_client(make_client(m_settings.endpoint)),
+      m_tls(make_tls_client(m_settings)),
+      m_client(make_client(m_settings.endpoint, m_tls.get())),
       m_jitter(std::random_device{}()) {
   m_client.set_connection_timeout(std::min(m_settings.request_timeout, milliseconds(5000)));
   m_headers.emplace("Accept", "application/json");
@@ -169,6 +180,7 @@ HttpReply HttpTransport::perform(const std::string& method, const std::string& p
     }
 
     const auto error = result.error();
+    if (m_tls && !is_connect_error(error)) throw_if_tls_failure(error);  // never retried
     if (!is_connect_error(error)) {
       const bool timed_out = m_clock.now() - attempt_start >= attempt_timeout - std::min(milliseconds(50), attempt_timeout / 10);
       const bool broken = error == httplib::Error::Read || error == httplib::Error::Write;
@@ -210,16 +222,10 @@ void HttpTransport::throw_transport_error(httplib::Error error, const std::strin
                                           const std::string& path, steady_clock::time_point attempt_start,
                                           milliseconds attempt_timeout) {
   const std::string where = m_settings.endpoint.host_port();
-  if (error == httplib::Error::SSLServerVerification) {
-    throw CliError(ErrorClass::unreachable,
-                   "TLS: the certificate of the JobManager at " + where +
-                       " is not trusted. Add its CA to the system trust store or point "
-                       "SSL_CERT_FILE at a PEM bundle that contains it.");
-  }
-  if (error == httplib::Error::SSLConnection || error == httplib::Error::SSLLoadingCerts) {
-    throw CliError(ErrorClass::unreachable, "TLS handshake with the JobManager at " + where +
-                                                " failed (" + httplib::to_string(error) +
-                                                "); is the endpoint serving https?");
+  if (error == httplib::Error::SSLServerVerification || error == httplib::Error::SSLConnection ||
+      error == httplib::Error::SSLLoadingCerts) {
+    throw CliError(ErrorClass::tls, "TLS handshake with the JobManager at " + where + " failed (" +
+                                        httplib::to_string(error) + ")");
   }
   const auto elapsed = m_clock.now() - attempt_start;
   if ((error == httplib::Error::Read || error == httplib::Error::Write) &&
@@ -232,6 +238,15 @@ void HttpTransport::throw_transport_error(httplib::Error error, const std::strin
   throw CliError(ErrorClass::unreachable, "Connection to the JobManager at " + where +
                                               " failed during " + method + " " + path + " (" +
                                               httplib::to_string(error) + ")");
+}
+
+void HttpTransport::throw_if_tls_failure(httplib::Error error) {
+  const bool handshake = error == httplib::Error::SSLConnection ||
+                         error == httplib::Error::SSLServerVerification ||
+                         error == httplib::Error::SSLLoadingCerts;
+  if (auto failure = m_tls->failure(handshake ? TlsFailureStage::handshake : TlsFailureStage::exchange)) {
+    throw *failure;
+  }
 }
 
 HttpReply HttpTransport::to_reply(const std::string& method, const std::string& path,

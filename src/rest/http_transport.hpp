@@ -5,12 +5,14 @@
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
 
 #include "flinkcli/config/rest_settings.hpp"
 #include "flinkcli/core/clock.hpp"
+#include "flinkcli/tls/tls_context.hpp"
 
 namespace flinkcli {
 
@@ -61,6 +63,8 @@ class HttpTransport {
   bool may_retry(int attempts, std::chrono::milliseconds backoff) const;
   std::chrono::milliseconds jittered(std::chrono::milliseconds backoff);
   std::chrono::milliseconds timeout_for_attempt() const;
+  // A failed handshake, or a TLS alert after it, as a tls CliError (exit 10); returns otherwise.
+  void throw_if_tls_failure(httplib::Error error);
   [[noreturn]] void throw_transport_error(httplib::Error error, const std::string& method,
                                           const std::string& path,
                                           std::chrono::steady_clock::time_point attempt_start,
@@ -70,6 +74,7 @@ class HttpTransport {
 
   RestSettings m_settings;
   Clock& m_clock;
+  std::unique_ptr<TlsClient> m_tls;  // https only: stores read, handshake failures explained
   httplib::Client m_client;
   httplib::Headers m_headers;
   std::optional<std::chrono::steady_clock::time_point> m_deadline;

@@ -41,16 +41,34 @@ bool RecordedRequest::has_header(const std::string& name) const {
 }
 
 CannedReply CannedReply::json(int status, const nlohmann::json& body, std::chrono::milliseconds delay) {
-  return {status, body.dump(), delay};
+  return {status, body.dump(), delay, {}};
 }
 
-CannedReply CannedReply::raw(int status, std::string body) { return {status, std::move(body), {}}; }
+CannedReply CannedReply::raw(int status, std::string body) { return {status, std::move(body), {}, {}}; }
 
 CannedReply CannedReply::errors(int status, std::vector<std::string> errors) {
   return json(status, {{"errors", errors}});
 }
 
-FakeJobManager::FakeJobManager() : m_server(std::make_unique<httplib::Server>()) {
+FakeJobManager::FakeJobManager() : m_server(std::make_unique<httplib::Server>()) { start(); }
+
+FakeJobManager::FakeJobManager(const FakeTlsOptions& tls) : m_tls(true) {
+  const std::string chain = tls.certificate_chain.string();
+  const std::string key = tls.private_key.string();
+  const std::string client_ca = tls.client_ca ? tls.client_ca->string() : std::string();
+  auto server = std::make_unique<httplib::SSLServer>(chain.c_str(), key.c_str(),
+                                                     tls.client_ca ? client_ca.c_str() : nullptr);
+  if (!server->is_valid()) throw std::runtime_error("FakeJobManager: cannot load the TLS certificate or key");
+  if (tls.client_ca) {
+    // Name the acceptable issuers in the CertificateRequest, as Flink's server does.
+    SSL_CTX_set_client_CA_list(server->ssl_context(), SSL_load_client_CA_file(client_ca.c_str()));
+  }
+  if (tls.max_version) SSL_CTX_set_max_proto_version(server->ssl_context(), tls.max_version);
+  m_server = std::move(server);
+  start();
+}
+
+void FakeJobManager::start() {
   auto handler = [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response);
   };
@@ -128,6 +146,14 @@ void FakeJobManager::handle(const httplib::Request& request, httplib::Response& 
   RecordedRequest recorded;
   recorded.received = std::chrono::steady_clock::now();
   recorded.method = request.method;
+  if (request.ssl) {
+    if (X509* peer = SSL_get1_peer_certificate(request.ssl)) {
+      char name[256] = {};
+      X509_NAME_oneline(X509_get_subject_name(peer), name, sizeof(name));
+      recorded.client_certificate = name;
+      X509_free(peer);
+    }
+  }
   recorded.path = request.path;
   recorded.target = request.target;
   recorded.body = request.body;
@@ -151,6 +177,7 @@ void FakeJobManager::handle(const httplib::Request& request, httplib::Response& 
   }
   response.status = reply.status;
   response.set_content(reply.body, "application/json; charset=UTF-8");
+  for (const auto& [name, value] : reply.headers) response.set_header(name, value);
 }
 
 int unused_local_port() {

@@ -6,10 +6,12 @@
 // Handlers run outside the fake's lock, so they may script further routes.
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -32,6 +34,7 @@ struct UploadedFile {
 
 struct RecordedRequest {
   std::string method;
+  std::string client_certificate;  // TLS: the subject of the client's certificate ("" if none)
   std::string path;    // without the query string
   std::string target;  // path and query, as sent
   std::string body;
@@ -49,6 +52,7 @@ struct CannedReply {
   int status = 200;
   std::string body;
   std::chrono::milliseconds delay{0};  // the handler waits this long before answering
+  std::vector<std::pair<std::string, std::string>> headers;  // extra response headers
 
   static CannedReply json(int status, const nlohmann::json& body,
                           std::chrono::milliseconds delay = std::chrono::milliseconds(0));
@@ -57,17 +61,29 @@ struct CannedReply {
   static CannedReply errors(int status, std::vector<std::string> errors);
 };
 
+// Serving https instead of http: the server's certificate chain (leaf first) and key as PEM
+// files; with `client_ca`, a client certificate issued by it is required (mutual TLS).
+struct FakeTlsOptions {
+  std::filesystem::path certificate_chain;
+  std::filesystem::path private_key;
+  std::optional<std::filesystem::path> client_ca;
+  int max_version = 0;  // e.g. TLS1_2_VERSION; 0: OpenSSL's default (TLS 1.3)
+};
+
 class FakeJobManager {
  public:
   using Handler = std::function<CannedReply(const RecordedRequest&)>;
 
   FakeJobManager();  // listening when constructed
+  explicit FakeJobManager(const FakeTlsOptions& tls);  // https
   ~FakeJobManager();
   FakeJobManager(const FakeJobManager&) = delete;
   FakeJobManager& operator=(const FakeJobManager&) = delete;
 
   int port() const { return m_port; }
   std::string address() const { return "127.0.0.1:" + std::to_string(m_port); }
+  // "https://127.0.0.1:<port>" for a TLS fake, else "http://...".
+  std::string url() const { return std::string(m_tls ? "https://" : "http://") + address(); }
 
   // Requests to `method path` (path without query) get `replies` in order; the last repeats.
   // A later call for the same route replaces the earlier one.
@@ -82,8 +98,10 @@ class FakeJobManager {
   std::vector<std::string> request_lines() const;
 
  private:
+  void start();
   void handle(const httplib::Request& request, httplib::Response& response);
 
+  bool m_tls = false;
   std::unique_ptr<httplib::Server> m_server;
   std::thread m_thread;
   int m_port = 0;

@@ -22,6 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       args.back() += static_cast<char>(data[i]);
     }
   }
+  (void)scan_output_mode(args);  // the pre-parse scan for -o json / -q never throws
   std::vector<OptionSpec> options = spec.options;
   options.insert(options.end(), general_option_specs().begin(), general_option_specs().end());
   try {

@@ -16,6 +16,21 @@ set(FLINKCLI_PROBES
   "rest       api        jobmanager_api.hpp       pass"
   "commands   config     configuration.hpp        pass"
   "cli        rest       http_jobmanager_api.hpp  pass"
+  "tls        rest       http_jobmanager_api.hpp  fail"
+  "tls        commands   command.hpp              fail"
+  "tls        api        jobmanager_api.hpp       fail"
+  "config     tls        keystore.hpp             fail"
+  "commands   tls        tls_context.hpp          fail"
+  "tls        config     tls_settings.hpp         pass"
+  "rest       tls        tls_context.hpp          pass"
+  "core       output     report.hpp               fail"
+  "config     output     report.hpp               fail"
+  "api        output     report.hpp               fail"
+  "output     config     configuration.hpp        fail"
+  "output     api        jobmanager_api.hpp       fail"
+  "output     commands   command.hpp              fail"
+  "output     core       console.hpp              pass"
+  "commands   output     report.hpp               pass"
 )
 foreach(probe IN LISTS FLINKCLI_PROBES)
   string(REGEX REPLACE " +" ";" fields "${probe}")
@@ -31,6 +46,9 @@ foreach(probe IN LISTS FLINKCLI_PROBES)
   target_link_libraries(${name} PRIVATE flinkcli_${LAYER})
   if(LAYER STREQUAL "cli")
     target_link_libraries(${name} PRIVATE flinkcli_rest)
+  endif()
+  if(LAYER STREQUAL "rest")
+    target_link_libraries(${name} PRIVATE flinkcli_tls)
   endif()
   add_test(NAME ${name}
            COMMAND ${CMAKE_COMMAND} -DTARGET=${name} -DEXPECT=${expect}

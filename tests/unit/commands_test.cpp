@@ -319,7 +319,7 @@ TEST_F(CommandTest, WaitingIsBoundedByClientTimeout) {
   const auto result = run({"savepoint", J, "-D", "client.timeout=1s"});
   EXPECT_EQ(result.exit_code, 6);
   EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J +
-                               ": still in progress after 1 s (client.timeout); trigger id " + T + ": the savepoint may still complete; to follow it, run the same command again with --trigger-id " + T}));
+                               ": still in progress after 1 s (client.timeout); trigger id " + T + ": the savepoint may still complete; to wait for it, run: flink follow " + J + " " + T + " (with the same -D options)"}));
   EXPECT_EQ(clock.total_slept(), std::chrono::milliseconds(1000));
 
   FakeClock stop_clock;

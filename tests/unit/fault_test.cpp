@@ -59,7 +59,9 @@ struct FaultCase {
   int requests;
 };
 
-const std::string follow_hint = "trigger id " + T + ": the savepoint may still complete; to follow it, run the same command again with --trigger-id " + T;
+// The command that follows the savepoint, after the fake's address.
+const std::string follow_hint = "trigger id " + T + ": the savepoint may still complete; to wait for it, run: flink follow -m 127.0.0.1:";
+const std::string follow_ids = " " + std::string(k_job) + " " + T;
 
 std::vector<FaultCase> fault_cases() {
   std::vector<FaultCase> cases;
@@ -162,7 +164,9 @@ std::vector<FaultCase> fault_cases() {
                    9, "it serves https: use -m https://", "GET", "/jobs/overview", 1});
   cases.push_back({"list: an answer larger than 64 MiB", {"list"},
                    [](const RawRequest&, int) {
-                     return RawAction::http(200, R"({"jobs":[)" + std::string(65 << 20, ' ') + "]}");
+                     std::string huge = R"({"jobs":[)";
+                     huge.append(std::size_t{65} << 20, ' ');
+                     return RawAction::http(200, huge + "]}");
                    },
                    9, "more than 64 MiB", "GET", "/jobs/overview", 1});
   cases.push_back({"list: JSON nested 100,000 deep", {"list"},
@@ -220,6 +224,7 @@ TEST(FaultInjection, InterruptedWaitsSayHowToFollowTheSavepoint) {
   const auto refused = run_flink_http({"savepoint", J, "-m", dies.address()}, env, clock);
   ASSERT_EQ(refused.err.size(), 1u);
   EXPECT_NE(refused.err[0].find(follow_hint), std::string::npos) << refused.err[0];
+  EXPECT_NE(refused.err[0].find(dies.address() + follow_ids), std::string::npos) << refused.err[0];
 
   RawServer slow(savepoint_script([](int) { return accepted(); },
                                   [](int) { return RawAction::hang_for(milliseconds(1500)); }));
@@ -245,6 +250,7 @@ TEST(FaultInjection, InterruptedWaitsSayHowToFollowTheSavepoint) {
   EXPECT_EQ(failure.exit_code, 5);
   ASSERT_EQ(failure.err.size(), 1u);
   EXPECT_EQ(failure.err[0].find("--trigger-id"), std::string::npos) << failure.err[0];
+  EXPECT_EQ(failure.err[0].find("flink follow"), std::string::npos) << failure.err[0];
 
   // following it: the same command with --trigger-id sends that id and attaches
   RawServer again(savepoint_script([](int) { return accepted(); }, [](int) { return completed(); }));

@@ -245,7 +245,7 @@ TEST_F(HttpActionsTest, FailedAnswers) {
     std::string message;  // after "Failed to trigger a savepoint for the job <J>: "
   };
   // a wait that ends without completion says how to attach to the savepoint again
-  const std::string follow = "; trigger id " + T + ": the savepoint may still complete; to follow it, run the same command again with --trigger-id " + T;
+  const std::string follow = "; trigger id " + T + ": the savepoint may still complete; to wait for it, run: flink follow -m " + jm.address() + " " + J + " " + T;
   const Case cases[] = {
       {"404 with errors", CannedReply::errors(404, {"org.apache.flink.runtime.rest.NotFoundException: Job " + J + " not found"}),
        {}, 4, "Job " + J + " not found"},
@@ -352,7 +352,7 @@ TEST_F(HttpActionsTest, ClientTimeoutBoundsTheWholeWaitEvenWhenAPollHangs) {
   EXPECT_LT(result.elapsed, milliseconds(1450));
   EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J + ": The JobManager at " +
                                jm.address() + " did not answer GET /jobs/" + J + "/savepoints/" + T +
-                               " within 1 s (client.timeout); trigger id " + T + ": the savepoint may still complete; to follow it, run the same command again with --trigger-id " + T}));
+                               " within 1 s (client.timeout); trigger id " + T + ": the savepoint may still complete; to wait for it, run: flink follow -m " + jm.address() + " " + J + " " + T + " (with the same -D options)"}));
 }
 
 TEST_F(HttpActionsTest, OperationStillRunningAtClientTimeout) {
@@ -361,7 +361,7 @@ TEST_F(HttpActionsTest, OperationStillRunningAtClientTimeout) {
   EXPECT_EQ(result.exit_code, 6);
   EXPECT_LT(result.elapsed, milliseconds(3000));
   EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J +
-                               ": still in progress after 500 ms (client.timeout); trigger id " + T + ": the savepoint may still complete; to follow it, run the same command again with --trigger-id " + T}));
+                               ": still in progress after 500 ms (client.timeout); trigger id " + T + ": the savepoint may still complete; to wait for it, run: flink follow -m " + jm.address() + " " + J + " " + T + " (with the same -D options)"}));
   // polled every <= 100 ms: at least a handful of polls in half a second
   EXPECT_GE(jm.requests_to("GET", "/jobs/" + J + "/savepoints/" + T).size(), 4u);
 }

@@ -19,6 +19,7 @@
 #include "flinkcli/core/interrupt.hpp"
 #include "flinkcli/core/operation_waiter.hpp"
 #include "flinkcli/core/option_parser.hpp"
+#include "flinkcli/output/report.hpp"
 
 namespace flinkcli {
 
@@ -36,6 +37,8 @@ struct Runtime {
   ApiFactory api_factory;
   // Trigger ids of our own for savepoint, stop and cancel -s (random; tests fix them).
   std::function<std::string()> new_trigger_id = random_hex_id;
+  // Wall-clock time, only for the "started_at" of JSON documents (durations use `clock`).
+  std::function<std::chrono::system_clock::time_point()> wall_clock = std::chrono::system_clock::now;
 };
 
 // The options every action takes (Flink's generic and default command lines).
@@ -46,15 +49,18 @@ struct GeneralOptions {
   std::vector<std::string> dynamic_properties;   // -D key=value, in order
   std::optional<std::string> target;             // -t / -e: only "remote" is supported
   bool yarn_application = false;                 // -yid
+  OutputMode output = OutputMode::text;          // -o text|json, -q (this client's)
 };
 const std::vector<OptionSpec>& general_option_specs();
 GeneralOptions parse_general_options(const ParsedArgs& args);
 
 class CommandContext {
  public:
-  CommandContext(GeneralOptions options, Runtime& runtime);
+  CommandContext(GeneralOptions options, Runtime& runtime, Report& report);
 
   Console& console() { return m_runtime.console; }
+  // Where the action's result goes: Flink's lines, its JSON fields, its quiet value.
+  Report& report() { return m_report; }
   Clock& clock() { return m_runtime.clock; }
   Interrupt& interrupt() { return m_runtime.interrupt; }
   std::string new_trigger_id() { return m_runtime.new_trigger_id(); }
@@ -63,14 +69,22 @@ class CommandContext {
   const Configuration& config();  // conf file, then -m, then -D
   JobManagerApi& api();           // bounded by deadline()
   // The action's one deadline: its start plus client.timeout, shared by every call and wait.
+  // With --wait-timeout, its start plus that instead: the wait is bounded by it, and each call
+  // by client.timeout (and what is left of the wait).
   std::chrono::steady_clock::time_point deadline();
   WaitPolicy wait_policy();
+  // --wait-timeout; set before the first api() call.
+  void set_wait_timeout(std::optional<std::chrono::milliseconds> timeout) { m_wait_timeout = timeout; }
+  const std::optional<std::chrono::milliseconds>& wait_timeout() const { return m_wait_timeout; }
 
  private:
   GeneralOptions m_options;
   Runtime& m_runtime;
+  Report& m_report;
   std::chrono::steady_clock::time_point m_started;
+  std::optional<std::chrono::milliseconds> m_wait_timeout;
   std::optional<Configuration> m_config;
+  std::optional<int> m_flink_major;  // of the installation, for version-dependent keys
   std::unique_ptr<JobManagerApi> m_api;
 };
 
@@ -83,6 +97,8 @@ struct CommandSpec {
   // Parses `args` into the action's typed options and runs it. Null for Java's actions that
   // need a JVM on the client: they are in the table to say so.
   int (*run)(CommandContext& context, const ParsedArgs& args) = nullptr;
+  // This client's own action (not Flink's): left out of Flink's "Valid actions are ..." line.
+  bool extension = false;
 };
 
 // The one table of actions: dispatch, help and the unknown-action message all read it.

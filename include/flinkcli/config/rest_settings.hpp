@@ -1,12 +1,14 @@
 #pragma once
 // What the REST client needs to know, read from the configuration and the environment.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "flinkcli/config/conf_files.hpp"
 #include "flinkcli/config/configuration.hpp"
+#include "flinkcli/config/tls_settings.hpp"
 
 namespace flinkcli {
 
@@ -15,11 +17,15 @@ struct RestSettings {
   std::chrono::milliseconds request_timeout{60000};  // client.timeout: bounds every call
   std::chrono::milliseconds connect_retry{3000};     // refused connections are retried this long
   std::vector<std::pair<std::string, std::string>> headers;  // FLINK_REST_CLIENT_HEADERS
+  TlsSettings tls;  // security.ssl.rest.* and friends; endpoint.scheme is https exactly when tls.enabled
 };
 
 // Parses FLINK_REST_CLIENT_HEADERS: newline-separated "Name:Value", split at the first colon.
 std::vector<std::pair<std::string, std::string>> parse_rest_headers(const std::string& text);
 
-RestSettings make_rest_settings(const Configuration& config, const GetEnv& getenv);
+// `flink_major`: the installation's Flink version, which decides whether 1.x's
+// security.ssl.enabled still turns REST TLS on (unknown: it does).
+RestSettings make_rest_settings(const Configuration& config, const GetEnv& getenv,
+                                std::optional<int> flink_major = std::nullopt);
 
 }  // namespace flinkcli

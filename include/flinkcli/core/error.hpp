@@ -17,6 +17,7 @@ enum class ErrorClass {
   unsupported,       // a feature this client cannot provide without a JVM
   protocol,          // the server answered something that is not Flink's REST API
   tls,               // the TLS handshake failed (trust, fingerprint, client certificate, host name)
+  ambiguous,         // --job-name matches several running jobs
   output,            // stdout could not be written (disk full, ...); the action itself ran
 };
 

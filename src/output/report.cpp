@@ -1,0 +1,180 @@
+#include "flinkcli/output/report.hpp"
+
+#include <ctime>
+#include <sstream>
+
+#include "flinkcli/core/text.hpp"
+
+namespace flinkcli {
+
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// "--out" or "-outp": a prefix of "--output" (commons-cli takes unique prefixes of long options,
+// and no other option of this client or Flink starts with 'o' or 'q').
+bool is_long_prefix(std::string_view name, std::string_view long_name) {
+  return !name.empty() && long_name.substr(0, name.size()) == name;
+}
+
+std::string_view option_name(std::string_view token) {
+  const auto equals = token.find('=');
+  return equals == std::string_view::npos ? token : token.substr(0, equals);
+}
+
+}  // namespace
+
+std::optional<OutputMode> parse_output_format(std::string_view text) {
+  const std::string lower = to_lower(text);
+  if (lower == "text") return OutputMode::text;
+  if (lower == "json") return OutputMode::json;
+  return std::nullopt;
+}
+
+OutputMode scan_output_mode(const std::vector<std::string>& args) {
+  bool json = false;
+  bool quiet = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view token = args[i];
+    if (token == "--") break;
+    if (token.size() < 2 || token[0] != '-') continue;
+    const std::string_view body = token.substr(starts_with(token, "--") ? 2 : 1);
+    const std::string_view name = option_name(body);
+    std::optional<std::string_view> value;
+    if (name == "o" || (name.size() > 1 && is_long_prefix(name, "output"))) {
+      if (name.size() < body.size()) {
+        value = body.substr(name.size() + 1);  // -o=json, --output=json
+      } else if (i + 1 < args.size()) {
+        value = args[i + 1];
+      }
+    } else if (body.size() > 1 && body[0] == 'o' && !starts_with(token, "--") &&
+               body.find('=') == std::string_view::npos) {
+      value = body.substr(1);  // -ojson
+    } else if (name == body && (name == "q" || (name.size() > 1 && is_long_prefix(name, "quiet")))) {
+      quiet = true;
+    }
+    if (value && parse_output_format(*value) == OutputMode::json) json = true;
+  }
+  if (json) return OutputMode::json;
+  return quiet ? OutputMode::quiet : OutputMode::text;
+}
+
+std::string format_utc_timestamp(std::chrono::system_clock::time_point time) {
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(millis / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &utc);
+  char fraction[8];
+  std::snprintf(fraction, sizeof(fraction), ".%03dZ", static_cast<int>(millis % 1000));
+  return std::string(text) + fraction;
+}
+
+Report::Report(Console& console, Clock& clock, std::chrono::system_clock::time_point started_at,
+               OutputMode mode)
+    : m_console(console), m_clock(clock), m_started_at(started_at), m_started(clock.now()), m_mode(mode) {}
+
+void Report::set_document(const std::string& name) { m_document = name; }
+
+void Report::line(std::string_view text) {
+  if (m_mode == OutputMode::text) m_console.out(text);
+}
+
+void Report::notice(std::string_view text) {
+  if (m_mode == OutputMode::text) {
+    m_console.out(text);
+    return;
+  }
+  m_console.err(text);
+  m_notices.emplace_back(text);
+}
+
+void Report::set(const std::string& key, JsonDocument value) { m_fields[key] = std::move(value); }
+
+void Report::erase(const std::string& key) { m_fields.erase(key); }
+
+JsonDocument Report::document_json(const std::string& status, const JsonDocument& error) const {
+  JsonDocument document = JsonDocument::object();
+  document["schema"] = "flinkcli." + (m_document.empty() ? std::string("error") : m_document) + "/" +
+                       std::to_string(k_json_schema_version);
+  document["action"] = m_document.empty() ? JsonDocument(nullptr) : JsonDocument(m_document);
+  document["status"] = status;
+  for (const auto& [key, value] : m_fields.items()) document[key] = value;
+  document["started_at"] = format_utc_timestamp(m_started_at);
+  document["duration_ms"] =
+      std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.now() - m_started).count();
+  if (!m_notices.empty()) document["notices"] = m_notices;
+  if (!error.is_null()) document["error"] = error;
+  return document;
+}
+
+void Report::write_document(const JsonDocument& document) {
+  // One line: a pipe reader (jq, a log shipper) gets one record per run. Invalid UTF-8 from the
+  // server becomes U+FFFD rather than an exception that would lose the document.
+  m_console.out(document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+int Report::succeed() {
+  if (m_finished) return 0;
+  m_finished = true;
+  if (m_mode == OutputMode::json) {
+    write_document(document_json(m_status, nullptr));
+  } else if (m_mode == OutputMode::quiet) {
+    for (const auto& value : m_values) m_console.out(value);
+  }
+  return 0;
+}
+
+int Report::fail(const CliError& error) {
+  const int exit_code = error.exit_code();
+  if (m_finished) return exit_code;
+  m_finished = true;
+  if (m_mode == OutputMode::json) {
+    const std::string message = one_line(error.what(), k_max_error_line);
+    JsonDocument details = JsonDocument::object();
+    details["class"] = error_class_name(error.error_class());
+    details["exit_code"] = exit_code;
+    details["message"] = message;
+    if (m_verbose && !error.detail().empty()) details["detail"] = error.detail();
+    write_document(document_json(error.error_class() == ErrorClass::timeout ? "timed_out" : "failed", details));
+    return exit_code;
+  }
+  return print_error(m_console, error, m_mode, m_verbose);
+}
+
+int print_error(Console& console, const CliError& error, OutputMode mode, bool verbose) {
+  const std::string message = one_line(error.what(), k_max_error_line);
+  if (mode == OutputMode::text && error.error_class() == ErrorClass::usage) {
+    // Flink's handleArgException: message, empty line, hint, all on stdout.
+    console.out(message);
+    console.out("");
+    console.out("Use the help option (-h or --help) to get help on the command.");
+    return error.exit_code();
+  }
+  console.err(message);
+  if (verbose && !error.detail().empty()) {
+    std::istringstream lines(error.detail());
+    std::string line;
+    while (std::getline(lines, line)) console.err(one_line(line, k_max_error_line));
+  }
+  return error.exit_code();
+}
+
+int Report::interrupted(const std::string& message) {
+  if (m_finished) return k_interrupted_exit_code;
+  m_finished = true;
+  if (m_mode == OutputMode::json) {
+    JsonDocument details = JsonDocument::object();
+    details["class"] = "interrupted";
+    details["exit_code"] = k_interrupted_exit_code;
+    details["message"] = message;
+    write_document(document_json("interrupted", details));
+  }
+  return k_interrupted_exit_code;
+}
+
+}  // namespace flinkcli

@@ -1,0 +1,380 @@
+#!/usr/bin/env python3
+"""The built `flink` binary in JSON and quiet mode against a fake JobManager on 127.0.0.1.
+
+For every action (and its failures: usage errors, unknown jobs, failed and timed-out savepoints,
+--job-name without a single match), runs `flink ... -o json` and checks that stdout is exactly one
+JSON document, valid against its schema in docs/schemas/ (python3-jsonschema), with the expected
+status and exit code; then runs the same actions with -q and checks stdout holds only the
+essential value. Usage: validate_json_output.py <flink binary> <docs/schemas directory>.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+try:
+    import jsonschema
+except ImportError:
+    sys.exit("validate_json_output.py needs python3-jsonschema (scripts/install-deps.sh installs it)")
+
+FLINK, SCHEMAS = sys.argv[1], sys.argv[2]
+
+OK = "a48f8e8b712ac1616c58c37184d4a569"        # savepoints complete
+SLOW = "b1111111111111111111111111111111"      # savepoints never complete
+DECLINES = "c2222222222222222222222222222222"  # savepoints fail
+DUP1 = "d3333333333333333333333333333333"
+DUP2 = "e4444444444444444444444444444444"
+DONE = "f5555555555555555555555555555555"
+WARMING = "a6666666666666666666666666666666"
+RUN_JOB = "b03c4fea69492ff7b636af1aa8bca047"
+UNKNOWN = "0" * 32
+T = "7bc1eb8a27587d4728b63c2fdb41d37a"
+DISPOSE_T = "9d1e0b5c2f3a4e6b8c7d9e0f1a2b3c4d"
+SLOW_DISPOSE_T = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"
+LOCATION = "file:/data/savepoints/savepoint-a48f8e-f8b2e237b6f8"
+JAR_ID = "0abcd287-dea0-4428-8020-9ade876a5c0a_job.jar"
+
+JOBS = [
+    {"jid": OK, "name": "orders", "state": "RUNNING", "start-time": 1764085371000},
+    {"jid": SLOW, "name": "slow", "state": "RUNNING", "start-time": 1764085372000},
+    {"jid": DECLINES, "name": "declines", "state": "RUNNING", "start-time": 1764085373000},
+    {"jid": DUP1, "name": "dup", "state": "RUNNING", "start-time": 1764085374000},
+    {"jid": DUP2, "name": "dup", "state": "RESTARTING", "start-time": 1764085375000},
+    {"jid": DONE, "name": "orders-old", "state": "FINISHED", "start-time": 1764085300000},
+    {"jid": WARMING, "name": "warming", "state": "INITIALIZING", "start-time": 1764085376000},
+]
+IN_PROGRESS = {"status": {"id": "IN_PROGRESS"}, "operation": None}
+
+
+def completed(operation):
+    return {"status": {"id": "COMPLETED"}, "operation": operation}
+
+
+def not_found(what):
+    return 404, {"errors": [f"org.apache.flink.runtime.rest.NotFoundException: {what}"]}
+
+
+class FakeJobManager(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        data = self.rfile.read(length) if length else b""
+        try:
+            return json.loads(data) if data and self.headers.get("Content-Type", "").startswith("application/json") else {}
+        except ValueError:
+            return {}
+
+    def route(self, method):
+        path = self.path.split("?")[0]
+        body = self.body()
+        known = {job["jid"] for job in JOBS} | {RUN_JOB}
+        match = re.fullmatch(r"/jobs/([0-9a-f]{32})/(savepoints|stop)", path)
+        if method == "POST" and match:
+            if match.group(1) not in known:
+                return not_found(f"Job {match.group(1)} not found")
+            return 202, {"request-id": body.get("triggerId") or T}
+        match = re.fullmatch(r"/jobs/([0-9a-f]{32})/savepoints/([0-9a-f]{32})", path)
+        if method == "GET" and match:
+            job = match.group(1)
+            if job == SLOW:
+                return 200, IN_PROGRESS
+            if job == DECLINES:
+                return 200, completed({"failure-cause": {
+                    "class": "org.apache.flink.util.FlinkException",
+                    "stack-trace": "org.apache.flink.util.FlinkException: Savepoint declined by the fake\n\tat x.Y.z(Y.java:1)\n"}})
+            if job in known:
+                return 200, completed({"location": LOCATION})
+            return not_found(f"Job {job} not found")
+        match = re.fullmatch(r"/jobs/([0-9a-f]{32})", path)
+        if method == "PATCH" and match:
+            return (202, {}) if match.group(1) in known else not_found(f"Job {match.group(1)} not found")
+        if method == "GET" and path == "/jobs/overview":
+            return 200, {"jobs": JOBS}
+        if method == "POST" and path == "/savepoint-disposal":
+            return 202, {"request-id": SLOW_DISPOSE_T if "slow" in body.get("savepoint-path", "") else DISPOSE_T}
+        match = re.fullmatch(r"/savepoint-disposal/([0-9a-f]{32})", path)
+        if method == "GET" and match:
+            return 200, IN_PROGRESS if match.group(1) == SLOW_DISPOSE_T else completed({})
+        if method == "GET" and path == "/jars":
+            return 200, {"address": "http://localhost:8081", "files": []}
+        if method == "POST" and path == "/jars/upload":
+            return 200, {"filename": "/tmp/flink-web/flink-web-upload/" + JAR_ID, "status": "success"}
+        if method == "POST" and path == f"/jars/{JAR_ID}/run":
+            return 200, {"jobid": RUN_JOB}
+        if method == "DELETE" and path == f"/jars/{JAR_ID}":
+            return 200, {}
+        if method == "GET" and path == f"/jobs/{RUN_JOB}/status":
+            return 200, {"status": "FINISHED"}
+        if method == "GET" and path == f"/jobs/{RUN_JOB}/execution-result":
+            return 200, {"status": {"id": "COMPLETED"},
+                         "job-execution-result": {"id": RUN_JOB, "application-status": "SUCCEEDED",
+                                                  "accumulator-results": {}, "net-runtime": 4126}}
+        return 404, {"errors": [f"Not found: {path}"]}
+
+    def handle_method(self, method):
+        status, body = self.route(method)
+        self.answer(status, body)
+
+    def do_GET(self):
+        self.handle_method("GET")
+
+    def do_POST(self):
+        self.handle_method("POST")
+
+    def do_PATCH(self):
+        self.handle_method("PATCH")
+
+    def do_DELETE(self):
+        self.handle_method("DELETE")
+
+
+def load_schemas():
+    schemas = {}
+    for name in sorted(os.listdir(SCHEMAS)):
+        if not name.endswith(".schema.json"):
+            continue
+        with open(os.path.join(SCHEMAS, name)) as handle:
+            schema = json.load(handle)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        schemas[schema["properties"]["schema"]["const"]] = jsonschema.Draft202012Validator(schema)
+    return schemas
+
+
+def main():
+    schemas = load_schemas()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeJobManager)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    address = f"127.0.0.1:{server.server_address[1]}"
+    failures = []
+    seen_schemas = set()
+
+    with tempfile.TemporaryDirectory() as scratch:
+        conf = os.path.join(scratch, "conf")
+        os.mkdir(conf)
+        jar = os.path.join(scratch, "job.jar")
+        with open(jar, "wb") as handle:
+            handle.write(b"PK\x03\x04 fake jar for the schema test")
+        env = {"FLINK_CONF_DIR": conf, "PATH": "/usr/bin:/bin", "TZ": "UTC"}
+
+        def flink(args):
+            return subprocess.run([FLINK] + args, env=env, capture_output=True, text=True, timeout=60)
+
+        def json_case(name, args, exit_code, schema, status, check=None, m=True):
+            # general options right after the action: for run, what follows the jar is the program's
+            argv = args[:1] + (["-m", address] if m else []) + ["-o", "json"] + args[1:]
+            result = flink(argv)
+            problems = []
+            if result.returncode != exit_code:
+                problems.append(f"exit {result.returncode}, expected {exit_code}")
+            lines = result.stdout.splitlines()
+            document = None
+            if len(lines) != 1 or not result.stdout.endswith("\n"):
+                problems.append(f"stdout is not one line: {result.stdout!r}")
+            try:
+                document = json.loads(result.stdout)
+            except ValueError as error:
+                problems.append(f"stdout is not one JSON document ({error}): {result.stdout!r}")
+            if isinstance(document, dict):
+                validator = schemas.get(document.get("schema"))
+                if document.get("schema") != schema:
+                    problems.append(f"schema {document.get('schema')!r}, expected {schema!r}")
+                if validator is None:
+                    problems.append(f"no schema file for {document.get('schema')!r}")
+                else:
+                    seen_schemas.add(document["schema"])
+                    for error in validator.iter_errors(document):
+                        problems.append(f"schema violation at {list(error.absolute_path)}: {error.message}")
+                if document.get("status") != status:
+                    problems.append(f"status {document.get('status')!r}, expected {status!r}")
+                if "error" in document and document["error"]["exit_code"] != result.returncode:
+                    problems.append("error.exit_code is not the exit status")
+                if check:
+                    try:
+                        check(document, result)
+                    except AssertionError as error:
+                        problems.append(f"check: {error}")
+            report(name, argv, problems, result)
+
+        def quiet_case(name, args, exit_code, stdout, stderr_lines=None, m=True):
+            argv = args[:1] + (["-m", address] if m else []) + ["-q"] + args[1:]
+            result = flink(argv)
+            problems = []
+            if result.returncode != exit_code:
+                problems.append(f"exit {result.returncode}, expected {exit_code}")
+            if result.stdout != stdout:
+                problems.append(f"stdout {result.stdout!r}, expected {stdout!r}")
+            if stderr_lines is not None and len(result.stderr.splitlines()) != stderr_lines:
+                problems.append(f"stderr has {len(result.stderr.splitlines())} lines, expected {stderr_lines}")
+            report(name, argv, problems, result)
+
+        def report(name, argv, problems, result):
+            if problems:
+                failures.append(name)
+                print(f"FAIL {name}: flink {' '.join(argv)}")
+                for problem in problems:
+                    print(f"     {problem}")
+                print(f"     stderr: {result.stderr!r}")
+            else:
+                print(f"ok   {name}")
+
+        def has(**fields):
+            def check(document, _result):
+                for key, value in fields.items():
+                    assert document.get(key) == value, f"{key} = {document.get(key)!r}, expected {value!r}"
+            return check
+
+        def error_class(name):
+            def check(document, _result):
+                assert document["error"]["class"] == name, document["error"]
+            return check
+
+        def that(predicate):
+            """A check from a predicate over (document, result)."""
+            def check(document, result):
+                assert predicate(document, result), json.dumps(document)
+            return check
+
+        def on_stderr(text):
+            def check(_document, result):
+                assert text in result.stderr, f"{text!r} not on stderr"
+            return check
+
+        sp, st, ca = "flinkcli.savepoint/1", "flinkcli.stop/1", "flinkcli.cancel/1"
+        # savepoint
+        json_case("savepoint", ["savepoint", OK], 0, sp, "completed",
+                  has(job_id=OK, savepoint_path=LOCATION, detached=False, format="CANONICAL", target_directory=None))
+        json_case("savepoint -detached", ["savepoint", "-detached", OK], 0, sp, "triggered",
+                  that(lambda d, r: d["follow_command"] == f"flink follow -m {address} {OK} {d['trigger_id']}"))
+        json_case("savepoint --trigger-id", ["savepoint", "--trigger-id", T.upper(), OK, "file:///sp"], 0, sp, "completed",
+                  has(trigger_id=T, target_directory="file:///sp"))
+        json_case("savepoint, extra arguments: notice on stderr", ["savepoint", OK, "file:///sp", "extra"], 0, sp, "completed",
+                  on_stderr("Provided more arguments than required"))
+        json_case("savepoint timed out", ["savepoint", SLOW, "-D", "client.timeout=300ms"], 6, sp, "timed_out",
+                  that(lambda d, r: d["follow_command"] == f"flink follow -m {address} {SLOW} {d['trigger_id']}"
+                       and d["error"]["class"] == "timeout" and d["follow_command"] in d["error"]["message"]))
+        json_case("savepoint --wait-timeout", ["savepoint", SLOW, "--wait-timeout", "400 ms"], 6, sp, "timed_out",
+                  that(lambda d, r: "400 ms (--wait-timeout)" in d["error"]["message"]))
+        json_case("savepoint declined", ["savepoint", DECLINES], 5, sp, "failed", error_class("operation_failed"))
+        json_case("savepoint unknown job", ["savepoint", UNKNOWN], 4, sp, "failed", error_class("not_found"))
+        json_case("savepoint without a job id", ["savepoint"], 1, sp, "failed", error_class("usage"))
+        json_case("savepoint, unknown option", ["savepoint", "--bogus", OK], 1, sp, "failed", error_class("usage"))
+        json_case("savepoint, bad job id", ["savepoint", "xyz"], 1, sp, "failed", error_class("usage"))
+        json_case("savepoint --job-name", ["savepoint", "--job-name", "orders"], 0, sp, "completed",
+                  has(job_id=OK, job_name="orders"))
+        json_case("savepoint --job-name, several", ["savepoint", "--job-name", "dup"], 11, sp, "failed",
+                  that(lambda d, r: [c["job_id"] for c in d["candidates"]] == [DUP1, DUP2]))
+        json_case("savepoint --job-name, none", ["savepoint", "--job-name", "orders-old"], 4, sp, "failed",
+                  that(lambda d, r: OK in [c["job_id"] for c in d["candidates"]]
+                       and DONE not in [c["job_id"] for c in d["candidates"]]))
+        json_case("savepoint -o json -q", ["savepoint", OK, "-q"], 1, sp, "failed", error_class("usage"))
+        json_case("unreachable JobManager", ["savepoint", OK, "-m", "127.0.0.1:1", "-D", "client.timeout=500ms"], 3, sp, "failed",
+                  error_class("unreachable"), m=False)
+        # dispose
+        json_case("dispose", ["savepoint", "-d", "file:///data/sp-1"], 0, "flinkcli.dispose/1", "completed",
+                  has(savepoint_path="file:///data/sp-1", trigger_id=DISPOSE_T))
+        json_case("dispose timed out", ["savepoint", "-d", "file:///data/slow", "--wait-timeout", "300ms"], 6,
+                  "flinkcli.dispose/1", "timed_out", has(follow_command=f"flink follow -m {address} --dispose {SLOW_DISPOSE_T}"))
+        json_case("dispose with --trigger-id", ["savepoint", "-d", "x", "--trigger-id", T], 1, "flinkcli.dispose/1", "failed")
+        # stop
+        json_case("stop", ["stop", OK], 0, st, "completed", has(drain=False, savepoint_path=LOCATION))
+        json_case("stop -d -p dir", ["stop", "-d", "-p", "file:///stop", OK], 0, st, "completed",
+                  has(drain=True, target_directory="file:///stop"))
+        json_case("stop -detached", ["stop", "-detached", "--trigger-id", T, OK], 0, st, "triggered", has(trigger_id=T))
+        json_case("stop --job-name", ["stop", "-p", "file:///s", "--job-name", "orders"], 0, st, "completed",
+                  has(job_id=OK, target_directory="file:///s"))
+        json_case("stop timed out", ["stop", SLOW, "-D", "client.timeout=300ms"], 6, st, "timed_out")
+        json_case("stop -detached --wait-timeout", ["stop", "-detached", "--wait-timeout", "1 min", OK], 1, st, "failed")
+        # cancel
+        json_case("cancel", ["cancel", OK], 0, ca, "completed", has(with_savepoint=False, job_id=OK))
+        json_case("cancel -s: deprecation on stderr", ["cancel", "-s", OK], 0, ca, "completed",
+                  that(lambda d, r: d["savepoint_path"] == LOCATION and d["notices"][0].startswith("DEPRECATION WARNING")
+                       and "DEPRECATION WARNING" in r.stderr))
+        json_case("cancel -s timed out", ["cancel", "-s", "file:///c", SLOW, "--wait-timeout", "300ms"], 6, ca, "timed_out")
+        json_case("cancel unknown job", ["cancel", UNKNOWN], 4, ca, "failed")
+        json_case("cancel --wait-timeout without -s", ["cancel", "--wait-timeout", "1s", OK], 1, ca, "failed")
+        # list
+        json_case("list", ["list"], 0, "flinkcli.list/1", "completed",
+                  that(lambda d, r: [j["job_id"] for j in d["jobs"]] == [OK, SLOW, DECLINES, DUP1, DUP2, WARMING]
+                       and d["sections"] == ["running", "scheduled"]
+                       and d["jobs"][0]["start_time"] == "2025-11-25T15:42:51.000Z"))
+        json_case("list -a", ["list", "-a"], 0, "flinkcli.list/1", "completed",
+                  that(lambda d, r: d["jobs"][-1]["job_id"] == DONE and d["jobs"][-1]["section"] == "terminated"))
+        json_case("list, unreachable", ["list", "-m", "127.0.0.1:1", "-D", "client.timeout=500ms"], 3, "flinkcli.list/1",
+                  "failed", m=False)
+        # run
+        json_case("run -d", ["run", "-d", jar], 0, "flinkcli.run/1", "submitted",
+                  has(job_id=RUN_JOB, jar_id=JAR_ID, jar_uploaded=True, detached=True, from_savepoint=None))
+        json_case("run attached", ["run", jar], 0, "flinkcli.run/1", "finished",
+                  has(job_state="FINISHED", job_runtime_ms=4126))
+        json_case("run -s -rm legacy: notices on stderr", ["run", "-d", "-s", "file:///sp", "-rm", "legacy", jar], 0,
+                  "flinkcli.run/1", "submitted",
+                  that(lambda d, r: len(d["notices"]) == 2 and d["claim_mode"] == "LEGACY"))
+        json_case("run, missing jar", ["run", os.path.join(scratch, "missing.jar")], 4, "flinkcli.run/1", "failed")
+        json_case("run -py", ["run", "-py", "x.py"], 8, "flinkcli.run/1", "failed", error_class("unsupported"))
+        # follow
+        fo = "flinkcli.follow/1"
+        json_case("follow", ["follow", OK, T], 0, fo, "completed", has(operation="savepoint", savepoint_path=LOCATION, wait=True))
+        json_case("follow --no-wait, in progress", ["follow", "--no-wait", SLOW, T], 0, fo, "in_progress",
+                  has(follow_command=f"flink follow -m {address} {SLOW} {T}", wait=False))
+        json_case("follow --no-wait, completed", ["follow", "--no-wait", OK, T], 0, fo, "completed")
+        json_case("follow, timed out", ["follow", SLOW, T, "--wait-timeout", "300ms"], 6, fo, "timed_out")
+        json_case("follow, failed", ["follow", DECLINES, T], 5, fo, "failed")
+        json_case("follow --dispose", ["follow", "--dispose", DISPOSE_T], 0, fo, "completed", has(operation="dispose", job_id=None))
+        json_case("follow --dispose --no-wait, in progress", ["follow", "--dispose", "--no-wait", SLOW_DISPOSE_T], 0, fo, "in_progress")
+        json_case("follow --job-name", ["follow", "--job-name", "orders", T], 0, fo, "completed", has(job_id=OK))
+        json_case("follow, missing trigger id", ["follow", OK], 1, fo, "failed", error_class("usage"))
+        json_case("follow, bad trigger id", ["follow", OK, "nope"], 1, fo, "failed", error_class("usage"))
+        # no action
+        json_case("unknown action", ["frobnicate"], 1, "flinkcli.error/1", "failed", error_class("usage"))
+        json_case("JVM-only action", ["info", "x.jar"], 8, "flinkcli.error/1", "failed", error_class("unsupported"))
+
+        # quiet: only the essential value
+        quiet_case("savepoint -q", ["savepoint", OK], 0, LOCATION + "\n", 0)
+        quiet_case("savepoint -detached -q", ["savepoint", "-detached", "--trigger-id", T, OK], 0, T + "\n", 0)
+        quiet_case("savepoint -q, extra arguments: notice on stderr", ["savepoint", OK, "d", "x"], 0, LOCATION + "\n", 1)
+        quiet_case("dispose -q", ["savepoint", "-d", "file:///data/sp-1"], 0, "", 0)
+        quiet_case("stop -q", ["stop", "--drain", OK], 0, LOCATION + "\n", 0)
+        quiet_case("stop -detached -q", ["stop", "-detached", "--trigger-id", T, OK], 0, T + "\n", 0)
+        quiet_case("cancel -q", ["cancel", OK], 0, "", 0)
+        quiet_case("cancel -s -q", ["cancel", "-s", OK], 0, LOCATION + "\n", 1)
+        quiet_case("list -q", ["list"], 0, "".join(j + "\n" for j in [OK, SLOW, DECLINES, DUP1, DUP2, WARMING]), 0)
+        quiet_case("list -r -q", ["list", "-r"], 0, "".join(j + "\n" for j in [OK, SLOW, DECLINES, DUP1, DUP2]), 0)
+        quiet_case("list -a -q", ["list", "-a"], 0, "".join(j + "\n" for j in [OK, SLOW, DECLINES, DUP1, DUP2, WARMING, DONE]), 0)
+        quiet_case("run -d -q", ["run", "-d", jar], 0, RUN_JOB + "\n", 0)
+        quiet_case("run -q", ["run", jar], 0, "", 0)
+        quiet_case("follow -q", ["follow", OK, T], 0, LOCATION + "\n", 0)
+        quiet_case("follow --no-wait -q, in progress", ["follow", "--no-wait", SLOW, T], 0, "", 0)
+        quiet_case("savepoint -q, timed out: one line on stderr", ["savepoint", SLOW, "-D", "client.timeout=300ms"], 6, "", 1)
+        quiet_case("savepoint -q, usage error: one line on stderr", ["savepoint"], 1, "", 1)
+        quiet_case("savepoint --quiet, --job-name several", ["savepoint", "--job-name", "dup"], 11, "", 1)
+
+    server.shutdown()
+    unused = sorted(set(schemas) - seen_schemas)
+    if unused:
+        failures.append("unused schemas")
+        print(f"FAIL no document was checked against {', '.join(unused)}")
+    if failures:
+        print(f"\n{len(failures)} case(s) failed: {', '.join(failures)}")
+        return 1
+    print(f"\nall documents valid against {len(schemas)} schemas")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
