@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "flinkcli/core/error.hpp"
+#include "flinkcli/core/text.hpp"
 
 namespace flinkcli {
 
@@ -16,13 +17,7 @@ std::string sha256_hex(const std::string& data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string text;
-  for (unsigned int i = 0; i < length; ++i) {
-    text += hex[digest[i] >> 4];
-    text += hex[digest[i] & 15];
-  }
-  return text;
+  return to_hex(digest, length);
 }
 
 }  // namespace

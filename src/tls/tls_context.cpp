@@ -56,13 +56,7 @@ std::string time_text(const ASN1_TIME* time) {
 }
 
 std::string hex_fingerprint(const unsigned char* digest, unsigned int length) {
-  static const char* hex = "0123456789abcdef";
-  std::string text;
-  for (unsigned int i = 0; i < length; ++i) {
-    text += hex[digest[i] >> 4];
-    text += hex[digest[i] & 0x0F];
-  }
-  return text;
+  return to_hex(digest, length);
 }
 
 std::string colon_fingerprint(const std::string& hex) {
