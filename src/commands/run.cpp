@@ -6,6 +6,7 @@
 #include <set>
 
 #include "actions.hpp"
+#include "flinkcli/output/progress.hpp"
 #include "flinkcli/core/text.hpp"
 #include "jar_upload.hpp"
 #include "savepoint_operations.hpp"
@@ -117,10 +118,12 @@ CliError restore_error(const CliError& error, const std::string& savepoint) {
 std::optional<std::string> poll_until_terminal(CommandContext& context, const JobId& job) {
   JobManagerApi& api = context.api();
   InterruptWatch watch(context.interrupt());
+  ProgressLine progress(context.console(), context.clock(), context.show_progress());
   std::chrono::milliseconds delay(50);
   while (true) {
     const std::string state = api.job_state(job);
     if (is_globally_terminal(state)) return state;
+    progress.show("job " + job.str() + " " + state);
     if (context.interrupt().requested()) return std::nullopt;
     context.clock().sleep_for(delay);
     delay = std::min(delay * 2, std::chrono::milliseconds(500));

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "flinkcli/core/text.hpp"
+#include "flinkcli/output/progress.hpp"
 
 namespace flinkcli {
 
@@ -219,11 +220,13 @@ OperationStatus wait_or_name_follow_command(CommandContext& context, const std::
   WaitPolicy policy = context.wait_policy();
   policy.follow_hint = follow_hint(context, what, trigger_id, command);
   bool completed = false;
+  ProgressLine progress(context.console(), context.clock(), context.show_progress());
   try {
     return wait_for_operation(
         [&] {
           OperationStatus status = poll();
           completed = status.completed;
+          if (!completed) progress.show(what + " in progress, trigger id " + trigger_id);
           return status;
         },
         trigger_id, policy, context.clock());

@@ -10,10 +10,8 @@ namespace flinkcli {
 
 namespace {
 
-// The whole line or an errno; retries short writes and EINTR.
-int write_line(int fd, std::string_view line) {
-  std::string buffer(line);
-  buffer += '\n';
+// The whole text or an errno; retries short writes and EINTR.
+int write_all(int fd, const std::string& buffer) {
   std::size_t written = 0;
   while (written < buffer.size()) {
     const ssize_t n = ::write(fd, buffer.data() + written, buffer.size() - written);
@@ -26,6 +24,12 @@ int write_line(int fd, std::string_view line) {
   return 0;
 }
 
+int write_line(int fd, std::string_view line) {
+  std::string buffer(line);
+  buffer += '\n';
+  return write_all(fd, buffer);
+}
+
 }  // namespace
 
 void FdConsole::out(std::string_view line) {
@@ -35,6 +39,8 @@ void FdConsole::out(std::string_view line) {
   m_out_closed = true;
   if (error != EPIPE) m_out_failure = std::strerror(error);
 }
+
+void FdConsole::err_partial(std::string_view text) { (void)write_all(m_err_fd, std::string(text)); }
 
 void FdConsole::err(std::string_view line) {
   (void)write_line(m_err_fd, line);  // nowhere left to report a failure to write an error

@@ -56,11 +56,13 @@ std::string CapturingConsole::stdout_text() const { return join_lines(stdout_lin
 std::string CapturingConsole::stderr_text() const { return join_lines(stderr_lines); }
 
 CliRun run_flink(const std::vector<std::string>& args, const TestEnvironment& env,
-                 const ApiFactory& factory, Clock& clock, Interrupt* interrupt) {
+                 const ApiFactory& factory, Clock& clock, Interrupt* interrupt,
+                 bool stderr_is_terminal) {
   CapturingConsole console;
   FakeInterrupt no_interrupt;
   Runtime runtime{console, clock, interrupt ? *interrupt : no_interrupt, env.environment(), factory};
   runtime.new_trigger_id = [] { return std::string(k_trigger); };
+  runtime.stderr_is_terminal = stderr_is_terminal;
   CliRun run;
   const auto start = std::chrono::steady_clock::now();
   run.exit_code = run_cli(args, runtime);
@@ -68,6 +70,7 @@ CliRun run_flink(const std::vector<std::string>& args, const TestEnvironment& en
       std::chrono::steady_clock::now() - start);
   run.out = console.stdout_lines;
   run.err = console.stderr_lines;
+  run.err_partial = console.stderr_partials;
   return run;
 }
 

@@ -44,11 +44,13 @@ class CapturingConsole final : public Console {
  public:
   void out(std::string_view line) override { stdout_lines.emplace_back(line); }
   void err(std::string_view line) override { stderr_lines.emplace_back(line); }
+  void err_partial(std::string_view text) override { stderr_partials.emplace_back(text); }
   std::string stdout_text() const;
   std::string stderr_text() const;
 
   std::vector<std::string> stdout_lines;
   std::vector<std::string> stderr_lines;
+  std::vector<std::string> stderr_partials;  // progress redraws (only on a "terminal")
 };
 
 // Ctrl-C on cue: requested() turns true at the `after`-th question (never when unset); every
@@ -97,6 +99,7 @@ struct CliRun {
   int exit_code = -1;
   std::vector<std::string> out;
   std::vector<std::string> err;
+  std::vector<std::string> err_partial;  // progress redraws
   std::chrono::milliseconds elapsed{0};
 };
 
@@ -116,7 +119,8 @@ class TestEnvironment {
 };
 
 CliRun run_flink(const std::vector<std::string>& args, const TestEnvironment& env,
-                 const ApiFactory& factory, Clock& clock, Interrupt* interrupt = nullptr);
+                 const ApiFactory& factory, Clock& clock, Interrupt* interrupt = nullptr,
+                 bool stderr_is_terminal = false);
 // The same with the real HTTP client and the real clock (or `clock`: retries then sleep on it).
 CliRun run_flink_http(const std::vector<std::string>& args, const TestEnvironment& env);
 CliRun run_flink_http(const std::vector<std::string>& args, const TestEnvironment& env, Clock& clock);

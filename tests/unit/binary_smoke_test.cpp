@@ -212,5 +212,58 @@ TEST(BinarySmoke, FullDiskIsReportedAfterTheAction) {
   EXPECT_NE(failed.err.find("No space left on device"), std::string::npos) << failed.err;
 }
 
+// Issue 15: the live progress line appears on a terminal (a pseudo-terminal here) and never in
+// a pipe.
+TEST(BinarySmoke, ProgressOnlyOnATerminal) {
+  FakeJobManager jm;
+  const json in_progress = {{"status", {{"id", "IN_PROGRESS"}}}, {"operation", nullptr}};
+  const json completed = {{"status", {{"id", "COMPLETED"}}}, {"operation", {{"location", L}}}};
+  auto script = [&] {
+    jm.on("POST", "/jobs/" + J + "/savepoints", {CannedReply::json(202, {{"request-id", T}})});
+    jm.on("GET", "/jobs/" + J + "/savepoints/" + T,
+          {CannedReply::json(200, in_progress), CannedReply::json(200, in_progress),
+           CannedReply::json(200, in_progress), CannedReply::json(200, completed)});
+  };
+  // stderr on a pseudo-terminal
+  script();
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  ASSERT_GE(master, 0);
+  ASSERT_EQ(::grantpt(master), 0);
+  ASSERT_EQ(::unlockpt(master), 0);
+  const std::string slave = ::ptsname(master);
+  TempDir conf;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, slave.c_str(), O_RDWR | O_NOCTTY, 0);
+  posix_spawn_file_actions_addclose(&actions, master);
+  std::vector<std::string> argv_text = {FLINK_BINARY, "savepoint", J, "-m", jm.address()};
+  std::vector<char*> argv;
+  for (auto& arg : argv_text) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  std::string conf_env = "FLINK_CONF_DIR=" + conf.path().string();
+  char* envp[] = {conf_env.data(), nullptr};
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, FLINK_BINARY, &actions, nullptr, argv.data(), envp), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  std::string terminal;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = ::read(master, buffer, sizeof(buffer))) > 0) terminal.append(buffer, static_cast<std::size_t>(n));
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(master);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_NE(terminal.find("savepoint in progress, trigger id "), std::string::npos) << terminal;
+  EXPECT_NE(terminal.find('\r'), std::string::npos) << terminal;
+
+  // the same wait with stderr in a pipe: nothing of it
+  script();
+  const BinaryRun piped = run_binary({"savepoint", J, "-m", jm.address()}, Stdout::read_all);
+  EXPECT_EQ(piped.exit_code, 0);
+  EXPECT_EQ(piped.err, "");
+  EXPECT_EQ(piped.out.find('\r'), std::string::npos);
+}
+
 }  // namespace
 }  // namespace flinkcli::testing

@@ -477,3 +477,57 @@ TEST(Secrets, NeverInOutputOrLogs) {
 
 }  // namespace
 }  // namespace flinkcli::testing
+
+namespace flinkcli::testing {
+namespace {
+
+// Issue 15: a live progress line while waiting, on a terminal in text mode only.
+TEST(Progress, OnlyOnATerminalInTextMode) {
+  TestEnvironment env;
+  struct Case {
+    std::vector<std::string> args;
+    bool terminal;
+    bool shown;
+  };
+  const Case cases[] = {
+      {{"savepoint", J}, true, true},
+      {{"stop", J}, true, true},
+      {{"savepoint", J}, false, false},            // a pipe, a CI log
+      {{"savepoint", J, "-q"}, true, false},       // quiet
+      {{"savepoint", J, "-o", "json"}, true, false},  // JSON
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(::testing::PrintToString(c.args) + (c.terminal ? " on a terminal" : " in a pipe"));
+    FakeCluster cluster;
+    cluster.statuses = {in_progress(), in_progress(), completed_at(L)};
+    FakeClock clock;
+    const auto result = run_flink(c.args, env, cluster.factory(), clock, nullptr, c.terminal);
+    EXPECT_EQ(result.exit_code, 0);
+    if (!c.shown) {
+      EXPECT_TRUE(result.err_partial.empty()) << ::testing::PrintToString(result.err_partial);
+      continue;
+    }
+    // two redraws while IN_PROGRESS, then the line is erased before the result is printed
+    ASSERT_EQ(result.err_partial.size(), 3u) << ::testing::PrintToString(result.err_partial);
+    EXPECT_EQ(result.err_partial[0], "\r0.0 s  savepoint in progress, trigger id " + T);
+    EXPECT_EQ(result.err_partial[1], "\r0.0 s  savepoint in progress, trigger id " + T);
+    EXPECT_EQ(result.err_partial[2].front(), '\r');
+    EXPECT_EQ(result.err_partial[2].find_first_not_of(" \r"), std::string::npos);
+  }
+
+  // an attached run shows the job's state
+  TempDir jars;
+  const std::string jar = jars.write("job.jar", fake_jar_bytes("progress")).string();
+  FakeCluster cluster;
+  cluster.job_states = {"INITIALIZING", "RUNNING", "FINISHED"};
+  FakeClock clock;
+  const auto run = run_flink({"run", jar}, env, cluster.factory(), clock, nullptr, true);
+  EXPECT_EQ(run.exit_code, 0);
+  ASSERT_EQ(run.err_partial.size(), 3u) << ::testing::PrintToString(run.err_partial);
+  EXPECT_EQ(run.err_partial[0], "\r0.0 s  job " + cluster.submitted_job + " INITIALIZING");
+  // 50 ms later; spaces cover the longer line before
+  EXPECT_EQ(run.err_partial[1], "\r0.1 s  job " + cluster.submitted_job + " RUNNING     ");
+}
+
+}  // namespace
+}  // namespace flinkcli::testing

@@ -39,6 +39,8 @@ struct Runtime {
   std::function<std::string()> new_trigger_id = random_hex_id;
   // Wall-clock time, only for the "started_at" of JSON documents (durations use `clock`).
   std::function<std::chrono::system_clock::time_point()> wall_clock = std::chrono::system_clock::now;
+  // stderr is a terminal: waits may show a live progress line there (text mode only).
+  bool stderr_is_terminal = false;
 };
 
 // The options every action takes (Flink's generic and default command lines).
@@ -61,6 +63,10 @@ class CommandContext {
   Console& console() { return m_runtime.console; }
   // Where the action's result goes: Flink's lines, its JSON fields, its quiet value.
   Report& report() { return m_report; }
+  // A live progress line belongs on stderr: a terminal, and neither quiet nor JSON output.
+  bool show_progress() const {
+    return m_runtime.stderr_is_terminal && m_report.mode() == OutputMode::text;
+  }
   Clock& clock() { return m_runtime.clock; }
   Interrupt& interrupt() { return m_runtime.interrupt; }
   std::string new_trigger_id() { return m_runtime.new_trigger_id(); }

@@ -14,6 +14,8 @@ class Console {
   virtual ~Console() = default;
   virtual void out(std::string_view line) = 0;  // stdout, one line
   virtual void err(std::string_view line) = 0;  // stderr, one line
+  // stderr text without a line end, for a live progress line a terminal redraws ("\r...").
+  virtual void err_partial(std::string_view text) { (void)text; }
   // Why stdout lost lines, other than a closed pipe ("No space left on device"); none if it didn't.
   virtual std::optional<std::string> output_failure() const { return std::nullopt; }
 };
@@ -25,6 +27,7 @@ class FdConsole final : public Console {
   FdConsole(int out_fd = 1, int err_fd = 2) : m_out_fd(out_fd), m_err_fd(err_fd) {}
   void out(std::string_view line) override;
   void err(std::string_view line) override;
+  void err_partial(std::string_view text) override;
   std::optional<std::string> output_failure() const override { return m_out_failure; }
 
  private:
