@@ -21,13 +21,6 @@ struct FollowOptions {
   std::string trigger_id;
 };
 
-std::string checked_trigger_id(const std::string& text) {
-  if (!is_hex_id(text)) {
-    throw CliError::usage("Invalid trigger id '" + one_line(text, 200) +
-                          "': expected 32 hex digits, e.g. 7bc1eb8a27587d4728b63c2fdb41d37a.");
-  }
-  return to_lower(text);
-}
 
 FollowOptions parse(const ParsedArgs& args) {
   FollowOptions options;
@@ -53,7 +46,7 @@ FollowOptions parse(const ParsedArgs& args) {
     throw CliError::usage("Too many arguments: " + one_line(positionals[wanted], 200) + ".");
   }
   if (wanted == 2) options.job_id = positionals.front();
-  options.trigger_id = checked_trigger_id(positionals.back());
+  options.trigger_id = parse_trigger_id(positionals.back());
   return options;
 }
 

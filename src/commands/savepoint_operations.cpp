@@ -55,14 +55,18 @@ OptionSpec trigger_id_option() {
   return spec;
 }
 
+std::string parse_trigger_id(const std::string& text) {
+  if (!is_hex_id(text)) {
+    throw CliError::usage("Invalid trigger id '" + one_line(text, 200) +
+                          "': expected 32 hex digits, e.g. 7bc1eb8a27587d4728b63c2fdb41d37a.");
+  }
+  return to_lower(text);
+}
+
 std::optional<std::string> trigger_id_from(const ParsedArgs& args) {
   const auto value = args.value("trigger-id");
   if (!value) return std::nullopt;
-  if (!is_hex_id(*value)) {
-    throw CliError::usage("Invalid trigger id '" + *value +
-                          "': expected 32 hex digits, e.g. 7bc1eb8a27587d4728b63c2fdb41d37a.");
-  }
-  return to_lower(*value);
+  return parse_trigger_id(*value);
 }
 
 std::string trigger_id_to_send(CommandContext& context, const std::optional<std::string>& chosen) {

@@ -34,6 +34,8 @@ OptionSpec detached_option();
 // attaches to the savepoint it already started. Without it, trigger_id_to_send picks one.
 OptionSpec trigger_id_option();
 std::optional<std::string> trigger_id_from(const ParsedArgs& args);
+// A trigger id from the command line: 32 hex digits, lower-cased; else a usage error.
+std::string parse_trigger_id(const std::string& text);
 std::string trigger_id_to_send(CommandContext& context, const std::optional<std::string>& chosen);
 
 // --wait-timeout <duration> (this client's extension, Flink's duration syntax): bounds the wait
