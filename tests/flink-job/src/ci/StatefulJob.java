@@ -18,6 +18,8 @@
  *                        0 = no throttling); also accepted as --sleep-ms=N
  *   --name NAME          job name (default "cli-test-job"); also accepted as --name=NAME
  *   --count N            bounded: emit N records, then finish (default: practically unbounded)
+ *   --snapshot-sleep-ms N  sleep N ms in the mapper's synchronous snapshot (default 0): a
+ *                        savepoint that takes at least that long, to outlast client.timeout
  *   --help               print this usage on stdout and exit without running a job
  * Anything else is an error (IllegalArgumentException naming the argument).
  *
@@ -31,15 +33,19 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
-/** Args: [--without-mapper] [--sleep-ms N] [--name NAME] [--count N] [--help] */
+/** Args: see USAGE. */
 public final class StatefulJob {
 
     static final String USAGE =
-            "Usage: StatefulJob [--without-mapper] [--sleep-ms N] [--name NAME] [--count N] [--help]";
+            "Usage: StatefulJob [--without-mapper] [--sleep-ms N] [--name NAME] [--count N]"
+                    + " [--snapshot-sleep-ms N] [--help]";
 
     /** Parsed program arguments. */
     static final class Options {
@@ -47,6 +53,7 @@ public final class StatefulJob {
         long sleepMs = 50L; // ~20 records/s: cheap on 2 cores
         String name = "cli-test-job";
         long count = Long.MAX_VALUE;
+        long snapshotSleepMs = 0L;
         boolean help = false;
     }
 
@@ -68,7 +75,8 @@ public final class StatefulJob {
             }
             // Options with a value take it from "--key=value" or from the next argument.
             String value = inlineValue;
-            boolean takesValue = key.equals("--sleep-ms") || key.equals("--name") || key.equals("--count");
+            boolean takesValue = key.equals("--sleep-ms") || key.equals("--name") || key.equals("--count")
+                    || key.equals("--snapshot-sleep-ms");
             if (takesValue && value == null) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("missing value for " + key + ". " + USAGE);
@@ -88,6 +96,9 @@ public final class StatefulJob {
                     break;
                 case "--count":
                     o.count = parseLong(key, value, 1);
+                    break;
+                case "--snapshot-sleep-ms":
+                    o.snapshotSleepMs = parseLong(key, value, 0);
                     break;
                 case "--name":
                     if (value.isEmpty()) {
@@ -143,7 +154,7 @@ public final class StatefulJob {
         DataStream<Long> out = o.withoutMapper
                 ? throttled
                 : throttled.keyBy(v -> v % 8, Types.LONG)
-                        .map(new CountPerKey())
+                        .map(new CountPerKey(o.snapshotSleepMs))
                         .uid("mapper-id")
                         .name("mapper");
         out.sinkTo(new DiscardingSink<>()).uid("sink-id").name("sink");
@@ -151,9 +162,24 @@ public final class StatefulJob {
     }
 
     /** Keyed counter: gives the savepoint non-empty keyed state under uid "mapper-id". */
-    static final class CountPerKey extends RichMapFunction<Long, Long> {
+    static final class CountPerKey extends RichMapFunction<Long, Long> implements CheckpointedFunction {
         private static final long serialVersionUID = 1L;
+        private final long snapshotSleepMs;
         private transient ValueState<Long> count;
+
+        CountPerKey(long snapshotSleepMs) {
+            this.snapshotSleepMs = snapshotSleepMs;
+        }
+
+        @Override
+        public void snapshotState(FunctionSnapshotContext context) throws Exception {
+            if (snapshotSleepMs > 0) {
+                Thread.sleep(snapshotSleepMs); // a slow savepoint on demand (see --snapshot-sleep-ms)
+            }
+        }
+
+        @Override
+        public void initializeState(FunctionInitializationContext context) {}
 
         @Override
         public Long map(Long value) throws Exception {
