@@ -47,7 +47,10 @@ install(FILES ${FLINKCLI_GENERATED}/fish/vendor_completions.d/flink.fish
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/usage.md
               ${PROJECT_SOURCE_DIR}/docs/configuration.md ${PROJECT_SOURCE_DIR}/docs/exit-codes.md
-              ${PROJECT_SOURCE_DIR}/docs/compatibility.md
+              ${PROJECT_SOURCE_DIR}/docs/compatibility.md ${PROJECT_SOURCE_DIR}/docs/json-output.md
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# One page per action, and the JSON schemas scripts may validate against.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/actions ${PROJECT_SOURCE_DIR}/docs/schemas
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # The Debian package.

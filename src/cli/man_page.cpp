@@ -144,8 +144,9 @@ std::string man_page_scdoc() {
   out << "# SEE ALSO\n\n"
          "Flink's command-line interface: "
          "https://nightlies.apache.org/flink/flink-docs-stable/docs/deployment/cli/\n\n"
-         "The client's documentation, installed in _share/doc/flinkcli/_: usage.md, configuration.md, "
-         "exit-codes.md and compatibility.md.\n";
+         "The client's documentation, installed in _share/doc/flinkcli/_: usage.md, one page per action "
+         "in _actions/_, configuration.md, exit-codes.md, compatibility.md, json-output.md and the JSON "
+         "schemas in _schemas/_.\n";
   return out.str();
 }
 

@@ -2,7 +2,8 @@
 # Runs the end-to-end suites against a real Flink of version $1: brings the cluster up with
 # scripts/flink-cluster.sh, runs the suites, and always takes the cluster down again.
 #   run-e2e.sh <version> [main] [tls]     (default: main, then tls)
-#   main  side_by_side.py on a plain-HTTP cluster
+#   main  side_by_side.py, then scripting.py (JSON, quiet, waits, follow, --trigger-id,
+#         --job-name) on the same plain-HTTP cluster
 #   tls   tls_side_by_side.py on a cluster restarted with FLINK_REST_TLS=both (mutual TLS, plus a
 #         TLS-only JobManager; certificates made at test time, needs openssl)
 # Exit 125 (ctest: skipped) when Java 17 (or, for tls, openssl) is missing and cannot be installed
@@ -42,16 +43,18 @@ env_file="$(mktemp)"
 for suite in "${suites[@]}"; do
   if [ "$suite" = main ]; then
     unset FLINK_REST_TLS
-    script=side_by_side.py
+    scripts=(side_by_side.py scripting.py)
   else
     export FLINK_REST_TLS=both   # `up` restarts a cluster that runs without it
-    script=tls_side_by_side.py
+    scripts=(tls_side_by_side.py)
   fi
   start=$SECONDS
   "$repo/scripts/flink-cluster.sh" up
   echo "run-e2e: Flink $version up${FLINK_REST_TLS:+ (REST TLS: $FLINK_REST_TLS)} after $((SECONDS - start)) s" >&2
   "$repo/scripts/flink-cluster.sh" env > "$env_file"
-  suite_start=$SECONDS
-  FLINK_CLUSTER_ENV="$env_file" python3 "$repo/tests/e2e/$script"
-  echo "run-e2e: $script on Flink $version took $((SECONDS - suite_start)) s" >&2
+  for script in "${scripts[@]}"; do
+    suite_start=$SECONDS
+    FLINK_CLUSTER_ENV="$env_file" python3 "$repo/tests/e2e/$script"
+    echo "run-e2e: $script on Flink $version took $((SECONDS - suite_start)) s" >&2
+  done
 done

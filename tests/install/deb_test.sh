@@ -68,7 +68,10 @@ want=(
   ./usr/share/doc/flinkcli/configuration.md
   ./usr/share/doc/flinkcli/exit-codes.md
   ./usr/share/doc/flinkcli/compatibility.md
+  ./usr/share/doc/flinkcli/json-output.md
 )
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+while IFS= read -r doc; do want+=("./usr/share/doc/flinkcli/$doc"); done < <(cd "$repo/docs" && ls actions/*.md schemas/*.json)
 [ "$man" = man ] && want+=(./usr/share/man/man1/flink.1.gz)
 [ "$(printf '%s\n' "${want[@]}" | sort)" = "$files" ] || fail "package contents differ:
 $(diff <(printf '%s\n' "${want[@]}" | sort) <(echo "$files") || true)"

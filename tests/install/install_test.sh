@@ -24,7 +24,11 @@ expected=(
   share/doc/flinkcli/configuration.md
   share/doc/flinkcli/exit-codes.md
   share/doc/flinkcli/compatibility.md
+  share/doc/flinkcli/json-output.md
 )
+# The action pages and schemas: every one in the source tree, nothing else.
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+while IFS= read -r doc; do expected+=("share/doc/flinkcli/$doc"); done < <(cd "$repo/docs" && ls actions/*.md schemas/*.json)
 if [ "$man" = man ]; then
   expected+=(share/man/man1/flink.1.gz)
 else
