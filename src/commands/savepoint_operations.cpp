@@ -234,8 +234,9 @@ OperationStatus wait_or_name_follow_command(CommandContext& context, const std::
           return status;
         },
         trigger_id, policy, context.clock());
-  } catch (const CliError&) {
-    if (!completed) context.report().set("follow_command", command);
+  } catch (const CliError& error) {
+    // Not for an unknown trigger id: following it would fail the same way.
+    if (!completed && error.error_class() != ErrorClass::not_found) context.report().set("follow_command", command);
     throw;
   }
 }

@@ -16,6 +16,8 @@ OperationStatus wait_for_operation(const std::function<OperationStatus()>& poll,
     try {
       status = poll();
     } catch (const CliError& error) {
+      // An unknown trigger id cannot be followed: the message already names it.
+      if (error.error_class() == ErrorClass::not_found) throw;
       throw CliError(error.error_class(), std::string(error.what()) + "; " + hint, error.detail());
     }
     if (status.completed) {

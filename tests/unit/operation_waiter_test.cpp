@@ -94,6 +94,37 @@ TEST(OperationWaiter, FailureCauseThrowsWithItsClass) {
   }
 }
 
+// A poll that fails names the follow command, except when the JobManager no longer knows the
+// trigger id (restarted, result expired, or lost with a failed-over leader): following it again
+// would only fail the same way.
+TEST(OperationWaiter, FailedPollNamesTheFollowCommandUnlessTheTriggerIsUnknown) {
+  struct Case {
+    ErrorClass error_class;
+    bool hint;
+  };
+  for (const Case& c : {Case{ErrorClass::unreachable, true}, Case{ErrorClass::timeout, true},
+                        Case{ErrorClass::protocol, true}, Case{ErrorClass::not_found, false}}) {
+    SCOPED_TRACE(error_class_name(c.error_class));
+    FakeClock clock;
+    WaitPolicy policy = policy_for(milliseconds(60000));
+    policy.follow_hint = "to wait for it, run: flink follow J T";
+    int polls = 0;
+    try {
+      wait_for_operation(
+          [&]() -> OperationStatus {
+            if (polls++ == 0) return in_progress();
+            throw CliError(c.error_class, "the poll failed");
+          },
+          k_trigger, policy, clock);
+      ADD_FAILURE() << "expected a failure";
+    } catch (const CliError& error) {
+      EXPECT_EQ(error.error_class(), c.error_class);
+      EXPECT_EQ(std::string(error.what()),
+                c.hint ? "the poll failed; to wait for it, run: flink follow J T" : "the poll failed");
+    }
+  }
+}
+
 TEST(OperationWaiter, TimeoutNamesTheTriggerId) {
   ScriptedPoll poll{{in_progress()}};
   FakeClock clock;
