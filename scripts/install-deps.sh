@@ -16,7 +16,7 @@ elif [ "${1:-}" = "--flink" ]; then
     packages+=(openjdk-17-jdk-headless)
 else
   packages=(cmake ninja-build g++ pkg-config libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev
-            libgtest-dev libyaml-cpp-dev libssl-dev python3 python3-jsonschema)
+            libgtest-dev libyaml-cpp-dev libssl-dev libzookeeper-mt-dev python3 python3-jsonschema)
   # The man page (scdoc), the .deb (cpack: dpkg-shlibdeps from dpkg-dev), and the shells whose
   # completion scripts the tests run (bash is always there; zsh and fish are a few MB).
   packages+=(scdoc dpkg-dev zsh fish)

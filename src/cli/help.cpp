@@ -121,6 +121,9 @@ const char* exit_summary(ErrorClass error_class) {
     case ErrorClass::protocol: return "not a Flink REST answer";
     case ErrorClass::tls: return "TLS handshake failed";
     case ErrorClass::ambiguous: return "job name matches several jobs";
+    case ErrorClass::no_leader: return "no leading JobManager found (HA)";
+    case ErrorClass::restore_not_verified: return "restore not verified (run --verify-restore)";
+    case ErrorClass::bad_savepoint: return "unreadable savepoint metadata";
     case ErrorClass::output: return "stdout could not be written";
   }
   return "failure";

@@ -4,8 +4,13 @@
 #include "flinkcli/commands/command.hpp"
 #include "flinkcli/config/rest_settings.hpp"
 #include "flinkcli/core/error.hpp"
+#include "flinkcli/core/text.hpp"
 
 namespace flinkcli {
+
+namespace {
+constexpr const char* k_cluster_id = "high-availability.cluster-id";
+}  // namespace
 
 const std::vector<OptionSpec>& general_option_specs() {
   static const std::vector<OptionSpec> options = {
@@ -22,7 +27,8 @@ const std::vector<OptionSpec>& general_option_specs() {
        "The deployment target. Only \"remote\" (a running session cluster) is supported."},
       {"e", "executor", Arity::required, "arg", "DEPRECATED: Please use the -t option instead."},
       {"z", "zookeeperNamespace", Arity::required, "arg",
-       "Accepted for compatibility; this client connects through the REST endpoint only."},
+       "Namespace to create the Zookeeper sub-paths for high availability mode: overrides "
+       "high-availability.cluster-id, which names the znode the leader's address is read from."},
       {"yid", "yarnapplicationId", Arity::required, "arg", "Not supported by this client."},
       // This client's (Flink has no -o, -q, or long option starting with o or q, so neither
       // they nor a prefix of --output/--quiet means anything to Flink's parser).
@@ -43,6 +49,7 @@ GeneralOptions parse_general_options(const ParsedArgs& args) {
   options.help = args.has("h");
   options.verbose = args.has("v");
   options.jobmanager = args.value("m");
+  options.zookeeper_namespace = args.value("z");
   options.dynamic_properties = args.values("D");
   options.target = args.value("t") ? args.value("t") : args.value("e");
   options.yarn_application = args.has("yid");
@@ -87,6 +94,8 @@ const Configuration& CommandContext::config() {
   for (const auto& note : source.notes) spdlog::debug("{}", note);
   // As Flink's command line: -m first, then -D on top.
   if (m_options.jobmanager) apply_jobmanager_address(config, *m_options.jobmanager);
+  // As Flink's AbstractCustomCommandLine: -z sets the cluster id, after -m and before -D.
+  if (m_options.zookeeper_namespace) config.set(k_cluster_id, *m_options.zookeeper_namespace, "-z");
   apply_dynamic_properties(config, m_options.dynamic_properties);
   m_config = std::move(config);
   return *m_config;
@@ -99,21 +108,61 @@ std::chrono::steady_clock::time_point CommandContext::deadline() {
 JobManagerApi& CommandContext::api() {
   if (m_api) return *m_api;
   const Configuration& conf = config();
-  const RestSettings settings = make_rest_settings(conf, m_runtime.environment.getenv, m_flink_major);
-  if (auto mode = conf.high_availability(); mode && !m_options.jobmanager) {
+  RestSettings settings = make_rest_settings(conf, m_runtime.environment.getenv, m_flink_major);
+  const HaSettings ha = read_ha_settings(conf);
+  if (ha.mode == HaSettings::Mode::zookeeper) {
+    follow_zookeeper_leader(ha.zookeeper, settings);
+  } else if (ha.mode != HaSettings::Mode::none) {
+    // The Java client asks Kubernetes (or the factory class) and ignores -m; we cannot, so the
+    // address given is used, and said.
     const std::string origin = conf.origin(keys::rest_address);
-    spdlog::warn("high availability ({}) is configured, but this client does not look up the "
-                 "leading JobManager yet: using {} from rest.address{}. Pass -m with the "
-                 "leader's address to choose another.",
-                 mode->substr(0, 100), settings.endpoint.host_port(),
-                 origin.empty() ? " (default)" : " in " + origin);
+    const std::string from = m_options.jobmanager ? std::string("-m")
+                                                  : "rest.address" + (origin.empty() ? std::string(" (default)") : " in " + origin);
+    spdlog::warn("{}: using {} from {}.",
+                 ha.mode == HaSettings::Mode::kubernetes
+                     ? std::string("leader discovery through Kubernetes (high availability 'kubernetes') is not supported yet")
+                     : "high availability through '" + one_line(ha.name, 100) + "' is not supported by this client",
+                 settings.endpoint.host_port(), from);
   }
-  spdlog::debug("JobManager REST endpoint: {}", settings.endpoint.url());
+  spdlog::debug("JobManager REST endpoint: {}{}", settings.endpoint.url(),
+                settings.endpoint_origin.empty() ? "" : " (" + settings.endpoint_origin + ")");
   for (const auto& note : settings.tls.notes) spdlog::debug("TLS: {}", note);
   m_api = m_runtime.api_factory(settings, m_runtime.clock);
   // client.timeout bounds the whole action, as in the Java client, not each call alone.
   m_api->set_deadline(deadline());
   return *m_api;
+}
+
+void CommandContext::follow_zookeeper_leader(const ZooKeeperSettings& zookeeper, RestSettings& settings) {
+  for (const auto& warning : zookeeper.warnings) spdlog::warn("{}", warning);
+  if (m_options.jobmanager) {
+    spdlog::debug("-m {} is ignored for the JobManager's address: with ZooKeeper high availability the "
+                  "leader's comes from ZooKeeper, as in the Java client",
+                  one_line(*m_options.jobmanager, 200));
+  }
+  Clock& clock = m_runtime.clock;
+  m_leader_source = std::make_unique<LeaderSource>(zookeeper, m_runtime.znode_reader_factory(zookeeper, clock), clock);
+  const RestEndpoint configured = settings.endpoint;  // scheme (TLS) and path stay the configuration's
+  auto to_endpoint = [configured](const LeaderInfo& leader) {
+    RestEndpoint endpoint = configured;
+    endpoint.host = leader.host;
+    endpoint.port = leader.port;
+    return endpoint;
+  };
+  const LeaderInfo leader = m_leader_source->leader(deadline());
+  settings.endpoint = to_endpoint(leader);
+  if (leader.scheme != configured.scheme) {  // as Java: the configuration decides TLS
+    spdlog::warn("the leader publishes {}, but REST TLS is {} in the configuration "
+                 "(security.ssl.rest.enabled): using {}",
+                 leader.url, configured.scheme == "https" ? "on" : "off", settings.endpoint.url());
+  }
+  settings.endpoint_origin = "the leader published in " + m_leader_source->description();
+  // A crashed leader's znode stays for the session timeout: refused connections are retried (the
+  // leader read again each time) that much longer.
+  settings.connect_retry += zookeeper.session_timeout;
+  settings.rediscover = [source = m_leader_source.get(), to_endpoint](std::chrono::steady_clock::time_point until) {
+    return to_endpoint(source->leader(until));
+  };
 }
 
 WaitPolicy CommandContext::wait_policy() {

@@ -3,6 +3,7 @@
 // submission endpoints: upload (unless an identical jar is there), run, delete what we uploaded.
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <set>
 
 #include "actions.hpp"
@@ -26,6 +27,7 @@ struct RunOptions {
   bool shutdown_on_attached_exit = false;  // -sae
   bool keep_jar = false;                   // --keepJar (this client's extension)
   bool deprecated_restore_mode = false;    // -rm used (with -s, without -cm): Flink says so
+  bool verify_restore = false;             // --verify-restore (this client's extension)
 };
 
 // -cm/--claimMode, else the older -rm/--restoreMode, upper case as the REST API takes it. As in
@@ -86,6 +88,10 @@ RunOptions parse(const ParsedArgs& args) {
   request.claim_mode = claim_mode(args);
   options.deprecated_restore_mode = request.claim_mode && !args.has("cm");
   request.parallelism = parallelism(args);
+  options.verify_restore = args.has("verify-restore");
+  if (options.verify_restore && !request.savepoint_path) {
+    throw CliError::usage("--verify-restore needs -s <savepointPath>: it checks the restore from that savepoint.");
+  }
   // The -D entries alone, parsed as the client's own configuration parses them.
   Configuration job_configuration;
   apply_dynamic_properties(job_configuration, args.values("D"));
@@ -111,6 +117,79 @@ CliError restore_error(const CliError& error, const std::string& savepoint) {
                       ids + " that the new program does not have. To skip that state, run again with "
                       "-n (--allowNonRestoredState).",
                   error.detail());
+}
+
+// The savepoint a path names, for comparing what we asked for with what the JobManager reports:
+// without the "file:" scheme ("file:/x", "file:///x" and "/x" alike), a trailing "/" or
+// "/_metadata" (Flink accepts the directory or its _metadata file).
+// A local path is also normalised as Flink's Path normalises it ("//", "." and ".." segments).
+std::string savepoint_identity(std::string path) {
+  if (path.rfind("file://", 0) == 0 && path.size() > 7 && path[7] == '/') {
+    path = path.substr(7);
+  } else if (path.rfind("file:", 0) == 0) {
+    path = path.substr(5);
+  }
+  if (!path.empty() && path.front() == '/') path = std::filesystem::path(path).lexically_normal().string();
+  auto strip_slashes = [&] {
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+  };
+  strip_slashes();
+  const std::string metadata = "/_metadata";
+  if (path.size() > metadata.size() && path.compare(path.size() - metadata.size(), metadata.size(), metadata) == 0) {
+    path.resize(path.size() - metadata.size());
+    strip_slashes();
+  }
+  return path;
+}
+
+// --verify-restore: waits (within the action's deadline) until the job reports the snapshot it
+// restored from (/jobs/:id/checkpoints, latest.restored), and fails unless it is `savepoint`.
+void verify_restore(CommandContext& context, const JobId& job, const std::string& savepoint) {
+  JobManagerApi& api = context.api();
+  Report& report = context.report();
+  const auto deadline = context.deadline();
+  const std::string failure = "Restore of job " + job.str() + " from " +
+                              (savepoint.empty() ? std::string("an empty -s path") : savepoint) + " not verified";
+  std::chrono::milliseconds delay(100);
+  std::string last_state = "unknown";
+  while (true) {
+    std::optional<RestoredCheckpoint> restored;
+    try {
+      restored = api.restored_checkpoint(job);
+      if (!restored) {
+        last_state = api.job_state(job);
+        if (is_globally_terminal(last_state)) {
+          throw CliError(ErrorClass::restore_not_verified,
+                         failure + ": the job is " + last_state + " and reported no restore");
+        }
+      }
+    } catch (const CliError& error) {
+      // No statistics yet (404 while the job initializes): ask again. A deadline that passed
+      // during a call is the same verdict as one that passes between calls.
+      if (error.error_class() == ErrorClass::timeout) break;
+      if (error.error_class() != ErrorClass::not_found) throw;
+    }
+    if (restored) {
+      report.set("restored_from", restored->external_path);
+      if (savepoint_identity(restored->external_path) != savepoint_identity(savepoint)) {
+        report.set("restore_verified", false);
+        throw CliError(ErrorClass::restore_not_verified,
+                       failure + ": it restored from " +
+                           (restored->external_path.empty() ? "a checkpoint without a path" : restored->external_path) +
+                           " (" + (restored->is_savepoint ? "savepoint" : "checkpoint") + " " +
+                           std::to_string(restored->id) + ")");
+      }
+      report.set("restore_verified", true);
+      report.line("Job " + job.str() + " restored from savepoint " + restored->external_path + " (verified).");
+      return;
+    }
+    if (context.clock().now() + delay >= deadline) break;
+    context.clock().sleep_for(delay);
+    delay = std::min(delay * 2, std::chrono::milliseconds(1000));
+  }
+  report.set("restore_verified", false);
+  throw CliError(ErrorClass::restore_not_verified,
+                 failure + ": the job (" + last_state + ") reported no restore before the deadline (client.timeout)");
 }
 
 // Polls the job until it is globally terminal; none when Ctrl-C came first. SIGINT is ours only
@@ -207,6 +286,10 @@ std::vector<OptionSpec> run_option_specs() {
       {"sae", "shutdownOnAttachedExit", Arity::none, "",
        "If the job is submitted in attached mode, cancel the job when the CLI is interrupted "
        "(Ctrl + C)."},
+      extension_option({"", "verify-restore", Arity::none, "",
+       "With -s: after submitting, wait (within client.timeout) until the job reports that it "
+       "restored from exactly that savepoint; exit 14 if it restored from another path or from "
+       "nothing (this client's extension)."}),
       extension_option({"", "keepJar", Arity::none, "",
        "Keep the uploaded jar on the JobManager after the run (this client's extension); a later "
        "run of the identical jar then skips the upload."}),
@@ -259,6 +342,7 @@ int run_run(CommandContext& context, const RunOptions& options) {
   delete_uploaded();
   report.line("Job has been submitted with JobID " + job->str());
   report.set("job_id", job->str());
+  if (options.verify_restore) verify_restore(context, *job, *request.savepoint_path);
   if (options.detached) {
     report.set_status("submitted");
     report.add_value(job->str());

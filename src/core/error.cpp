@@ -15,6 +15,9 @@ int exit_code_for(ErrorClass error_class) {
     case ErrorClass::protocol: return 9;
     case ErrorClass::tls: return 10;
     case ErrorClass::ambiguous: return 11;
+    case ErrorClass::no_leader: return 12;
+    case ErrorClass::restore_not_verified: return 14;
+    case ErrorClass::bad_savepoint: return 15;
     case ErrorClass::output: return 13;
   }
   return 1;
@@ -33,6 +36,9 @@ const char* error_class_name(ErrorClass error_class) {
     case ErrorClass::protocol: return "protocol";
     case ErrorClass::tls: return "tls";
     case ErrorClass::ambiguous: return "ambiguous";
+    case ErrorClass::no_leader: return "no_leader";
+    case ErrorClass::restore_not_verified: return "restore_not_verified";
+    case ErrorClass::bad_savepoint: return "bad_savepoint";
     case ErrorClass::output: return "output";
   }
   return "unknown";

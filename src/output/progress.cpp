@@ -10,7 +10,10 @@ ProgressLine::ProgressLine(Console& console, Clock& clock, bool enabled)
     : m_console(console), m_clock(clock), m_enabled(enabled), m_started(clock.now()) {}
 
 ProgressLine::~ProgressLine() {
-  if (m_width > 0) m_console.err_partial("\r" + std::string(m_width, ' ') + "\r");
+  if (m_width == 0) return;
+  std::string blank(m_width + 2, ' ');  // "\r", spaces over the line, "\r"
+  blank.front() = blank.back() = '\r';
+  m_console.err_partial(blank);
 }
 
 void ProgressLine::show(std::string_view state) {

@@ -127,4 +127,19 @@ JobResult decode_job_result(const json& body, const std::string& what) {
   });
 }
 
+std::optional<RestoredCheckpoint> decode_restored_checkpoint(const json& body, const std::string& what) {
+  return parse_answer(what, [&]() -> std::optional<RestoredCheckpoint> {
+    const json latest = required_field<json>(body, "latest", what);
+    if (!latest.is_object()) throw CliError(ErrorClass::protocol, "The JobManager's answer to " + what + " has an unexpected 'latest'");
+    const json restored = latest.value("restored", json());
+    if (restored.is_null()) return std::nullopt;
+    RestoredCheckpoint out;
+    out.id = required_field<std::int64_t>(restored, "id", what);
+    out.is_savepoint = restored.value("is_savepoint", false);
+    // A restore from a checkpoint the JobManager lost track of may carry no path.
+    out.external_path = restored.value("external_path", std::string());
+    return out;
+  });
+}
+
 }  // namespace flinkcli

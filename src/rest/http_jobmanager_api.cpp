@@ -110,6 +110,11 @@ class HttpJobManagerApi final : public JobManagerApi {
     return decode_job_result(get(path).body, "GET " + path);
   }
 
+  std::optional<RestoredCheckpoint> restored_checkpoint(const JobId& job) override {
+    const std::string path = "/jobs/" + job.str() + "/checkpoints";
+    return decode_restored_checkpoint(get(path).body, "GET " + path);
+  }
+
  private:
   HttpReply get(const std::string& path) { return m_http.send("GET", path, nullptr, {Retry::idempotent}); }
 
@@ -120,6 +125,15 @@ class HttpJobManagerApi final : public JobManagerApi {
       return get(path);
     } catch (const CliError& error) {
       if (error.error_class() != ErrorClass::not_found) throw;
+      if (const auto& first = m_http.first_leader()) {
+        // Flink keeps operations in the leader's memory: a new leader knows none of the old one's.
+        throw CliError(ErrorClass::not_found,
+                       "The operation with trigger id " + trigger_id + " was lost with the leading JobManager " +
+                           *first + ": the leader changed to " + m_http.endpoint().host_port() +
+                           " during the wait, and the new leader does not know the trigger id; whether "
+                           "the operation completed before is unknown",
+                       error.what());
+      }
       throw CliError(ErrorClass::not_found,
                      "The JobManager does not know trigger id " + trigger_id +
                          " (any more): it may have restarted or dropped the result after "

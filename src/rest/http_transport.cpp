@@ -75,16 +75,21 @@ std::unique_ptr<TlsClient> make_tls_client(const RestSettings& settings) {
   return std::make_unique<TlsClient>(settings.tls, settings.endpoint.host, settings.endpoint.port);
 }
 
-httplib::Client make_client(const RestEndpoint& endpoint, TlsClient* tls) {
-  httplib::Client client(endpoint.scheme + "://" + endpoint.host_port());
+std::unique_ptr<httplib::Client> make_client(const RestSettings& settings, TlsClient* tls) {
+  const RestEndpoint& endpoint = settings.endpoint;
+  auto client = std::make_unique<httplib::Client>(endpoint.scheme + "://" + endpoint.host_port());
   if (tls) {
-    client.enable_server_certificate_verification(false);  // TlsClient verifies, as Flink does
-    tls->configure(client.ssl_context());
+    client->enable_server_certificate_verification(false);  // TlsClient verifies, as Flink does
+    tls->configure(client->ssl_context());
   }
-  client.set_keep_alive(true);
-  client.set_tcp_nodelay(true);  // small request/answer pairs: Nagle only adds latency
+  client->set_keep_alive(true);
+  client->set_tcp_nodelay(true);  // small request/answer pairs: Nagle only adds latency
+  client->set_connection_timeout(std::min(settings.request_timeout, milliseconds(5000)));
   return client;
 }
+
+// A leader that keeps moving (each refused) is followed this many times in one request at most.
+constexpr int k_max_leader_moves = 10;
 
 bool is_connect_error(httplib::Error error) {
   return error == httplib::Error::Connection || error == httplib::Error::ConnectionTimeout;
@@ -124,9 +129,8 @@ HttpTransport::HttpTransport(RestSettings settings, Clock& clock)
     : m_settings(std::move(settings)),
       m_clock(clock),
       m_tls(make_tls_client(m_settings)),
-      m_client(make_client(m_settings.endpoint, m_tls.get())),
+      m_client(make_client(m_settings, m_tls.get())),
       m_jitter(std::random_device{}()) {
-  m_client.set_connection_timeout(std::min(m_settings.request_timeout, milliseconds(5000)));
   m_headers.emplace("Accept", "application/json");
   m_headers.emplace("User-Agent", std::string("flinkcli/") + FLINKCLI_VERSION);
   for (const auto& [name, value] : m_settings.headers) m_headers.emplace(name, value);
@@ -150,6 +154,22 @@ milliseconds HttpTransport::jittered(milliseconds backoff) {
   return milliseconds(half + static_cast<milliseconds::rep>(m_jitter() % static_cast<unsigned>(half + 1)));
 }
 
+bool HttpTransport::follow_leader() {
+  if (!m_settings.rediscover || m_leader_moves >= k_max_leader_moves) return false;
+  const auto until = m_deadline ? *m_deadline : m_clock.now() + m_settings.request_timeout;
+  const RestEndpoint leader = m_settings.rediscover(until);  // throws when none is found by then
+  RestEndpoint& current = m_settings.endpoint;
+  if (leader.host == current.host && leader.port == current.port) return false;
+  spdlog::debug("the leading JobManager moved from {} to {}", current.host_port(), leader.host_port());
+  if (!m_first_leader) m_first_leader = current.host_port();
+  ++m_leader_moves;
+  current.host = leader.host;
+  current.port = leader.port;
+  m_tls = make_tls_client(m_settings);
+  m_client = make_client(m_settings, m_tls.get());
+  return true;
+}
+
 template <typename Call>
 HttpReply HttpTransport::perform(const std::string& method, const std::string& path,
                                  const RequestOptions& options, Call&& call) {
@@ -163,12 +183,14 @@ HttpReply HttpTransport::perform(const std::string& method, const std::string& p
     spdlog::debug("{} {}{}", method, endpoint.url(), path);  // never headers: secrets
     const auto attempt_start = m_clock.now();
     const milliseconds attempt_timeout = timeout_for_attempt();
-    m_client.set_read_timeout(attempt_timeout);
-    m_client.set_write_timeout(attempt_timeout);
+    m_client->set_read_timeout(attempt_timeout);
+    m_client->set_write_timeout(attempt_timeout);
     httplib::Result result = call(full_path);
     const milliseconds pause = jittered(backoff);
     backoff = std::min(backoff * 2, milliseconds(1000));
     if (result) {
+      // Under high availability, a JobManager that lost its leadership: ask who leads now.
+      if (idempotent && is_gateway_status(result->status) && follow_leader()) continue;
       // A proxy without a JobManager behind it, or Flink electing a leader: worth another try.
       if (idempotent && is_gateway_status(result->status) && may_retry(attempt, pause)) {
         spdlog::debug("{} {} answered HTTP {}; retrying in {} ms (attempt {} of {})", method, path,
@@ -202,8 +224,14 @@ HttpReply HttpTransport::perform(const std::string& method, const std::string& p
       }
       host_resolves = true;
     }
-    // Nothing reached the JobManager, so retrying cannot duplicate an operation.
-    if (m_clock.now() - start + pause < m_settings.connect_retry && may_retry(attempt, pause)) {
+    // Under high availability a refused connection may be a crashed leader: ask who leads now, and
+    // go there at once when that changed.
+    if (follow_leader()) continue;
+    // Nothing reached the JobManager, so retrying cannot duplicate an operation. Under high
+    // availability, until the crashed leader's znode expires (no limit on attempts but time).
+    const bool attempts_left = m_settings.rediscover ? (!m_deadline || m_clock.now() + pause < *m_deadline)
+                                                     : may_retry(attempt, pause);
+    if (m_clock.now() - start + pause < m_settings.connect_retry && attempts_left) {
       spdlog::debug("connection failed ({}), retrying in {} ms (attempt {} of {})",
                     httplib::to_string(error), pause.count(), attempt + 1, k_max_attempts);
       m_clock.sleep_for(pause);
@@ -214,7 +242,9 @@ HttpReply HttpTransport::perform(const std::string& method, const std::string& p
                        (error == httplib::Error::ConnectionTimeout
                             ? "connection timed out"
                             : describe_connect_failure(endpoint.host, endpoint.port)) +
-                       ". " + k_check_address);
+                       ". " + (m_settings.endpoint_origin.empty()
+                                   ? std::string(k_check_address)
+                                   : "It is " + m_settings.endpoint_origin + "; check that it runs."));
   }
 }
 
@@ -353,7 +383,7 @@ HttpReply HttpTransport::send(const std::string& method, const std::string& path
       received.append(data, length);
       return true;
     };
-    httplib::Result result = m_client.send(request);
+    httplib::Result result = m_client->send(request);
     if (too_large) {
       throw CliError(ErrorClass::protocol,
                      "The server at " + m_settings.endpoint.url() + " answered " + method + " " + path +
@@ -369,7 +399,7 @@ HttpReply HttpTransport::upload(const std::string& path, const std::string& fiel
                                 const std::string& file_name, const std::string& content) {
   httplib::MultipartFormDataItems items{{field, content, file_name, "application/x-java-archive"}};
   return perform("POST", path, RequestOptions{}, [&](const std::string& full_path) {
-    return m_client.Post(full_path.c_str(), m_headers, items);
+    return m_client->Post(full_path.c_str(), m_headers, items);
   });
 }
 

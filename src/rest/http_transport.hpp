@@ -55,6 +55,11 @@ class HttpTransport {
     m_deadline = deadline;
   }
 
+  // High availability: the JobManager the action started with, when the leader changed since
+  // ("host:port"); none while it did not.
+  const std::optional<std::string>& first_leader() const { return m_first_leader; }
+  const RestEndpoint& endpoint() const { return m_settings.endpoint; }
+
  private:
   template <typename Call>
   HttpReply perform(const std::string& method, const std::string& path,
@@ -63,6 +68,8 @@ class HttpTransport {
   bool may_retry(int attempts, std::chrono::milliseconds backoff) const;
   std::chrono::milliseconds jittered(std::chrono::milliseconds backoff);
   std::chrono::milliseconds timeout_for_attempt() const;
+  // High availability: reads the leader again; true when it moved (the client now points at it).
+  bool follow_leader();
   // A failed handshake, or a TLS alert after it, as a tls CliError (exit 10); returns otherwise.
   void throw_if_tls_failure(httplib::Error error);
   [[noreturn]] void throw_transport_error(httplib::Error error, const std::string& method,
@@ -75,7 +82,9 @@ class HttpTransport {
   RestSettings m_settings;
   Clock& m_clock;
   std::unique_ptr<TlsClient> m_tls;  // https only: stores read, handshake failures explained
-  httplib::Client m_client;
+  std::unique_ptr<httplib::Client> m_client;  // replaced when the leader moves
+  std::optional<std::string> m_first_leader;
+  int m_leader_moves = 0;
   httplib::Headers m_headers;
   std::optional<std::chrono::steady_clock::time_point> m_deadline;
   std::minstd_rand m_jitter;

@@ -51,6 +51,8 @@ struct FakeCluster {
   std::string submitted_job = "b03c4fea69492ff7b636af1aa8bca047";
   std::vector<std::string> job_states = {"FINISHED"};  // polled in order; the last one repeats
   JobResult result{4126, "", ""};
+  // What restored_checkpoint answers, polled in order; the last one repeats (empty: none).
+  std::vector<std::optional<RestoredCheckpoint>> restores;
   // Time a savepoint or stop trigger takes to answer, on the injected clock.
   std::chrono::milliseconds trigger_delay{0};
 
@@ -131,6 +133,12 @@ class FakeJobManagerApi final : public JobManagerApi {
     record("job_result", job.str());
     return m_cluster.result;
   }
+  std::optional<RestoredCheckpoint> restored_checkpoint(const JobId& job) override {
+    record("restored_checkpoint", job.str());
+    const auto& restores = m_cluster.restores;
+    if (restores.empty()) return std::nullopt;
+    return restores[std::min(m_restore_polls++, restores.size() - 1)];
+  }
 
  private:
   static std::string text(const std::optional<std::string>& value) { return value ? *value : "null"; }
@@ -151,6 +159,7 @@ class FakeJobManagerApi final : public JobManagerApi {
   Clock& m_clock;
   std::size_t m_status_polls = 0;
   std::size_t m_state_polls = 0;
+  std::size_t m_restore_polls = 0;
 };
 
 inline ApiFactory FakeCluster::factory() {

@@ -31,6 +31,23 @@ set(FLINKCLI_PROBES
   "output     commands   command.hpp              fail"
   "output     core       console.hpp              pass"
   "commands   output     report.hpp               pass"
+  "metadata   config     configuration.hpp        fail"
+  "metadata   api        jobmanager_api.hpp       fail"
+  "metadata   output     report.hpp               fail"
+  "metadata   commands   command.hpp              fail"
+  "core       metadata   savepoint_metadata.hpp   fail"
+  "rest       metadata   savepoint_metadata.hpp   fail"
+  "metadata   core       error.hpp                pass"
+  "commands   metadata   savepoint_metadata.hpp   pass"
+  "core       ha         leader_source.hpp        fail"
+  "config     ha         ha_settings.hpp          fail"
+  "api        ha         leader_source.hpp        fail"
+  "rest       ha         leader_source.hpp        fail"
+  "ha         api        jobmanager_api.hpp       fail"
+  "ha         rest       http_jobmanager_api.hpp  fail"
+  "ha         commands   command.hpp              fail"
+  "ha         config     configuration.hpp        pass"
+  "commands   ha         leader_source.hpp        pass"
 )
 foreach(probe IN LISTS FLINKCLI_PROBES)
   string(REGEX REPLACE " +" ";" fields "${probe}")

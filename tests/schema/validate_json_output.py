@@ -48,6 +48,15 @@ JOBS = [
     {"jid": WARMING, "name": "warming", "state": "INITIALIZING", "start-time": 1764085376000},
 ]
 IN_PROGRESS = {"status": {"id": "IN_PROGRESS"}, "operation": None}
+REFERENCE_V3 = """
+4960672d 00000003 0000000000000007 00000000 00000001
+e5a72f353fc1e6bbf3bd96a41384998c 00000001 00000080 00 00000001 00000000
+00000001 04 00000001 0007 6f666673657473 00 00000001 0000000000000000
+01 0008 696e6c696e652d30 00000003 616263
+00000000
+07 00000000 00000002 0000000000000000 0000000000000064
+06 0024 31623063376431652d326633612d346235632d386439652d306631613262336334643565 00000000000000fa
+00 00000000 00000000"""
 
 
 def completed(operation):
@@ -119,6 +128,9 @@ class FakeJobManager(BaseHTTPRequestHandler):
             return 200, {"jobid": RUN_JOB}
         if method == "DELETE" and path == f"/jars/{JAR_ID}":
             return 200, {}
+        if method == "GET" and path == f"/jobs/{RUN_JOB}/checkpoints":  # run --verify-restore
+            return 200, {"counts": {"restored": 1}, "latest": {"restored": {
+                "id": 1, "restore_timestamp": 1764085371000, "is_savepoint": True, "external_path": LOCATION}}}
         if method == "GET" and path == f"/jobs/{RUN_JOB}/status":
             return 200, {"status": "FINISHED"}
         if method == "GET" and path == f"/jobs/{RUN_JOB}/execution-result":
@@ -340,6 +352,34 @@ def main():
         json_case("follow --job-name", ["follow", "--job-name", "orders", T], 0, fo, "completed", has(job_id=OK))
         json_case("follow, missing trigger id", ["follow", OK], 1, fo, "failed", error_class("usage"))
         json_case("follow, bad trigger id", ["follow", OK, "nope"], 1, fo, "failed", error_class("usage"))
+        # inspect: the hand-built version 3 _metadata of ../shared/reference/savepoint-metadata.md
+        # (operator uid "source": inline operator state, keyed state in a relative file)
+        sp_dir = os.path.join(scratch, "savepoint-a48f8e-f8b2e237b6f8")
+        os.mkdir(sp_dir)
+        metadata = bytes.fromhex(REFERENCE_V3.replace(" ", "").replace("\n", ""))
+        with open(os.path.join(sp_dir, "_metadata"), "wb") as handle:
+            handle.write(metadata)
+        truncated = os.path.join(scratch, "truncated")
+        os.mkdir(truncated)
+        with open(os.path.join(truncated, "_metadata"), "wb") as handle:
+            handle.write(metadata[:100])
+        source_id = "e5a72f353fc1e6bbf3bd96a41384998c"
+        ins = "flinkcli.inspect/1"
+        json_case("inspect", ["inspect", sp_dir, "--uid", "source"], 0, ins, "completed",
+                  that(lambda d, r: d["operators"][0]["operator_id"] == source_id and d["metadata_version"] == 3
+                       and d["uids"][0]["in_savepoint"] and d["missing_files"]), m=False)
+        json_case("inspect --expect-uids, state dropped", ["inspect", sp_dir, "--expect-uids", "other"], 7, ins, "failed",
+                  that(lambda d, r: d["restore_check"]["dropped"][0]["operator_id"] == source_id
+                       and d["error"]["class"] == "restore_mismatch"), m=False)
+        json_case("inspect --expect-uids -n", ["inspect", "file://" + sp_dir, "--expect-uids", "source", "-n"], 0, ins,
+                  "completed", that(lambda d, r: not d["restore_check"]["would_drop_state"]), m=False)
+        json_case("inspect, truncated", ["inspect", truncated], 15, ins, "failed", error_class("bad_savepoint"), m=False)
+        json_case("inspect, missing", ["inspect", os.path.join(scratch, "nope")], 4, ins, "failed", error_class("not_found"), m=False)
+        json_case("inspect, hdfs", ["inspect", "hdfs://nn/sp"], 8, ins, "failed", error_class("unsupported"), m=False)
+        json_case("run -s --verify-restore", ["run", "-d", "-s", LOCATION, "--verify-restore", jar], 0, "flinkcli.run/1",
+                  "submitted", has(restore_verified=True, restored_from=LOCATION))
+        json_case("run -s --verify-restore, other path", ["run", "-d", "-s", "file:/data/other", "--verify-restore", jar],
+                  14, "flinkcli.run/1", "failed", error_class("restore_not_verified"))
         # no action
         json_case("unknown action", ["frobnicate"], 1, "flinkcli.error/1", "failed", error_class("usage"))
         json_case("JVM-only action", ["info", "x.jar"], 8, "flinkcli.error/1", "failed", error_class("unsupported"))
@@ -360,6 +400,8 @@ def main():
         quiet_case("run -q", ["run", jar], 0, "", 0)
         quiet_case("follow -q", ["follow", OK, T], 0, LOCATION + "\n", 0)
         quiet_case("follow --no-wait -q, in progress", ["follow", "--no-wait", SLOW, T], 0, "", 0)
+        quiet_case("inspect -q", ["inspect", sp_dir], 0, source_id + "\n", 0, m=False)
+        quiet_case("inspect -q, truncated: one line on stderr", ["inspect", truncated], 15, "", 1, m=False)
         quiet_case("savepoint -q, timed out: one line on stderr", ["savepoint", SLOW, "-D", "client.timeout=300ms"], 6, "", 1)
         quiet_case("savepoint -q, usage error: one line on stderr", ["savepoint"], 1, "", 1)
         quiet_case("savepoint --quiet, --job-name several", ["savepoint", "--job-name", "dup"], 11, "", 1)

@@ -61,7 +61,7 @@ struct FaultCase {
 
 // The command that follows the savepoint, after the fake's address.
 const std::string follow_hint = "trigger id " + T + ": the savepoint may still complete; to wait for it, run: flink follow -m 127.0.0.1:";
-const std::string follow_ids = " " + std::string(k_job) + " " + T;
+const std::string follow_ids = std::string(" ").append(k_job).append(" ").append(T);
 
 std::vector<FaultCase> fault_cases() {
   std::vector<FaultCase> cases;

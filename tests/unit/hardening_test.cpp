@@ -278,26 +278,34 @@ TEST(HardeningHttp, NotFoundOnlyForJobsAndSavepoints) {
   EXPECT_EQ(err[1].rfind("answer: <!DOCTYPE html> <html>", 0), 0u) << err[1];
 }
 
-// Defect 10: with high availability configured and no -m, say which address is used and why.
+// Defect 10: with high availability the client cannot follow (Kubernetes), say which address is
+// used and why (-m too: the Java client would ignore it). ZooKeeper HA is followed: ha_test.cpp.
 TEST_F(HardeningTest, HighAvailabilityIsNotSilent) {
-  for (const std::string conf : {"high-availability.type: zookeeper\nrest.address: jm-a\n",
-                                 "high-availability: ZOOKEEPER\nrest.address: jm-a\n",
+  for (const std::string conf : {"high-availability: KUBERNETES\nrest.address: jm-a\n",
                                  "high-availability:\n  type: kubernetes\nrest.address: jm-a\n"}) {
     SCOPED_TRACE(conf);
     env.conf_dir().write("config.yaml", conf);
     const auto result = run({"list"});
     EXPECT_EQ(result.exit_code, 0);
     ASSERT_EQ(result.err.size(), 1u);
-    EXPECT_EQ(result.err[0].rfind("flink: warning: high availability (", 0), 0u) << result.err[0];
+    EXPECT_EQ(result.err[0].rfind("flink: warning: leader discovery through Kubernetes (", 0), 0u) << result.err[0];
     EXPECT_NE(result.err[0].find("using jm-a:8081 from rest.address in " +
                                  (env.conf_dir() / "config.yaml").string()),
               std::string::npos)
         << result.err[0];
-    // -m chooses the JobManager: nothing to warn about
-    EXPECT_TRUE(run({"list", "-m", "jm-b:8081"}).err.empty());
+    const auto with_m = run({"list", "-m", "jm-b:8081"});
+    ASSERT_EQ(with_m.err.size(), 1u);
+    EXPECT_NE(with_m.err[0].find("using jm-b:8081 from -m."), std::string::npos) << with_m.err[0];
   }
-  env.conf_dir().write("config.yaml", "high-availability.type: NONE\n");
-  EXPECT_TRUE(run({"list"}).err.empty());
+  // ZooKeeper without a quorum: Flink's configuration error, before any request.
+  env.conf_dir().write("config.yaml", "high-availability.type: zookeeper\nrest.address: jm-a\n");
+  const auto no_quorum = run({"list"});
+  EXPECT_EQ(no_quorum.exit_code, 2);
+  EXPECT_EQ(no_quorum.err.size(), 1u);
+  for (const std::string none : {"NONE", "standalone"}) {
+    env.conf_dir().write("config.yaml", "high-availability.type: " + none + "\n");
+    EXPECT_TRUE(run({"list"}).err.empty()) << none;
+  }
 }
 
 // Defect 12: the client-side default directory, said with -v; an empty -D asks for the

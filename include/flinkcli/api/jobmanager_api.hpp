@@ -70,6 +70,13 @@ struct JobResult {
   std::string failure_detail;   // its cause chain, for -v
 };
 
+// The snapshot a job restored from (GET /jobs/:id/checkpoints, "latest.restored").
+struct RestoredCheckpoint {
+  std::int64_t id = 0;
+  bool is_savepoint = false;
+  std::string external_path;  // as the JobManager reports it: "file:/data/savepoints/savepoint-..."
+};
+
 class JobManagerApi {
  public:
   virtual ~JobManagerApi() = default;
@@ -100,6 +107,9 @@ class JobManagerApi {
   // The job's state, and its result once it is globally terminal.
   virtual std::string job_state(const JobId& job) = 0;
   virtual JobResult job_result(const JobId& job) = 0;
+  // What the job reports it restored from; none when it reports no restore (yet). The
+  // JobManager caches these statistics for a few seconds (web.refresh-interval).
+  virtual std::optional<RestoredCheckpoint> restored_checkpoint(const JobId& job) = 0;
 };
 
 // Makes the JobManager client for `settings`; time and sleeps (retry backoff) come from `clock`.

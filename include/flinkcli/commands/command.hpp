@@ -19,6 +19,7 @@
 #include "flinkcli/core/interrupt.hpp"
 #include "flinkcli/core/operation_waiter.hpp"
 #include "flinkcli/core/option_parser.hpp"
+#include "flinkcli/ha/leader_source.hpp"
 #include "flinkcli/output/report.hpp"
 
 namespace flinkcli {
@@ -35,6 +36,8 @@ struct Runtime {
   Interrupt& interrupt;
   Environment environment;
   ApiFactory api_factory;
+  // High availability through ZooKeeper: how znodes are read (tests: a fake quorum).
+  ZnodeReaderFactory znode_reader_factory = make_zookeeper_reader;
   // Trigger ids of our own for savepoint, stop and cancel -s (random; tests fix them).
   std::function<std::string()> new_trigger_id = random_hex_id;
   // Wall-clock time, only for the "started_at" of JSON documents (durations use `clock`).
@@ -48,6 +51,7 @@ struct GeneralOptions {
   bool help = false;
   bool verbose = false;
   std::optional<std::string> jobmanager;         // -m host:port or URL
+  std::optional<std::string> zookeeper_namespace;  // -z: high-availability.cluster-id
   std::vector<std::string> dynamic_properties;   // -D key=value, in order
   std::optional<std::string> target;             // -t / -e: only "remote" is supported
   bool yarn_application = false;                 // -yid
@@ -73,7 +77,7 @@ class CommandContext {
   const GeneralOptions& options() const { return m_options; }
 
   const Configuration& config();  // conf file, then -m, then -D
-  JobManagerApi& api();           // bounded by deadline()
+  JobManagerApi& api();           // bounded by deadline(); under ZooKeeper HA, the leader's
   // The action's one deadline: its start plus client.timeout, shared by every call and wait.
   // With --wait-timeout, its start plus that instead: the wait is bounded by it, and each call
   // by client.timeout (and what is left of the wait).
@@ -84,6 +88,9 @@ class CommandContext {
   const std::optional<std::chrono::milliseconds>& wait_timeout() const { return m_wait_timeout; }
 
  private:
+  // Finds the leader through ZooKeeper and points `settings` at it, asking again on failover.
+  void follow_zookeeper_leader(const ZooKeeperSettings& zookeeper, RestSettings& settings);
+
   GeneralOptions m_options;
   Runtime& m_runtime;
   Report& m_report;
@@ -91,6 +98,7 @@ class CommandContext {
   std::optional<std::chrono::milliseconds> m_wait_timeout;
   std::optional<Configuration> m_config;
   std::optional<int> m_flink_major;  // of the installation, for version-dependent keys
+  std::unique_ptr<LeaderSource> m_leader_source;  // ZooKeeper HA: outlives m_api, which asks it
   std::unique_ptr<JobManagerApi> m_api;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 // What the REST client needs to know, read from the configuration and the environment.
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -18,6 +19,13 @@ struct RestSettings {
   std::chrono::milliseconds connect_retry{3000};     // refused connections are retried this long
   std::vector<std::pair<std::string, std::string>> headers;  // FLINK_REST_CLIENT_HEADERS
   TlsSettings tls;  // security.ssl.rest.* and friends; endpoint.scheme is https exactly when tls.enabled
+  // High availability: where the leader is now, asked again when the JobManager refuses
+  // connections or answers 503 (a failover); its host and port replace the endpoint's. Returns by
+  // the deadline given or throws (no leader). Empty: the endpoint is fixed (-m, rest.address).
+  std::function<RestEndpoint(std::chrono::steady_clock::time_point deadline)> rediscover;
+  // Where the endpoint came from, for messages ("the leader published in ZooKeeper ..."); empty:
+  // -m / rest.address.
+  std::string endpoint_origin;
 };
 
 // Parses FLINK_REST_CLIENT_HEADERS: newline-separated "Name:Value", split at the first colon.

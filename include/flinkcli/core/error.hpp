@@ -18,6 +18,9 @@ enum class ErrorClass {
   protocol,          // the server answered something that is not Flink's REST API
   tls,               // the TLS handshake failed (trust, fingerprint, client certificate, host name)
   ambiguous,         // --job-name matches several running jobs
+  no_leader,         // high availability: no leading JobManager found (ZooKeeper unreachable, none published)
+  restore_not_verified,  // run -s --verify-restore: the job did not report a restore from that savepoint
+  bad_savepoint,     // a savepoint's _metadata is truncated, corrupted or of an unknown version
   output,            // stdout could not be written (disk full, ...); the action itself ran
 };
 

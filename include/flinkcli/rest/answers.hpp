@@ -19,5 +19,7 @@ std::string decode_uploaded_jar_id(const nlohmann::json& body, const std::string
 JobId decode_submitted_job(const nlohmann::json& body, const std::string& what);
 std::string decode_job_state(const nlohmann::json& body, const std::string& what);
 JobResult decode_job_result(const nlohmann::json& body, const std::string& what);
+// GET /jobs/:id/checkpoints: its "latest.restored" (null or absent: none).
+std::optional<RestoredCheckpoint> decode_restored_checkpoint(const nlohmann::json& body, const std::string& what);
 
 }  // namespace flinkcli

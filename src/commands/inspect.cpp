@@ -1,0 +1,479 @@
+// flink inspect [--uid <uid>]... [--expect-uids a,b,c | --expect-uids-file F] [-n] <savepointPath>
+// This client's own action: what a savepoint or checkpoint holds, read from its `_metadata` file
+// without a JVM or a cluster (docs/inspect.md). Optionally: the operator id Flink derives from a
+// uid, and whether restoring into a job with the given uids would drop state (exit 7 unless -n).
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include "actions.hpp"
+#include "flinkcli/core/text.hpp"
+#include "flinkcli/metadata/savepoint_metadata.hpp"
+
+namespace flinkcli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uintmax_t k_max_metadata_bytes = 256u << 20;  // far above any real _metadata
+constexpr std::uintmax_t k_max_uid_file_bytes = 4u << 20;
+
+struct InspectOptions {
+  std::string savepoint_path;
+  std::vector<std::string> uids;  // --uid, in order
+  std::optional<std::vector<std::string>> expected_uids;  // --expect-uids / --expect-uids-file
+  bool allow_non_restored_state = false;  // -n
+};
+
+std::vector<std::string> split_uids(const std::string& text) {
+  std::vector<std::string> uids;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    const std::string uid = trim(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (!uid.empty()) uids.push_back(uid);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return uids;
+}
+
+std::string read_bounded(const fs::path& path, std::uintmax_t limit, ErrorClass too_large, const std::string& what) {
+  std::error_code error;
+  const auto size = fs::file_size(path, error);
+  if (error) throw CliError(ErrorClass::bad_savepoint, "Cannot read " + what + " " + path.string() + ": " + error.message());
+  if (size > limit) {
+    throw CliError(too_large, "Cannot read " + what + " " + path.string() + ": " + std::to_string(size) +
+                                  " bytes, more than the " + std::to_string(limit) + " this client reads");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CliError(ErrorClass::bad_savepoint, "Cannot read " + what + " " + path.string());
+  std::string content(static_cast<std::size_t>(size), '\0');
+  in.read(content.data(), static_cast<std::streamsize>(size));
+  content.resize(static_cast<std::size_t>(in.gcount()));
+  return content;
+}
+
+std::vector<std::string> read_uid_file(const std::string& file) {
+  std::error_code error;
+  if (!fs::is_regular_file(file, error)) throw CliError(ErrorClass::not_found, "uid file not found: " + file);
+  const std::string content = read_bounded(file, k_max_uid_file_bytes, ErrorClass::usage, "the uid file");
+  std::vector<std::string> uids;
+  std::size_t start = 0;
+  while (start < content.size()) {
+    const auto end = content.find('\n', start);
+    const std::string uid = trim(content.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (!uid.empty()) uids.push_back(uid);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return uids;
+}
+
+InspectOptions parse(const ParsedArgs& args) {
+  InspectOptions options;
+  const auto& positionals = args.positionals();
+  if (positionals.empty()) {
+    throw CliError::usage("Missing savepoint path. Specify it: inspect <savepointPath>.");
+  }
+  if (positionals.size() > 1) throw CliError::usage("Too many arguments: " + one_line(positionals[1], 200) + ".");
+  options.savepoint_path = positionals.front();
+  options.uids = args.values("uid");
+  for (const auto& uid : options.uids) {
+    if (uid.empty()) throw CliError::usage("--uid needs a non-empty uid.");
+  }
+  if (args.has("expect-uids") || args.has("expect-uids-file")) {
+    std::vector<std::string> expected;
+    for (const auto& list : args.values("expect-uids")) {
+      for (auto& uid : split_uids(list)) expected.push_back(std::move(uid));
+    }
+    for (const auto& file : args.values("expect-uids-file")) {
+      for (auto& uid : read_uid_file(file)) expected.push_back(std::move(uid));
+    }
+    options.expected_uids = std::move(expected);
+  }
+  options.allow_non_restored_state = args.has("n");
+  if (options.allow_non_restored_state && !options.expected_uids) {
+    throw CliError::usage("-n (--allowNonRestoredState) only means something with --expect-uids or --expect-uids-file.");
+  }
+  return options;
+}
+
+// A local path from a path or a file: URI ("file:/x", "file:///x", "file://localhost/x").
+// Other schemes (hdfs://, s3://) need that file system's client: copy the savepoint first.
+std::string local_path(const std::string& text) {
+  std::string rest;
+  if (text.rfind("file://", 0) == 0) {
+    rest = text.substr(7);
+    if (rest.rfind("localhost/", 0) == 0) rest = rest.substr(9);
+    if (rest.empty() || rest.front() != '/') {
+      throw CliError(ErrorClass::unsupported, "Cannot inspect " + text + ": only local files can be read (file:///path)");
+    }
+    return rest;
+  }
+  if (text.rfind("file:", 0) == 0) return text.substr(5);
+  const auto colon = text.find(':');
+  const auto slash = text.find('/');
+  if (colon != std::string::npos && colon > 0 && (slash == std::string::npos || colon < slash)) {
+    const std::string scheme = text.substr(0, colon);
+    const bool is_scheme = std::all_of(scheme.begin(), scheme.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '.' || c == '-';
+    });
+    if (is_scheme && scheme.size() > 1) {
+      throw CliError(ErrorClass::unsupported,
+                     "Cannot inspect " + text + ": this client reads local savepoints only; copy the "
+                     "savepoint directory (" + scheme + ":) to a local disk and inspect that");
+    }
+  }
+  return text;
+}
+
+// The file a state handle names, on this machine; none when it is on another file system.
+std::optional<fs::path> state_file_path(const metadata::StateFile& file, const fs::path& base) {
+  if (file.relative) return base / file.path;
+  try {
+    const std::string path = local_path(file.path);
+    if (!path.empty() && path.front() == '/') return fs::path(path);
+  } catch (const CliError&) {
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> kind_names(const metadata::StateKinds& kinds) {
+  std::vector<std::string> names;
+  if (kinds.managed_keyed) names.push_back("managed_keyed");
+  if (kinds.raw_keyed) names.push_back("raw_keyed");
+  if (kinds.managed_operator) names.push_back("managed_operator");
+  if (kinds.raw_operator) names.push_back("raw_operator");
+  if (kinds.coordinator) names.push_back("coordinator");
+  if (kinds.channel) names.push_back("channel");
+  return names;
+}
+
+std::string short_kinds(const metadata::StateKinds& kinds) {
+  std::string text;
+  auto add = [&](bool on, const char* name) {
+    if (on) text += (text.empty() ? "" : ",") + std::string(name);
+  };
+  add(kinds.managed_keyed, "keyed");
+  add(kinds.raw_keyed, "raw-keyed");
+  add(kinds.managed_operator, "operator");
+  add(kinds.raw_operator, "raw-operator");
+  add(kinds.coordinator, "coordinator");
+  add(kinds.channel, "channel");
+  return text.empty() ? "-" : text;
+}
+
+JsonDocument nullable(const std::optional<std::string>& value) { return value ? JsonDocument(*value) : JsonDocument(); }
+
+// Left-aligned columns, two spaces apart.
+std::vector<std::string> table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::vector<std::string> lines;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+struct FileCheck {
+  std::size_t total = 0;
+  std::size_t present = 0;
+  std::size_t unknown = 0;  // not on a local file system
+  std::vector<std::string> missing;
+};
+
+int run_inspect(CommandContext& context, const InspectOptions& options) {
+  Report& report = context.report();
+  report.set("savepoint_path", options.savepoint_path);
+  const fs::path given = local_path(options.savepoint_path);
+  std::error_code error;
+  const auto status = fs::status(given, error);
+  if (!fs::exists(status)) throw CliError(ErrorClass::not_found, "Savepoint path not found: " + given.string());
+  const fs::path metadata_file = fs::is_directory(status) ? given / "_metadata" : given;
+  if (!fs::exists(metadata_file, error)) {
+    throw CliError(ErrorClass::not_found, "No _metadata file in the savepoint directory " + given.string());
+  }
+  if (!fs::is_regular_file(metadata_file, error)) {
+    throw CliError(ErrorClass::bad_savepoint, "Not a file: " + metadata_file.string());
+  }
+  report.set("metadata_file", metadata_file.string());
+  const std::string bytes = read_bounded(metadata_file, k_max_metadata_bytes, ErrorClass::bad_savepoint, "savepoint metadata");
+  metadata::SavepointMetadata savepoint;
+  try {
+    savepoint = metadata::parse_metadata(bytes);
+  } catch (const metadata::MetadataError& bad) {
+    throw CliError(ErrorClass::bad_savepoint, "Cannot read savepoint metadata " + metadata_file.string() + ": " + bad.what());
+  }
+  const fs::path base = metadata_file.parent_path();
+
+  // Every uid given (--uid and --expect-uids) by the operator id it hashes to.
+  std::map<std::string, std::vector<std::string>> given_uids;
+  std::vector<std::string> all_given = options.uids;
+  if (options.expected_uids) all_given.insert(all_given.end(), options.expected_uids->begin(), options.expected_uids->end());
+  for (const auto& uid : all_given) {
+    auto& names = given_uids[metadata::operator_id_for_uid(uid)];
+    if (std::find(names.begin(), names.end(), uid) == names.end()) names.push_back(uid);
+  }
+
+  report.set("metadata_version", savepoint.version);
+  report.set("checkpoint_id", savepoint.checkpoint_id);
+  report.set("snapshot_type", nullable(savepoint.snapshot_type));
+  report.set("format", nullable(savepoint.format));
+  report.set("master_states", savepoint.master_states);
+
+  std::int64_t total_size = 0;
+  std::int64_t inline_size = 0;
+  FileCheck files;
+  JsonDocument operators = JsonDocument::array();
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"OPERATOR ID", "UID", "NAME", "PARALLELISM", "MAX", "SUBTASKS", "STATE BYTES", "STATE", "FILES"});
+  for (const auto& op : savepoint.operators) {
+    total_size += op.state_size;
+    inline_size += op.inline_size;
+    JsonDocument op_files = JsonDocument::array();
+    std::size_t present = 0;
+    for (const auto& file : op.files) {
+      const auto path = state_file_path(file, base);
+      JsonDocument entry = {{"path", file.path}, {"relative", file.relative}, {"stored_size", file.size}};
+      ++files.total;
+      if (!path) {
+        ++files.unknown;
+        entry["local_path"] = nullptr;
+        entry["exists"] = nullptr;
+        entry["size_on_disk"] = nullptr;
+      } else {
+        const auto size = fs::file_size(*path, error);
+        const bool exists = !error;
+        entry["local_path"] = path->string();
+        entry["exists"] = exists;
+        entry["size_on_disk"] = exists ? JsonDocument(size) : JsonDocument();
+        if (exists) {
+          ++present;
+          ++files.present;
+        } else {
+          files.missing.push_back(path->string());
+        }
+      }
+      op_files.push_back(std::move(entry));
+    }
+    const auto matched = given_uids.find(op.operator_id);
+    JsonDocument matched_uids = JsonDocument::array();
+    std::string given_text;
+    if (matched != given_uids.end()) {
+      for (const auto& uid : matched->second) {
+        matched_uids.push_back(uid);
+        given_text += (given_text.empty() ? "" : ",") + uid;
+      }
+    }
+    operators.push_back({{"operator_id", op.operator_id},
+                         {"uid", nullable(op.uid)},
+                         {"name", nullable(op.name)},
+                         {"parallelism", op.parallelism},
+                         {"max_parallelism", op.max_parallelism},
+                         {"subtask_states", op.subtask_states},
+                         {"finished_subtasks", op.finished_subtasks},
+                         {"fully_finished", op.fully_finished},
+                         {"has_state", op.has_state},
+                         {"state_size", op.state_size},
+                         {"inline_size", op.inline_size},
+                         {"state_kinds", kind_names(op.kinds)},
+                         {"matched_uids", matched_uids},
+                         {"files", op_files}});
+    // UID: the stored one (version 5+), else a given uid that hashes to this id, marked "*".
+    std::string uid_cell = op.uid ? one_line(*op.uid, 60) : "-";
+    if (!given_text.empty() && (!op.uid || given_text != *op.uid)) {
+      uid_cell = (op.uid ? uid_cell + " " : std::string()) + "*" + one_line(given_text, 60);
+    }
+    rows.push_back({op.operator_id, uid_cell, op.name ? one_line(*op.name, 40) : "-",
+                    std::to_string(op.parallelism), std::to_string(op.max_parallelism),
+                    std::to_string(op.subtask_states), std::to_string(op.state_size), short_kinds(op.kinds),
+                    op.files.empty() ? "-" : std::to_string(present) + "/" + std::to_string(op.files.size())});
+    report.add_value(op.operator_id);
+  }
+  report.set("state_size", total_size);
+  report.set("inline_size", inline_size);
+  report.set("operators", operators);
+  report.set("missing_files", files.missing);
+
+  std::string kind = savepoint.snapshot_type.value_or("snapshot");
+  if (savepoint.format) kind += " (" + *savepoint.format + ")";
+  report.line("Savepoint " + metadata_file.parent_path().string() + ": " + kind + ", checkpoint " +
+              std::to_string(savepoint.checkpoint_id) + ", metadata version " + std::to_string(savepoint.version));
+  std::string summary = std::to_string(savepoint.operators.size()) + " operators, state " + std::to_string(total_size) +
+                        " bytes (" + std::to_string(inline_size) + " inline in _metadata), " +
+                        std::to_string(files.total) + " state files";
+  if (files.total > 0) {
+    summary += ": " + std::to_string(files.present) + " present";
+    if (!files.missing.empty()) summary += ", " + std::to_string(files.missing.size()) + " MISSING";
+    if (files.unknown > 0) summary += ", " + std::to_string(files.unknown) + " not on a local file system";
+  }
+  report.line(summary);
+  if (savepoint.version < 5) {
+    report.line("(metadata version " + std::to_string(savepoint.version) +
+                " stores no uids: give them with --uid or --expect-uids to match them by their hash)");
+  }
+  report.line("");
+  for (const auto& line : table(rows)) report.line(line);
+  for (const auto& missing : files.missing) report.line("Missing state file: " + missing);
+
+  // --uid: the id each uid hashes to, and whether the savepoint holds state for it.
+  if (!options.uids.empty()) {
+    report.line("");
+    JsonDocument uids = JsonDocument::array();
+    std::set<std::string> seen;
+    for (const auto& uid : options.uids) {
+      if (!seen.insert(uid).second) continue;
+      const std::string id = metadata::operator_id_for_uid(uid);
+      const auto op = std::find_if(savepoint.operators.begin(), savepoint.operators.end(),
+                                   [&](const metadata::OperatorState& o) { return o.operator_id == id; });
+      const bool found = op != savepoint.operators.end();
+      uids.push_back({{"uid", uid}, {"operator_id", id}, {"in_savepoint", found}, {"has_state", found && op->has_state}});
+      report.line("uid " + one_line(uid, 200) + " -> operator id " + id + ": " +
+                  (!found ? "not in this savepoint"
+                          : op->has_state ? "state in this savepoint (" + std::to_string(op->state_size) + " bytes)"
+                                          : "in this savepoint, without state"));
+    }
+    report.set("uids", uids);
+  }
+
+  if (!options.expected_uids) {
+    report.set_status("completed");
+    return 0;
+  }
+
+  // --expect-uids: what Flink's restore check (Checkpoints.loadAndValidateCheckpoint) would do
+  // with a job whose operators carry exactly these uids.
+  const auto& expected = *options.expected_uids;
+  std::set<std::string> expected_ids;
+  for (const auto& uid : expected) expected_ids.insert(metadata::operator_id_for_uid(uid));
+  JsonDocument dropped = JsonDocument::array();
+  JsonDocument start_empty = JsonDocument::array();
+  JsonDocument notes = JsonDocument::array();
+  std::vector<std::string> dropped_text;
+  std::size_t unmatched_without_state = 0;
+  report.line("");
+  report.line("Restore check against " + std::to_string(expected.size()) + " expected uid(s):");
+  for (const auto& op : savepoint.operators) {
+    if (expected_ids.count(op.operator_id)) continue;
+    if (!op.has_state) {
+      ++unmatched_without_state;
+      continue;
+    }
+    // Certain only when the savepoint says the operator had a uid (version 5+): an operator
+    // without one has an id generated from the job's shape, which the new job may reproduce.
+    const bool certain = op.uid.has_value();
+    std::string note;
+    if (op.uid) {
+      note = "the old job's uid " + *op.uid + " is not among the expected uids";
+    } else if (savepoint.version >= 5) {
+      note = "the old job set no uid on this operator: its id was generated from the job's shape, and the "
+             "new job keeps it only if that part of the job is unchanged and also has no uid";
+    } else {
+      note = "metadata version " + std::to_string(savepoint.version) +
+             " stores no uids: if this operator had no uid, its id was generated from the job's shape and "
+             "the new job may reproduce it";
+    }
+    dropped.push_back({{"operator_id", op.operator_id},
+                       {"uid", nullable(op.uid)},
+                       {"name", nullable(op.name)},
+                       {"state_size", op.state_size},
+                       {"state_kinds", kind_names(op.kinds)},
+                       {"certain", certain},
+                       {"note", note}});
+    const std::string label = op.operator_id + (op.uid ? " (uid " + one_line(*op.uid, 60) + ")" : "");
+    dropped_text.push_back(label);
+    report.line("  state that would be dropped (needs -n): operator " + label + ", " +
+                std::to_string(op.state_size) + " bytes" + (certain ? "" : "; uncertain: " + note));
+  }
+  std::set<std::string> seen;
+  for (const auto& uid : expected) {
+    if (!seen.insert(uid).second) continue;
+    const std::string id = metadata::operator_id_for_uid(uid);
+    const auto op = std::find_if(savepoint.operators.begin(), savepoint.operators.end(),
+                                 [&](const metadata::OperatorState& o) { return o.operator_id == id; });
+    if (op != savepoint.operators.end() && op->has_state) continue;
+    start_empty.push_back({{"uid", uid}, {"operator_id", id}, {"in_savepoint", op != savepoint.operators.end()}});
+    report.line("  uid that would start without state: " + one_line(uid, 200) + " (operator id " + id + ")");
+  }
+  if (unmatched_without_state > 0) {
+    const std::string note = std::to_string(unmatched_without_state) +
+                             " operator(s) without state match no expected uid: Flink skips them "
+                             "(stateless operators, and chained operators without state, need no uid)";
+    notes.push_back(note);
+    report.line("  note: " + note);
+  }
+  if (savepoint.version < 5) {
+    const std::string note = "this savepoint (metadata version " + std::to_string(savepoint.version) +
+                             ") stores no uids: operators are matched by the hash of the expected uids only";
+    notes.push_back(note);
+  }
+  const bool would_drop = !dropped.empty();
+  report.set("restore_check", {{"expected_uids", expected},
+                               {"allow_non_restored_state", options.allow_non_restored_state},
+                               {"would_drop_state", would_drop},
+                               {"dropped", dropped},
+                               {"start_empty", start_empty},
+                               {"notes", notes}});
+  if (!would_drop) {
+    report.line("  every operator with state maps to an expected uid: the restore needs no -n");
+  } else if (options.allow_non_restored_state) {
+    report.line("  state of " + std::to_string(dropped_text.size()) + " operator(s) would be dropped, as -n allows");
+  } else {
+    std::string ids;
+    for (const auto& text : dropped_text) ids += (ids.empty() ? "" : ", ") + text;
+    throw CliError(ErrorClass::restore_mismatch,
+                   "Restoring " + options.savepoint_path + " into a job with the expected uids would drop the state of " +
+                       std::to_string(dropped_text.size()) + " operator(s): " + ids +
+                       ". If that is intended, pass -n (--allowNonRestoredState), here and to run.");
+  }
+  report.set_status("completed");
+  return 0;
+}
+
+OptionSpec extension(OptionSpec spec) {
+  spec.extension = true;
+  return spec;
+}
+
+}  // namespace
+
+const CommandSpec& inspect_command() {
+  static const CommandSpec spec{
+      "inspect",
+      "shows what a savepoint or checkpoint holds, read from its _metadata file (no cluster needed).",
+      "inspect [OPTIONS] <savepointPath>",
+      {
+          extension({"", "uid", Arity::required, "uid",
+                     "Print the operator id Flink derives from this uid and whether the savepoint holds "
+                     "state for it (repeatable)."}),
+          extension({"", "expect-uids", Arity::required, "uid,uid,...",
+                     "The uids of the job to restore: report the state that job would drop (exit 7 "
+                     "unless -n) and the uids that would start without state."}),
+          extension({"", "expect-uids-file", Arity::required, "file",
+                     "As --expect-uids, one uid per line."}),
+          extension({"n", "allowNonRestoredState", Arity::none, "",
+                     "With --expect-uids: state that would be dropped is intended (exit 0)."}),
+      },
+      false,
+      [](CommandContext& context, const ParsedArgs& args) { return run_inspect(context, parse(args)); },
+      true,
+  };
+  return spec;
+}
+
+}  // namespace flinkcli

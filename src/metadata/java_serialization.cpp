@@ -1,0 +1,302 @@
+// The Java Object Serialization Stream grammar (Java SE specification, chapter 6), walked with
+// bounds checks: every count is checked against the bytes left, nesting is bounded, and the
+// handle table grows by at most one entry per byte read.
+#include "java_serialization.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "flinkcli/metadata/savepoint_metadata.hpp"
+
+namespace flinkcli::metadata {
+
+namespace {
+
+enum : std::uint8_t {
+  TC_NULL = 0x70,
+  TC_REFERENCE = 0x71,
+  TC_CLASSDESC = 0x72,
+  TC_OBJECT = 0x73,
+  TC_STRING = 0x74,
+  TC_ARRAY = 0x75,
+  TC_CLASS = 0x76,
+  TC_BLOCKDATA = 0x77,
+  TC_ENDBLOCKDATA = 0x78,
+  TC_RESET = 0x79,
+  TC_BLOCKDATALONG = 0x7A,
+  TC_LONGSTRING = 0x7C,
+  TC_PROXYCLASSDESC = 0x7D,
+  TC_ENUM = 0x7E,
+};
+constexpr std::uint8_t SC_WRITE_METHOD = 0x01;
+constexpr std::uint8_t SC_SERIALIZABLE = 0x02;
+constexpr std::uint8_t SC_EXTERNALIZABLE = 0x04;
+constexpr std::uint8_t SC_BLOCK_DATA = 0x08;
+constexpr std::uint32_t k_base_handle = 0x7E0000;
+constexpr int k_max_depth = 64;
+
+// What a handle stands for: a class descriptor (its fields and superclass) or anything else.
+struct ClassDesc {
+  bool is_class = false;
+  std::uint8_t flags = 0;
+  std::string field_types;  // one type code per serializable field, in stream order
+  std::string name;         // for arrays: "[B", "[Ljava.lang.String;" ...
+  std::int64_t super = -1;  // index into the handle table, -1 for none
+};
+
+class Walker {
+ public:
+  Walker(std::string_view bytes, std::size_t base) : m_bytes(bytes), m_base(base) {}
+
+  std::size_t walk() {
+    if (u16("the Java stream magic") != 0xACED) fail("not a Java serialization stream", 0);
+    if (u16("the Java stream version") != 5) fail("unknown Java serialization version", 2);
+    // A reset (ObjectOutputStream.reset()) may come between objects only, never inside one.
+    while (m_pos < m_bytes.size() && static_cast<std::uint8_t>(m_bytes[m_pos]) == TC_RESET) {
+      ++m_pos;
+      m_handles.clear();
+    }
+    content(0);
+    return m_pos;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& problem, std::size_t at) const {
+    throw MetadataError("checkpoint properties: " + problem, m_base + at);
+  }
+  void need(std::size_t count, const char* what) const {
+    if (count > m_bytes.size() - m_pos) {
+      fail(std::string("file ends inside ") + what, m_pos);
+    }
+  }
+  std::uint8_t u8(const char* what) {
+    need(1, what);
+    return static_cast<std::uint8_t>(m_bytes[m_pos++]);
+  }
+  std::uint32_t u16(const char* what) {
+    const std::uint32_t high = u8(what);
+    return (high << 8) | u8(what);
+  }
+  std::uint32_t u32(const char* what) {
+    need(4, what);
+    std::uint32_t value = 0;
+    for (int i = 0; i < 4; ++i) value = (value << 8) | static_cast<std::uint8_t>(m_bytes[m_pos++]);
+    return value;
+  }
+  void skip(std::uint64_t count, const char* what) {
+    if (count > m_bytes.size() - m_pos) fail(std::string("file ends inside ") + what, m_pos);
+    m_pos += static_cast<std::size_t>(count);
+  }
+  std::string utf(const char* what) {
+    const std::uint32_t length = u16(what);
+    need(length, what);
+    std::string text(m_bytes.substr(m_pos, length));
+    m_pos += length;
+    return text;
+  }
+  void depth_check(int depth) const {
+    if (depth > k_max_depth) fail("objects nested too deeply", m_pos);
+  }
+  std::size_t new_handle(ClassDesc desc = {}) {
+    m_handles.push_back(std::move(desc));
+    return m_handles.size() - 1;
+  }
+  std::int64_t reference(const char* what) {
+    const std::size_t at = m_pos;
+    const std::uint32_t handle = u32(what);
+    if (handle < k_base_handle || handle - k_base_handle >= m_handles.size()) {
+      fail("bad back reference", at);
+    }
+    return static_cast<std::int64_t>(handle - k_base_handle);
+  }
+
+  // classDesc: a new descriptor, null, or a reference to one. Returns its handle index or -1.
+  std::int64_t class_desc(int depth) {
+    depth_check(depth);
+    const std::size_t at = m_pos;
+    const std::uint8_t tag = u8("a class descriptor");
+    switch (tag) {
+      case TC_NULL:
+        return -1;
+      case TC_REFERENCE: {
+        const std::int64_t index = reference("a class reference");
+        if (!m_handles[static_cast<std::size_t>(index)].is_class) fail("reference to a non-class", at);
+        return index;
+      }
+      case TC_CLASSDESC: {
+        ClassDesc desc;
+        desc.is_class = true;
+        desc.name = utf("a class name");
+        skip(8, "a serialVersionUID");
+        const std::size_t index = new_handle();
+        desc.flags = u8("class flags");
+        const std::uint32_t fields = u16("a field count");
+        if (fields > (m_bytes.size() - m_pos) / 3) fail("field count exceeds the bytes left", m_pos - 2);
+        for (std::uint32_t i = 0; i < fields; ++i) {
+          const std::size_t type_at = m_pos;
+          const char type = static_cast<char>(u8("a field type"));
+          (void)utf("a field name");
+          if (type == '[' || type == 'L') {
+            content(depth + 1);  // the field's class name: a string or a reference
+          } else if (std::string("BCDFIJSZ").find(type) == std::string::npos) {
+            fail("unknown field type code", type_at);
+          }
+          desc.field_types += type;
+        }
+        annotation(depth + 1);
+        desc.super = class_desc(depth + 1);
+        m_handles[index] = std::move(desc);
+        return static_cast<std::int64_t>(index);
+      }
+      case TC_PROXYCLASSDESC: {
+        const std::size_t index = new_handle();
+        const std::uint32_t interfaces = u32("an interface count");
+        if (interfaces > (m_bytes.size() - m_pos) / 2) fail("interface count exceeds the bytes left", m_pos - 4);
+        for (std::uint32_t i = 0; i < interfaces; ++i) (void)utf("an interface name");
+        annotation(depth + 1);
+        ClassDesc desc;
+        desc.is_class = true;
+        desc.flags = SC_SERIALIZABLE;
+        desc.super = class_desc(depth + 1);
+        m_handles[index] = std::move(desc);
+        return static_cast<std::int64_t>(index);
+      }
+      default:
+        fail("unexpected type code " + std::to_string(tag) + " for a class descriptor", at);
+    }
+  }
+
+  // Contents up to and including TC_ENDBLOCKDATA.
+  void annotation(int depth) {
+    depth_check(depth);
+    while (true) {
+      need(1, "an annotation");
+      if (static_cast<std::uint8_t>(m_bytes[m_pos]) == TC_ENDBLOCKDATA) {
+        ++m_pos;
+        return;
+      }
+      content(depth + 1);
+    }
+  }
+
+  void value(char type, int depth) {
+    switch (type) {
+      case 'B': case 'Z': skip(1, "a field value"); return;
+      case 'C': case 'S': skip(2, "a field value"); return;
+      case 'I': case 'F': skip(4, "a field value"); return;
+      case 'J': case 'D': skip(8, "a field value"); return;
+      default: content(depth + 1); return;  // an object field
+    }
+  }
+
+  void class_data(std::int64_t index, int depth) {
+    // Superclasses first: collect the chain (bounded by the handle table).
+    std::vector<std::size_t> chain;
+    for (std::int64_t at = index; at >= 0; at = m_handles[static_cast<std::size_t>(at)].super) {
+      if (chain.size() > m_handles.size()) fail("cyclic class hierarchy", m_pos);
+      chain.push_back(static_cast<std::size_t>(at));
+    }
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      const ClassDesc desc = m_handles[*it];
+      if (desc.flags & SC_EXTERNALIZABLE) {
+        if (!(desc.flags & SC_BLOCK_DATA)) fail("externalizable data without block mode", m_pos);
+        annotation(depth + 1);
+        continue;
+      }
+      if (desc.flags & SC_SERIALIZABLE) {
+        for (char type : desc.field_types) value(type, depth);
+      }
+      if (desc.flags & SC_WRITE_METHOD) annotation(depth + 1);
+    }
+  }
+
+  void content(int depth) {
+    depth_check(depth);
+    const std::size_t at = m_pos;
+    const std::uint8_t tag = u8("an object");
+    switch (tag) {
+      case TC_NULL:
+        return;
+      case TC_REFERENCE:
+        (void)reference("an object reference");
+        return;
+      case TC_STRING:
+        new_handle();
+        skip(u16("a string"), "a string");
+        return;
+      case TC_LONGSTRING: {
+        new_handle();
+        need(8, "a long string");
+        std::uint64_t length = 0;
+        for (int i = 0; i < 8; ++i) length = (length << 8) | static_cast<std::uint8_t>(m_bytes[m_pos++]);
+        skip(length, "a long string");
+        return;
+      }
+      case TC_CLASSDESC:
+      case TC_PROXYCLASSDESC:
+        --m_pos;
+        (void)class_desc(depth + 1);
+        return;
+      case TC_CLASS:
+        (void)class_desc(depth + 1);
+        new_handle();
+        return;
+      case TC_ENUM: {
+        if (class_desc(depth + 1) < 0) fail("enum without a class", at);
+        new_handle();
+        const std::size_t name_at = m_pos;
+        const std::uint8_t name_tag = u8("an enum constant");
+        if (name_tag == TC_STRING) {
+          new_handle();
+          skip(u16("an enum constant"), "an enum constant");
+        } else if (name_tag == TC_REFERENCE) {
+          (void)reference("an enum constant");
+        } else {
+          fail("enum constant is not a string", name_at);
+        }
+        return;
+      }
+      case TC_OBJECT: {
+        const std::int64_t desc = class_desc(depth + 1);
+        if (desc < 0) fail("object without a class", at);
+        new_handle();
+        class_data(desc, depth + 1);
+        return;
+      }
+      case TC_ARRAY: {
+        const std::int64_t desc = class_desc(depth + 1);
+        if (desc < 0) fail("array without a class", at);
+        const std::string name = m_handles[static_cast<std::size_t>(desc)].name;
+        new_handle();
+        const std::size_t size_at = m_pos;
+        const std::uint32_t size = u32("an array size");
+        const char element = name.size() >= 2 ? name[1] : 'L';
+        if (size > m_bytes.size() - m_pos) fail("array size exceeds the bytes left", size_at);
+        for (std::uint32_t i = 0; i < size; ++i) value(element, depth);
+        return;
+      }
+      case TC_BLOCKDATA:
+        skip(u8("block data"), "block data");
+        return;
+      case TC_BLOCKDATALONG:
+        skip(u32("block data"), "block data");
+        return;
+      case TC_RESET:
+        fail("a reset inside an object", at);
+      default:
+        fail("unknown type code " + std::to_string(tag), at);
+    }
+  }
+
+  std::string_view m_bytes;
+  std::size_t m_base;
+  std::size_t m_pos = 0;
+  std::vector<ClassDesc> m_handles;
+};
+
+}  // namespace
+
+std::size_t walk_java_object(std::string_view bytes, std::size_t base) { return Walker(bytes, base).walk(); }
+
+}  // namespace flinkcli::metadata
