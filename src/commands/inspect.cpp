@@ -1,7 +1,9 @@
 // flink inspect [--uid <uid>]... [--expect-uids a,b,c | --expect-uids-file F] [-n] <savepointPath>
 // This client's own action: what a savepoint or checkpoint holds, read from its `_metadata` file
-// without a JVM or a cluster (docs/inspect.md). Optionally: the operator id Flink derives from a
-// uid, and whether restoring into a job with the given uids would drop state (exit 7 unless -n).
+// without a JVM or a cluster (docs/actions/inspect.md). Optionally: the operator id Flink derives
+// from a uid, and whether restoring into a job with the given uids would drop state (exit 7 unless
+// -n). The decisions are the metadata layer's (metadata/restore_check.hpp); this file finds the
+// files, checks the state files on disk and renders the result.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +13,7 @@
 
 #include "actions.hpp"
 #include "flinkcli/core/text.hpp"
+#include "flinkcli/metadata/restore_check.hpp"
 #include "flinkcli/metadata/savepoint_metadata.hpp"
 
 namespace flinkcli {
@@ -103,6 +106,8 @@ InspectOptions parse(const ParsedArgs& args) {
   return options;
 }
 
+// --- Local files: the savepoint path, `_metadata`, the state files ---
+
 // A local path from a path or a file: URI ("file:/x", "file:///x", "file://localhost/x").
 // Other schemes (hdfs://, s3://) need that file system's client: copy the savepoint first.
 std::string local_path(const std::string& text) {
@@ -142,6 +147,74 @@ std::optional<fs::path> state_file_path(const metadata::StateFile& file, const f
   }
   return std::nullopt;
 }
+
+// The `_metadata` file of `savepoint_path`: the file itself, or the one in that directory.
+fs::path locate_metadata_file(const std::string& savepoint_path) {
+  const fs::path given = local_path(savepoint_path);
+  std::error_code error;
+  const auto status = fs::status(given, error);
+  if (!fs::exists(status)) throw CliError(ErrorClass::not_found, "Savepoint path not found: " + given.string());
+  const fs::path metadata_file = fs::is_directory(status) ? given / "_metadata" : given;
+  if (!fs::exists(metadata_file, error)) {
+    throw CliError(ErrorClass::not_found, "No _metadata file in the savepoint directory " + given.string());
+  }
+  if (!fs::is_regular_file(metadata_file, error)) {
+    throw CliError(ErrorClass::bad_savepoint, "Not a file: " + metadata_file.string());
+  }
+  return metadata_file;
+}
+
+metadata::SavepointMetadata read_metadata(const fs::path& metadata_file) {
+  const std::string bytes = read_bounded(metadata_file, k_max_metadata_bytes, ErrorClass::bad_savepoint, "savepoint metadata");
+  try {
+    return metadata::parse_metadata(bytes);
+  } catch (const metadata::MetadataError& bad) {
+    throw CliError(ErrorClass::bad_savepoint, "Cannot read savepoint metadata " + metadata_file.string() + ": " + bad.what());
+  }
+}
+
+// A state file as found on this machine.
+struct CheckedFile {
+  std::optional<fs::path> local_path;          // none: on another file system
+  std::optional<std::uintmax_t> size_on_disk;  // none: missing, or not on a local file system
+};
+
+// Every state file the savepoint names, looked up on disk.
+struct StateFileCheck {
+  std::vector<std::vector<CheckedFile>> by_operator;  // [i][j]: operators[i].files[j]
+  std::size_t total = 0;
+  std::size_t present = 0;
+  std::size_t unknown = 0;  // not on a local file system
+  std::vector<std::string> missing;
+};
+
+// Relative state files are resolved against `base`, the directory of `_metadata`.
+StateFileCheck check_state_files(const metadata::SavepointMetadata& savepoint, const fs::path& base) {
+  StateFileCheck check;
+  for (const auto& op : savepoint.operators) {
+    auto& checked = check.by_operator.emplace_back();
+    for (const auto& file : op.files) {
+      ++check.total;
+      CheckedFile& entry = checked.emplace_back();
+      entry.local_path = state_file_path(file, base);
+      if (!entry.local_path) {
+        ++check.unknown;
+        continue;
+      }
+      std::error_code error;
+      const auto size = fs::file_size(*entry.local_path, error);
+      if (error) {
+        check.missing.push_back(entry.local_path->string());
+      } else {
+        entry.size_on_disk = size;
+        ++check.present;
+      }
+    }
+  }
+  return check;
+}
+
+// --- Rendering: Flink-style lines and the JSON document ---
 
 std::vector<std::string> kind_names(const metadata::StateKinds& kinds) {
   std::vector<std::string> names;
@@ -190,46 +263,93 @@ std::vector<std::string> table(const std::vector<std::vector<std::string>>& rows
   return lines;
 }
 
-struct FileCheck {
-  std::size_t total = 0;
-  std::size_t present = 0;
-  std::size_t unknown = 0;  // not on a local file system
-  std::vector<std::string> missing;
-};
+// Every uid given (--uid and --expect-uids), each once, by the operator id it hashes to: the
+// table shows them for operators whose metadata stores no uid (version < 5) or another one.
+using UidsByOperatorId = std::map<std::string, std::vector<std::string>>;
 
-int run_inspect(CommandContext& context, const InspectOptions& options) {
-  Report& report = context.report();
-  report.set("savepoint_path", options.savepoint_path);
-  const fs::path given = local_path(options.savepoint_path);
-  std::error_code error;
-  const auto status = fs::status(given, error);
-  if (!fs::exists(status)) throw CliError(ErrorClass::not_found, "Savepoint path not found: " + given.string());
-  const fs::path metadata_file = fs::is_directory(status) ? given / "_metadata" : given;
-  if (!fs::exists(metadata_file, error)) {
-    throw CliError(ErrorClass::not_found, "No _metadata file in the savepoint directory " + given.string());
-  }
-  if (!fs::is_regular_file(metadata_file, error)) {
-    throw CliError(ErrorClass::bad_savepoint, "Not a file: " + metadata_file.string());
-  }
-  report.set("metadata_file", metadata_file.string());
-  const std::string bytes = read_bounded(metadata_file, k_max_metadata_bytes, ErrorClass::bad_savepoint, "savepoint metadata");
-  metadata::SavepointMetadata savepoint;
-  try {
-    savepoint = metadata::parse_metadata(bytes);
-  } catch (const metadata::MetadataError& bad) {
-    throw CliError(ErrorClass::bad_savepoint, "Cannot read savepoint metadata " + metadata_file.string() + ": " + bad.what());
-  }
-  const fs::path base = metadata_file.parent_path();
-
-  // Every uid given (--uid and --expect-uids) by the operator id it hashes to.
-  std::map<std::string, std::vector<std::string>> given_uids;
+UidsByOperatorId given_uids_by_operator_id(const InspectOptions& options) {
   std::vector<std::string> all_given = options.uids;
-  if (options.expected_uids) all_given.insert(all_given.end(), options.expected_uids->begin(), options.expected_uids->end());
+  if (options.expected_uids) {
+    all_given.insert(all_given.end(), options.expected_uids->begin(), options.expected_uids->end());
+  }
+  UidsByOperatorId given_uids;
   for (const auto& uid : all_given) {
     auto& names = given_uids[metadata::operator_id_for_uid(uid)];
     if (std::find(names.begin(), names.end(), uid) == names.end()) names.push_back(uid);
   }
+  return given_uids;
+}
 
+JsonDocument file_json(const metadata::StateFile& file, const CheckedFile& checked) {
+  JsonDocument entry = {{"path", file.path}, {"relative", file.relative}, {"stored_size", file.size}};
+  if (!checked.local_path) {
+    entry["local_path"] = nullptr;
+    entry["exists"] = nullptr;
+    entry["size_on_disk"] = nullptr;
+  } else {
+    entry["local_path"] = checked.local_path->string();
+    entry["exists"] = checked.size_on_disk.has_value();
+    entry["size_on_disk"] = checked.size_on_disk ? JsonDocument(*checked.size_on_disk) : JsonDocument();
+  }
+  return entry;
+}
+
+JsonDocument operator_json(const metadata::OperatorState& op, const std::vector<CheckedFile>& checked,
+                           const std::vector<std::string>& matched_uids) {
+  JsonDocument files = JsonDocument::array();
+  for (std::size_t i = 0; i < op.files.size(); ++i) files.push_back(file_json(op.files[i], checked[i]));
+  return {{"operator_id", op.operator_id},
+          {"uid", nullable(op.uid)},
+          {"name", nullable(op.name)},
+          {"parallelism", op.parallelism},
+          {"max_parallelism", op.max_parallelism},
+          {"subtask_states", op.subtask_states},
+          {"finished_subtasks", op.finished_subtasks},
+          {"fully_finished", op.fully_finished},
+          {"has_state", op.has_state},
+          {"state_size", op.state_size},
+          {"inline_size", op.inline_size},
+          {"state_kinds", kind_names(op.kinds)},
+          {"matched_uids", matched_uids},
+          {"files", files}};
+}
+
+std::vector<std::string> operator_row(const metadata::OperatorState& op, const std::vector<CheckedFile>& checked,
+                                      const std::vector<std::string>& matched_uids) {
+  std::string given_text;
+  for (const auto& uid : matched_uids) given_text += (given_text.empty() ? "" : ",") + uid;
+  // UID: the stored one (version 5+), else a given uid that hashes to this id, marked "*".
+  std::string uid_cell = op.uid ? one_line(*op.uid, 60) : "-";
+  if (!given_text.empty() && (!op.uid || given_text != *op.uid)) {
+    uid_cell = (op.uid ? uid_cell + " " : std::string()) + "*" + one_line(given_text, 60);
+  }
+  const auto present = std::count_if(checked.begin(), checked.end(), [](const CheckedFile& file) {
+    return file.size_on_disk.has_value();
+  });
+  return {op.operator_id, uid_cell, op.name ? one_line(*op.name, 40) : "-",
+          std::to_string(op.parallelism), std::to_string(op.max_parallelism),
+          std::to_string(op.subtask_states), std::to_string(op.state_size), short_kinds(op.kinds),
+          op.files.empty() ? "-" : std::to_string(present) + "/" + std::to_string(op.files.size())};
+}
+
+// "4 operators, state 884 bytes (16 inline in _metadata), 2 state files: 2 present"
+std::string summary_line(std::size_t operators, std::int64_t total_size, std::int64_t inline_size,
+                         const StateFileCheck& files) {
+  std::string summary = std::to_string(operators) + " operators, state " + std::to_string(total_size) +
+                        " bytes (" + std::to_string(inline_size) + " inline in _metadata), " +
+                        std::to_string(files.total) + " state files";
+  if (files.total > 0) {
+    summary += ": " + std::to_string(files.present) + " present";
+    if (!files.missing.empty()) summary += ", " + std::to_string(files.missing.size()) + " MISSING";
+    if (files.unknown > 0) summary += ", " + std::to_string(files.unknown) + " not on a local file system";
+  }
+  return summary;
+}
+
+// What the savepoint holds: its header, one table row (one JSON object) per operator, the
+// missing state files.
+void report_savepoint(Report& report, const metadata::SavepointMetadata& savepoint, const fs::path& directory,
+                      const StateFileCheck& files, const UidsByOperatorId& given_uids) {
   report.set("metadata_version", savepoint.version);
   report.set("checkpoint_id", savepoint.checkpoint_id);
   report.set("snapshot_type", nullable(savepoint.snapshot_type));
@@ -238,71 +358,18 @@ int run_inspect(CommandContext& context, const InspectOptions& options) {
 
   std::int64_t total_size = 0;
   std::int64_t inline_size = 0;
-  FileCheck files;
   JsonDocument operators = JsonDocument::array();
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"OPERATOR ID", "UID", "NAME", "PARALLELISM", "MAX", "SUBTASKS", "STATE BYTES", "STATE", "FILES"});
-  for (const auto& op : savepoint.operators) {
+  for (std::size_t i = 0; i < savepoint.operators.size(); ++i) {
+    const auto& op = savepoint.operators[i];
     total_size += op.state_size;
     inline_size += op.inline_size;
-    JsonDocument op_files = JsonDocument::array();
-    std::size_t present = 0;
-    for (const auto& file : op.files) {
-      const auto path = state_file_path(file, base);
-      JsonDocument entry = {{"path", file.path}, {"relative", file.relative}, {"stored_size", file.size}};
-      ++files.total;
-      if (!path) {
-        ++files.unknown;
-        entry["local_path"] = nullptr;
-        entry["exists"] = nullptr;
-        entry["size_on_disk"] = nullptr;
-      } else {
-        const auto size = fs::file_size(*path, error);
-        const bool exists = !error;
-        entry["local_path"] = path->string();
-        entry["exists"] = exists;
-        entry["size_on_disk"] = exists ? JsonDocument(size) : JsonDocument();
-        if (exists) {
-          ++present;
-          ++files.present;
-        } else {
-          files.missing.push_back(path->string());
-        }
-      }
-      op_files.push_back(std::move(entry));
-    }
-    const auto matched = given_uids.find(op.operator_id);
-    JsonDocument matched_uids = JsonDocument::array();
-    std::string given_text;
-    if (matched != given_uids.end()) {
-      for (const auto& uid : matched->second) {
-        matched_uids.push_back(uid);
-        given_text += (given_text.empty() ? "" : ",") + uid;
-      }
-    }
-    operators.push_back({{"operator_id", op.operator_id},
-                         {"uid", nullable(op.uid)},
-                         {"name", nullable(op.name)},
-                         {"parallelism", op.parallelism},
-                         {"max_parallelism", op.max_parallelism},
-                         {"subtask_states", op.subtask_states},
-                         {"finished_subtasks", op.finished_subtasks},
-                         {"fully_finished", op.fully_finished},
-                         {"has_state", op.has_state},
-                         {"state_size", op.state_size},
-                         {"inline_size", op.inline_size},
-                         {"state_kinds", kind_names(op.kinds)},
-                         {"matched_uids", matched_uids},
-                         {"files", op_files}});
-    // UID: the stored one (version 5+), else a given uid that hashes to this id, marked "*".
-    std::string uid_cell = op.uid ? one_line(*op.uid, 60) : "-";
-    if (!given_text.empty() && (!op.uid || given_text != *op.uid)) {
-      uid_cell = (op.uid ? uid_cell + " " : std::string()) + "*" + one_line(given_text, 60);
-    }
-    rows.push_back({op.operator_id, uid_cell, op.name ? one_line(*op.name, 40) : "-",
-                    std::to_string(op.parallelism), std::to_string(op.max_parallelism),
-                    std::to_string(op.subtask_states), std::to_string(op.state_size), short_kinds(op.kinds),
-                    op.files.empty() ? "-" : std::to_string(present) + "/" + std::to_string(op.files.size())});
+    static const std::vector<std::string> k_none;
+    const auto given = given_uids.find(op.operator_id);
+    const auto& matched = given == given_uids.end() ? k_none : given->second;
+    operators.push_back(operator_json(op, files.by_operator[i], matched));
+    rows.push_back(operator_row(op, files.by_operator[i], matched));
     report.add_value(op.operator_id);
   }
   report.set("state_size", total_size);
@@ -312,17 +379,9 @@ int run_inspect(CommandContext& context, const InspectOptions& options) {
 
   std::string kind = savepoint.snapshot_type.value_or("snapshot");
   if (savepoint.format) kind += " (" + *savepoint.format + ")";
-  report.line("Savepoint " + metadata_file.parent_path().string() + ": " + kind + ", checkpoint " +
+  report.line("Savepoint " + directory.string() + ": " + kind + ", checkpoint " +
               std::to_string(savepoint.checkpoint_id) + ", metadata version " + std::to_string(savepoint.version));
-  std::string summary = std::to_string(savepoint.operators.size()) + " operators, state " + std::to_string(total_size) +
-                        " bytes (" + std::to_string(inline_size) + " inline in _metadata), " +
-                        std::to_string(files.total) + " state files";
-  if (files.total > 0) {
-    summary += ": " + std::to_string(files.present) + " present";
-    if (!files.missing.empty()) summary += ", " + std::to_string(files.missing.size()) + " MISSING";
-    if (files.unknown > 0) summary += ", " + std::to_string(files.unknown) + " not on a local file system";
-  }
-  report.line(summary);
+  report.line(summary_line(savepoint.operators.size(), total_size, inline_size, files));
   if (savepoint.version < 5) {
     report.line("(metadata version " + std::to_string(savepoint.version) +
                 " stores no uids: give them with --uid or --expect-uids to match them by their hash)");
@@ -330,106 +389,72 @@ int run_inspect(CommandContext& context, const InspectOptions& options) {
   report.line("");
   for (const auto& line : table(rows)) report.line(line);
   for (const auto& missing : files.missing) report.line("Missing state file: " + missing);
+}
 
-  // --uid: the id each uid hashes to, and whether the savepoint holds state for it.
-  if (!options.uids.empty()) {
-    report.line("");
-    JsonDocument uids = JsonDocument::array();
-    std::set<std::string> seen;
-    for (const auto& uid : options.uids) {
-      if (!seen.insert(uid).second) continue;
-      const std::string id = metadata::operator_id_for_uid(uid);
-      const auto op = std::find_if(savepoint.operators.begin(), savepoint.operators.end(),
-                                   [&](const metadata::OperatorState& o) { return o.operator_id == id; });
-      const bool found = op != savepoint.operators.end();
-      uids.push_back({{"uid", uid}, {"operator_id", id}, {"in_savepoint", found}, {"has_state", found && op->has_state}});
-      report.line("uid " + one_line(uid, 200) + " -> operator id " + id + ": " +
-                  (!found ? "not in this savepoint"
-                          : op->has_state ? "state in this savepoint (" + std::to_string(op->state_size) + " bytes)"
-                                          : "in this savepoint, without state"));
-    }
-    report.set("uids", uids);
+// --uid: the id each uid hashes to, and whether the savepoint holds state for it.
+void report_uids(Report& report, const metadata::SavepointMetadata& savepoint, const std::vector<std::string>& uids) {
+  report.line("");
+  JsonDocument json = JsonDocument::array();
+  std::set<std::string> seen;
+  for (const auto& uid : uids) {
+    if (!seen.insert(uid).second) continue;
+    const auto match = metadata::match_uid(savepoint, uid);
+    json.push_back({{"uid", uid},
+                    {"operator_id", match.operator_id},
+                    {"in_savepoint", match.in_savepoint},
+                    {"has_state", match.has_state}});
+    report.line("uid " + one_line(uid, 200) + " -> operator id " + match.operator_id + ": " +
+                (!match.in_savepoint ? "not in this savepoint"
+                 : match.has_state   ? "state in this savepoint (" + std::to_string(match.state_size) + " bytes)"
+                                     : "in this savepoint, without state"));
   }
+  report.set("uids", json);
+}
 
-  if (!options.expected_uids) {
-    report.set_status("completed");
-    return 0;
-  }
-
-  // --expect-uids: what Flink's restore check (Checkpoints.loadAndValidateCheckpoint) would do
-  // with a job whose operators carry exactly these uids.
+// --expect-uids: what Flink's restore check (Checkpoints.loadAndValidateCheckpoint) would do with
+// a job whose operators carry exactly these uids. Throws (exit 7) when state would be dropped
+// and -n does not allow it.
+void report_restore_check(Report& report, const InspectOptions& options, const metadata::RestoreCheck& check) {
   const auto& expected = *options.expected_uids;
-  std::set<std::string> expected_ids;
-  for (const auto& uid : expected) expected_ids.insert(metadata::operator_id_for_uid(uid));
-  JsonDocument dropped = JsonDocument::array();
-  JsonDocument start_empty = JsonDocument::array();
-  JsonDocument notes = JsonDocument::array();
-  std::vector<std::string> dropped_text;
-  std::size_t unmatched_without_state = 0;
   report.line("");
   report.line("Restore check against " + std::to_string(expected.size()) + " expected uid(s):");
-  for (const auto& op : savepoint.operators) {
-    if (expected_ids.count(op.operator_id)) continue;
-    if (!op.has_state) {
-      ++unmatched_without_state;
-      continue;
-    }
-    // Certain only when the savepoint says the operator had a uid (version 5+): an operator
-    // without one has an id generated from the job's shape, which the new job may reproduce.
-    const bool certain = op.uid.has_value();
-    std::string note;
-    if (op.uid) {
-      note = "the old job's uid " + *op.uid + " is not among the expected uids";
-    } else if (savepoint.version >= 5) {
-      note = "the old job set no uid on this operator: its id was generated from the job's shape, and the "
-             "new job keeps it only if that part of the job is unchanged and also has no uid";
-    } else {
-      note = "metadata version " + std::to_string(savepoint.version) +
-             " stores no uids: if this operator had no uid, its id was generated from the job's shape and "
-             "the new job may reproduce it";
-    }
-    dropped.push_back({{"operator_id", op.operator_id},
-                       {"uid", nullable(op.uid)},
-                       {"name", nullable(op.name)},
-                       {"state_size", op.state_size},
-                       {"state_kinds", kind_names(op.kinds)},
-                       {"certain", certain},
-                       {"note", note}});
-    const std::string label = op.operator_id + (op.uid ? " (uid " + one_line(*op.uid, 60) + ")" : "");
+  JsonDocument dropped = JsonDocument::array();
+  std::vector<std::string> dropped_text;
+  for (const auto& state : check.dropped) {
+    dropped.push_back({{"operator_id", state.operator_id},
+                       {"uid", nullable(state.uid)},
+                       {"name", nullable(state.name)},
+                       {"state_size", state.state_size},
+                       {"state_kinds", kind_names(state.kinds)},
+                       {"certain", state.certain},
+                       {"note", state.note}});
+    const std::string label = state.operator_id + (state.uid ? " (uid " + one_line(*state.uid, 60) + ")" : "");
     dropped_text.push_back(label);
     report.line("  state that would be dropped (needs -n): operator " + label + ", " +
-                std::to_string(op.state_size) + " bytes" + (certain ? "" : "; uncertain: " + note));
+                std::to_string(state.state_size) + " bytes" + (state.certain ? "" : "; uncertain: " + state.note));
   }
-  std::set<std::string> seen;
-  for (const auto& uid : expected) {
-    if (!seen.insert(uid).second) continue;
-    const std::string id = metadata::operator_id_for_uid(uid);
-    const auto op = std::find_if(savepoint.operators.begin(), savepoint.operators.end(),
-                                 [&](const metadata::OperatorState& o) { return o.operator_id == id; });
-    if (op != savepoint.operators.end() && op->has_state) continue;
-    start_empty.push_back({{"uid", uid}, {"operator_id", id}, {"in_savepoint", op != savepoint.operators.end()}});
-    report.line("  uid that would start without state: " + one_line(uid, 200) + " (operator id " + id + ")");
+  JsonDocument start_empty = JsonDocument::array();
+  for (const auto& match : check.start_empty) {
+    start_empty.push_back({{"uid", match.uid}, {"operator_id", match.operator_id}, {"in_savepoint", match.in_savepoint}});
+    report.line("  uid that would start without state: " + one_line(match.uid, 200) + " (operator id " +
+                match.operator_id + ")");
   }
-  if (unmatched_without_state > 0) {
-    const std::string note = std::to_string(unmatched_without_state) +
+  JsonDocument notes = JsonDocument::array();
+  if (check.unmatched_without_state > 0) {
+    const std::string note = std::to_string(check.unmatched_without_state) +
                              " operator(s) without state match no expected uid: Flink skips them "
                              "(stateless operators, and chained operators without state, need no uid)";
     notes.push_back(note);
     report.line("  note: " + note);
   }
-  if (savepoint.version < 5) {
-    const std::string note = "this savepoint (metadata version " + std::to_string(savepoint.version) +
-                             ") stores no uids: operators are matched by the hash of the expected uids only";
-    notes.push_back(note);
-  }
-  const bool would_drop = !dropped.empty();
+  if (check.version_note) notes.push_back(*check.version_note);
   report.set("restore_check", {{"expected_uids", expected},
                                {"allow_non_restored_state", options.allow_non_restored_state},
-                               {"would_drop_state", would_drop},
+                               {"would_drop_state", check.would_drop_state()},
                                {"dropped", dropped},
                                {"start_empty", start_empty},
                                {"notes", notes}});
-  if (!would_drop) {
+  if (!check.would_drop_state()) {
     report.line("  every operator with state maps to an expected uid: the restore needs no -n");
   } else if (options.allow_non_restored_state) {
     report.line("  state of " + std::to_string(dropped_text.size()) + " operator(s) would be dropped, as -n allows");
@@ -440,6 +465,22 @@ int run_inspect(CommandContext& context, const InspectOptions& options) {
                    "Restoring " + options.savepoint_path + " into a job with the expected uids would drop the state of " +
                        std::to_string(dropped_text.size()) + " operator(s): " + ids +
                        ". If that is intended, pass -n (--allowNonRestoredState), here and to run.");
+  }
+}
+
+int run_inspect(CommandContext& context, const InspectOptions& options) {
+  Report& report = context.report();
+  report.set("savepoint_path", options.savepoint_path);
+  const fs::path metadata_file = locate_metadata_file(options.savepoint_path);
+  report.set("metadata_file", metadata_file.string());
+  const metadata::SavepointMetadata savepoint = read_metadata(metadata_file);
+  const fs::path directory = metadata_file.parent_path();
+  const StateFileCheck files = check_state_files(savepoint, directory);
+
+  report_savepoint(report, savepoint, directory, files, given_uids_by_operator_id(options));
+  if (!options.uids.empty()) report_uids(report, savepoint, options.uids);
+  if (options.expected_uids) {
+    report_restore_check(report, options, metadata::check_restore(savepoint, *options.expected_uids));
   }
   report.set_status("completed");
   return 0;

@@ -1,5 +1,8 @@
 #include "flinkcli/rest/answers.hpp"
 
+#include <cstdint>
+#include <limits>
+
 #include "flinkcli/core/error.hpp"
 #include "flinkcli/rest/flink_error_text.hpp"
 
@@ -22,6 +25,29 @@ T required_field(const json& body, const char* field, const std::string& what) {
     throw CliError(ErrorClass::protocol,
                    "The JobManager's answer to " + what + " has an unexpected '" + field + "'");
   }
+}
+
+// An integer: nlohmann converts a float or an out-of-range number with undefined behaviour, so
+// only an integer that fits `Int` is accepted; anything else is the JobManager's fault.
+template <typename Int>
+Int integer_value(const json& value, const char* field, const std::string& what) {
+  if (value.is_number_unsigned()) {
+    const auto number = value.get<std::uint64_t>();
+    if (number <= static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) return static_cast<Int>(number);
+  } else if (value.is_number_integer()) {
+    const auto number = value.get<std::int64_t>();
+    if (number >= std::numeric_limits<Int>::min() && number <= std::numeric_limits<Int>::max()) {
+      return static_cast<Int>(number);
+    }
+  }
+  throw CliError(ErrorClass::protocol, "The JobManager's answer to " + what + " has an unexpected '" + field + "'");
+}
+
+// An optional integer field: `fallback` when absent or null.
+template <typename Int>
+Int integer_field(const json& body, const char* field, Int fallback, const std::string& what) {
+  if (!body.is_object() || !body.contains(field) || body.at(field).is_null()) return fallback;
+  return integer_value<Int>(body.at(field), field, what);
 }
 
 // A value of the wrong type in an answer is the JobManager's fault: a protocol error (exit 9).
@@ -75,7 +101,7 @@ std::vector<JobOverview> decode_job_list(const json& body, const std::string& wh
       job.id = required_field<std::string>(item, "jid", what);
       job.name = item.value("name", std::string());
       job.state = required_field<std::string>(item, "state", what);
-      job.start_time_ms = item.value("start-time", std::int64_t{0});
+      job.start_time_ms = integer_field<std::int64_t>(item, "start-time", 0, what);
       jobs.push_back(std::move(job));
     }
     return jobs;
@@ -115,7 +141,7 @@ JobResult decode_job_result(const json& body, const std::string& what) {
   return parse_answer(what, [&] {
     const json result = required_field<json>(body, "job-execution-result", what);
     JobResult out;
-    out.duration_ms = result.value("net-runtime", std::int64_t{0});
+    out.duration_ms = integer_field<std::int64_t>(result, "net-runtime", 0, what);
     if (result.contains("failure-cause")) {
       const std::string trace = result["failure-cause"].value("stack-trace", std::string());
       if (!trace.empty()) {
@@ -134,7 +160,7 @@ std::optional<RestoredCheckpoint> decode_restored_checkpoint(const json& body, c
     const json restored = latest.value("restored", json());
     if (restored.is_null()) return std::nullopt;
     RestoredCheckpoint out;
-    out.id = required_field<std::int64_t>(restored, "id", what);
+    out.id = integer_value<std::int64_t>(required_field<json>(restored, "id", what), "id", what);
     out.is_savepoint = restored.value("is_savepoint", false);
     // A restore from a checkpoint the JobManager lost track of may carry no path.
     out.external_path = restored.value("external_path", std::string());
