@@ -1,9 +1,11 @@
-// flink inspect [--uid <uid>]... [--expect-uids a,b,c | --expect-uids-file F] [-n] <savepointPath>
+// flink inspect [--uid <uid>]... [--expect-uids a,b,c | --expect-uids-file F] [-n]
+//               [--jar <jarFile> [-c <class>] [-p <n>]] <savepointPath> [-- <program arguments>...]
 // This client's own action: what a savepoint or checkpoint holds, read from its `_metadata` file
 // without a JVM or a cluster (docs/actions/inspect.md). Optionally: the operator id Flink derives
 // from a uid, and whether restoring into a job with the given uids would drop state (exit 7 unless
 // -n). The decisions are the metadata layer's (metadata/restore_check.hpp); this file finds the
-// files, checks the state files on disk and renders the result.
+// files, checks the state files on disk and renders the result. With --jar, the new job's plan
+// from the JobManager is compared too (plan_check.hpp).
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +17,8 @@
 #include "flinkcli/core/text.hpp"
 #include "flinkcli/metadata/restore_check.hpp"
 #include "flinkcli/metadata/savepoint_metadata.hpp"
+#include "jar_upload.hpp"
+#include "plan_check.hpp"
 
 namespace flinkcli {
 
@@ -30,7 +34,32 @@ struct InspectOptions {
   std::vector<std::string> uids;  // --uid, in order
   std::optional<std::vector<std::string>> expected_uids;  // --expect-uids / --expect-uids-file
   bool allow_non_restored_state = false;  // -n
+  std::optional<PlanOptions> plan;        // --jar, -c, -p, the program arguments, -D
 };
+
+// --jar: the plan request, as `run` would send it. The program arguments are the positionals
+// after the savepoint path (after "--" when they start with '-').
+std::optional<PlanOptions> parse_plan_options(const ParsedArgs& args) {
+  const auto& positionals = args.positionals();
+  const auto jar = args.value("jar");
+  if (!jar) {
+    if (args.has("c") || args.has("p")) throw CliError::usage("-c and -p only mean something with --jar <jarFile>.");
+    if (positionals.size() > 1) {
+      throw CliError::usage("Too many arguments: " + one_line(positionals[1], 200) +
+                            ". Program arguments (after --) need --jar <jarFile>.");
+    }
+    return std::nullopt;
+  }
+  PlanOptions plan;
+  plan.jar = *jar;
+  plan.request.entry_class = args.value("c");
+  plan.request.parallelism = parallelism(args);
+  plan.request.program_args.assign(positionals.begin() + 1, positionals.end());
+  Configuration job_configuration;  // the -D entries alone, as run sends them
+  apply_dynamic_properties(job_configuration, args.values("D"));
+  plan.request.flink_configuration = job_configuration.values();
+  return plan;
+}
 
 std::vector<std::string> split_uids(const std::string& text) {
   std::vector<std::string> uids;
@@ -83,7 +112,7 @@ InspectOptions parse(const ParsedArgs& args) {
   if (positionals.empty()) {
     throw CliError::usage("Missing savepoint path. Specify it: inspect <savepointPath>.");
   }
-  if (positionals.size() > 1) throw CliError::usage("Too many arguments: " + one_line(positionals[1], 200) + ".");
+  options.plan = parse_plan_options(args);
   options.savepoint_path = positionals.front();
   options.uids = args.values("uid");
   for (const auto& uid : options.uids) {
@@ -100,8 +129,9 @@ InspectOptions parse(const ParsedArgs& args) {
     options.expected_uids = std::move(expected);
   }
   options.allow_non_restored_state = args.has("n");
-  if (options.allow_non_restored_state && !options.expected_uids) {
-    throw CliError::usage("-n (--allowNonRestoredState) only means something with --expect-uids or --expect-uids-file.");
+  if (options.allow_non_restored_state && !options.expected_uids && !options.plan) {
+    throw CliError::usage("-n (--allowNonRestoredState) only means something with --expect-uids, --expect-uids-file "
+                          "or --jar.");
   }
   return options;
 }
@@ -413,7 +443,7 @@ void report_uids(Report& report, const metadata::SavepointMetadata& savepoint, c
 
 // --expect-uids: what Flink's restore check (Checkpoints.loadAndValidateCheckpoint) would do with
 // a job whose operators carry exactly these uids. Throws (exit 7) when state would be dropped
-// and -n does not allow it.
+// and -n does not allow it, unless --jar: then the plan check, which knows more, decides.
 void report_restore_check(Report& report, const InspectOptions& options, const metadata::RestoreCheck& check) {
   const auto& expected = *options.expected_uids;
   report.line("");
@@ -458,6 +488,9 @@ void report_restore_check(Report& report, const InspectOptions& options, const m
     report.line("  every operator with state maps to an expected uid: the restore needs no -n");
   } else if (options.allow_non_restored_state) {
     report.line("  state of " + std::to_string(dropped_text.size()) + " operator(s) would be dropped, as -n allows");
+  } else if (options.plan) {
+    report.line("  by the expected uids alone, state of " + std::to_string(dropped_text.size()) +
+                " operator(s) would be dropped; the check against the plan decides");
   } else {
     std::string ids;
     for (const auto& text : dropped_text) ids += (ids.empty() ? "" : ", ") + text;
@@ -482,6 +515,10 @@ int run_inspect(CommandContext& context, const InspectOptions& options) {
   if (options.expected_uids) {
     report_restore_check(report, options, metadata::check_restore(savepoint, *options.expected_uids));
   }
+  if (options.plan) {
+    report_plan_check(context, *options.plan, options.savepoint_path, savepoint, options.expected_uids,
+                      options.allow_non_restored_state);
+  }
   report.set_status("completed");
   return 0;
 }
@@ -497,7 +534,7 @@ const CommandSpec& inspect_command() {
   static const CommandSpec spec{
       "inspect",
       "shows what a savepoint or checkpoint holds, read from its _metadata file (no cluster needed).",
-      "inspect [OPTIONS] <savepointPath>",
+      "inspect [OPTIONS] <savepointPath> [-- <program arguments>]",
       {
           extension({"", "uid", Arity::required, "uid",
                      "Print the operator id Flink derives from this uid and whether the savepoint holds "
@@ -508,7 +545,15 @@ const CommandSpec& inspect_command() {
           extension({"", "expect-uids-file", Arity::required, "file",
                      "As --expect-uids, one uid per line."}),
           extension({"n", "allowNonRestoredState", Arity::none, "",
-                     "With --expect-uids: state that would be dropped is intended (exit 0)."}),
+                     "With --expect-uids or --jar: state that would be dropped is intended (exit 0)."}),
+          extension({"", "jar", Arity::required, "jarFile",
+                     "Also compare with the plan the JobManager builds from this jar (uploaded unless "
+                     "there, deleted after): exit 7 when state would or may be dropped, unless -n. "
+                     "Program arguments follow a --."}),
+          extension({"c", "class", Arity::required, "classname",
+                     "With --jar: the program's entry class, if its manifest names none."}),
+          extension({"p", "parallelism", Arity::required, "parallelism",
+                     "With --jar: the parallelism to plan the job with."}),
       },
       false,
       [](CommandContext& context, const ParsedArgs& args) { return run_inspect(context, parse(args)); },

@@ -55,4 +55,16 @@ std::pair<std::string, bool> provide_jar(JobManagerApi& api, const std::string& 
   return {api.upload_jar(upload_name, content), true};
 }
 
+std::optional<int> parallelism(const ParsedArgs& args) {
+  const auto text = args.value("p");
+  if (!text) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    const int value = std::stoi(*text, &used);
+    if (used == text->size() && value > 0) return value;
+  } catch (const std::exception&) {
+  }
+  throw CliError::usage("The parallelism must be a positive number: " + *text);
+}
+
 }  // namespace flinkcli

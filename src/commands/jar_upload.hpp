@@ -1,9 +1,12 @@
 #pragma once
-// The jar side of `run`: read and check the local file, and get it onto the JobManager once.
+// The jar side of `run` (and `inspect --jar`): read and check the local file, get it onto the
+// JobManager once, and the options that go with it.
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "flinkcli/api/jobmanager_api.hpp"
+#include "flinkcli/core/option_parser.hpp"
 
 namespace flinkcli {
 
@@ -16,5 +19,8 @@ std::string read_jar(const std::string& path);
 // must delete it).
 std::pair<std::string, bool> provide_jar(JobManagerApi& api, const std::string& path,
                                          const std::string& content);
+
+// -p <parallelism>: a positive number, or none given.
+std::optional<int> parallelism(const ParsedArgs& args);
 
 }  // namespace flinkcli

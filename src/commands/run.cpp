@@ -43,18 +43,6 @@ std::optional<std::string> claim_mode(const ParsedArgs& args) {
   return upper;
 }
 
-std::optional<int> parallelism(const ParsedArgs& args) {
-  const auto text = args.value("p");
-  if (!text) return std::nullopt;
-  try {
-    std::size_t used = 0;
-    const int value = std::stoi(*text, &used);
-    if (used == text->size() && value > 0) return value;
-  } catch (const std::exception&) {
-  }
-  throw CliError::usage("The parallelism must be a positive number: " + *text);
-}
-
 RunOptions parse(const ParsedArgs& args) {
   for (const char* option : k_jvm_only_options) {
     if (args.has(option)) {

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "flinkcli/core/error.hpp"
+#include "flinkcli/core/text.hpp"
 #include "flinkcli/rest/flink_error_text.hpp"
 
 namespace flinkcli {
@@ -61,6 +62,25 @@ auto parse_answer(const std::string& what, Parse&& parse) -> decltype(parse()) {
                    "The JobManager's answer to " + what + " has a field of an unexpected type",
                    error.what());
   }
+}
+
+// A vertex's description lists its chain, one operator per "<br/>"-terminated line, the ones
+// behind the head indented with "+- " ("mapper<br/>+- sink: Writer<br/>"). Display only.
+std::vector<std::string> chain_of(const std::string& description) {
+  std::vector<std::string> chain;
+  const std::string separator = "<br/>";
+  std::size_t start = 0;
+  while (start < description.size()) {
+    std::size_t end = description.find(separator, start);
+    if (end == std::string::npos) end = description.size();
+    std::string line = description.substr(start, end - start);
+    std::size_t first = line.find_first_not_of(' ');
+    if (first != std::string::npos && line.compare(first, 3, "+- ") == 0) first += 3;
+    line = first == std::string::npos ? std::string() : line.substr(first);
+    if (!line.empty()) chain.push_back(std::move(line));
+    start = end + separator.size();
+  }
+  return chain;
 }
 
 }  // namespace
@@ -164,6 +184,38 @@ std::optional<RestoredCheckpoint> decode_restored_checkpoint(const json& body, c
     out.is_savepoint = restored.value("is_savepoint", false);
     // A restore from a checkpoint the JobManager lost track of may carry no path.
     out.external_path = restored.value("external_path", std::string());
+    return out;
+  });
+}
+
+JobPlan decode_jar_plan(const json& body, const std::string& what) {
+  return parse_answer(what, [&] {
+    const json plan = required_field<json>(body, "plan", what);
+    const json nodes = required_field<json>(plan, "nodes", what);
+    if (!nodes.is_array()) throw CliError(ErrorClass::protocol, "The JobManager's answer to " + what + " has an unexpected 'nodes'");
+    JobPlan out;
+    out.job_id = plan.value("jid", std::string());
+    out.name = plan.value("name", std::string());
+    out.type = plan.value("type", std::string());
+    for (const auto& node : nodes) {
+      PlanVertex vertex;
+      vertex.id = required_field<std::string>(node, "id", what);
+      if (!is_hex_id(vertex.id)) {
+        throw CliError(ErrorClass::protocol, "The JobManager's answer to " + what + " has an invalid vertex id '" +
+                                                 one_line(vertex.id, 40) + "'");
+      }
+      vertex.parallelism = integer_field<int>(node, "parallelism", 0, what);
+      vertex.chain = chain_of(node.value("description", std::string()));
+      // Older plans named the vertex in "operator" and left the description empty.
+      if (vertex.chain.empty()) {
+        const std::string name = node.value("operator", std::string());
+        if (!name.empty()) vertex.chain.push_back(name);
+      }
+      const json inputs = node.value("inputs", json::array());
+      if (!inputs.is_array()) throw CliError(ErrorClass::protocol, "The JobManager's answer to " + what + " has an unexpected 'inputs'");
+      for (const auto& input : inputs) vertex.inputs.push_back(required_field<std::string>(input, "id", what));
+      out.vertices.push_back(std::move(vertex));
+    }
     return out;
   });
 }

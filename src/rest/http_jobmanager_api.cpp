@@ -96,6 +96,19 @@ class HttpJobManagerApi final : public JobManagerApi {
     return decode_submitted_job(m_http.send("POST", path, &body, {}).body, "POST " + path);
   }
 
+  JobPlan jar_plan(const std::string& jar_id, const JarPlanRequest& request) override {
+    // POST with a JSON body, as 1.20 and 2.x both take it (the GET form with query parameters
+    // is deprecated). The JobManager runs the program's main() to build the graph; nothing is
+    // submitted, so the request may be sent again.
+    json body = json::object();
+    if (request.entry_class) body["entryClass"] = *request.entry_class;
+    body["programArgsList"] = request.program_args;
+    if (request.parallelism) body["parallelism"] = *request.parallelism;
+    if (!request.flink_configuration.empty()) body["flinkConfiguration"] = request.flink_configuration;
+    const std::string path = "/jars/" + jar_id + "/plan";
+    return decode_jar_plan(m_http.send("POST", path, &body, {Retry::idempotent}).body, "POST " + path);
+  }
+
   void delete_jar(const std::string& jar_id) override {
     m_http.send("DELETE", "/jars/" + jar_id, nullptr, {});
   }

@@ -11,6 +11,10 @@ the cluster's cluster.env (path in FLINK_CLUSTER_ENV) and runs our client (OUR_F
      the recorded sizes agree with the files on disk, metadata version 6 (Flink 2.x) carries the
      uid strings and 4 (1.20) none.
   3. --expect-uids of the variant job (no mapper-id): exit 7 naming mapper-id's operator; 0 with -n.
+     inspect --jar against the JobManager's plan of the variant job (program argument
+     --without-mapper): mapper-id's state flagged (exit 7; with --expect-uids certain on 2.x, whose
+     savepoints store uids, not on 1.20); of the full
+     job: nothing dropped, the plan's vertices are the running job's; the uploaded jar is deleted.
   4. run -s <savepoint>/_metadata --verify-restore: exit 0, restore verified (also a savepoint with
      state inline in _metadata, taken of that restored job, is inspected); run -s of a copy of the
      savepoint whose _metadata is truncated (inspect says so: exit 15): the JobManager refuses it
@@ -198,6 +202,39 @@ def main():
         check(result.returncode == 0 and "as -n allows" in result.stdout, "--expect-uids-file with -n: exit 0")
         result = flink("inspect", native, "--expect-uids", ",".join(UIDS))
         check(result.returncode == 0, "--expect-uids with every uid: exit 0")
+
+        # Against the new jar's plan from the JobManager (inspect --jar, POST /jars/:id/plan): the
+        # variant job has no vertex for mapper-id's state; the full job's vertices are the running
+        # job's and take all state. The jar uploaded for each check is deleted again.
+        jars_before = sorted(j["id"] for j in rest("/jars")["files"])
+        result, doc = flink_json("inspect", canonical, "--jar", JAR, "--", "--without-mapper")
+        ops = {op["operator_id"]: op for op in doc.get("plan_check", {}).get("operators", [])}
+        check(result.returncode == 7 and doc.get("error", {}).get("class") == "restore_mismatch"
+              and mapper_id in ops and ops[mapper_id]["verdict"] == "unknown" and ops[mapper_id]["certain"] is False
+              and all(op["verdict"] == "head" for i, op in ops.items() if i != mapper_id)
+              and mapper_id in doc["error"]["message"],
+              f"inspect --jar <variant job>: mapper-id's state flagged, exit 7 ({result.returncode}, "
+              f"{[(i, op['verdict']) for i, op in ops.items()]})")
+        result, doc = flink_json("inspect", canonical, "--jar", JAR, "--expect-uids", "source-id,throttle-id,sink-id",
+                                 "--", "--without-mapper")
+        ops = {op["operator_id"]: op for op in doc.get("plan_check", {}).get("operators", [])}
+        # Certain only where the savepoint stores the old operator's uid (version 5+: Flink 2.x); a
+        # version 4 id may be a generated one that a chained operator of the new job reproduces.
+        stores_uids = doc.get("metadata_version", 0) >= 5
+        check(result.returncode == 7 and mapper_id in ops
+              and ops[mapper_id]["verdict"] == ("dropped" if stores_uids else "unknown")
+              and ops[mapper_id]["certain"] is stores_uids,
+              f"inspect --jar <variant job> --expect-uids: mapper-id's state "
+              f"{'certainly' if stores_uids else 'possibly'} dropped ({ops.get(mapper_id, {}).get('verdict')})")
+        for label, path in (("canonical", canonical), ("native", native)):
+            result, doc = flink_json("inspect", path, "--jar", JAR, "--", "--sleep-ms", "5")
+            plan = doc.get("plan_check", {})
+            check(result.returncode == 0 and plan.get("would_drop_state") is False and plan.get("operators")
+                  and all(op["verdict"] == "head" and op["certain"] for op in plan["operators"])
+                  and sorted(v["id"] for v in plan.get("vertices", [])) == sorted(vertices),
+                  f"inspect --jar <full job>, {label}: nothing dropped, the plan's vertices are the running job's "
+                  f"({result.returncode}, {result.stderr.strip()[:200]})")
+        check(sorted(j["id"] for j in rest("/jars")["files"]) == jars_before, "inspect --jar deletes its uploaded jar")
 
         # Verified restore, from the _metadata file given as a file:// URI (Flink reports the directory).
         result, doc = flink_json("run", "-d", "-s", "file://" + local(canonical) + "/_metadata", "--verify-restore",

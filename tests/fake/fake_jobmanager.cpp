@@ -180,6 +180,66 @@ void FakeJobManager::handle(const httplib::Request& request, httplib::Response& 
   for (const auto& [name, value] : reply.headers) response.set_header(name, value);
 }
 
+FakeJarStore::FakeJarStore(FakeJobManager& jm) {
+  jm.on("GET", "/jars", [this](const RecordedRequest&) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& [id, name] : m_jars) {
+      files.push_back({{"id", id}, {"name", name}, {"uploaded", 1795627668212}, {"entry", nlohmann::json::array()}});
+    }
+    return CannedReply::json(200, {{"address", "http://127.0.0.1:8081"}, {"files", files}});
+  });
+  jm.on("POST", "/jars/upload", [this](const RecordedRequest& request) {
+    if (request.files.size() != 1 || request.files[0].field != "jarfile") {
+      return CannedReply::errors(400, {"Exactly 1 file must be sent, received 0."});
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
+    const std::string id = std::string(k_uuid) + "_" + request.files[0].filename;
+    m_jars[id] = request.files[0].filename;
+    return CannedReply::json(200, {{"filename", "/tmp/flink-web-cabe6609/flink-web-upload/" + id},
+                                   {"status", "success"}});
+  });
+  jm.on_other([this](const RecordedRequest& request) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    const std::string prefix = "/jars/";
+    const std::string suffix = "/plan";
+    if (request.path.rfind(prefix, 0) != 0) return CannedReply::errors(404, {"Not found: " + request.path});
+    std::string id = request.path.substr(prefix.size());
+    const bool is_plan = request.method == "POST" && id.size() > suffix.size() &&
+                         id.compare(id.size() - suffix.size(), suffix.size(), suffix) == 0;
+    if (is_plan) id.resize(id.size() - suffix.size());
+    if (!m_jars.count(id)) {
+      return CannedReply::errors(500, {"Internal server error.",
+                                       "<Exception on server side:\norg.apache.flink.runtime.rest.handler."
+                                       "RestHandlerException: Jar file /tmp/flink-web-upload/" + id +
+                                           " does not exist\n\tat org.apache.flink.runtime.webmonitor.handlers."
+                                           "utils.JarHandlerUtils$JarHandlerContext.toPackagedProgram("
+                                           "JarHandlerUtils.java:181)\n\nEnd of exception on server side>"});
+    }
+    if (is_plan) return m_plan_reply;
+    if (request.method == "DELETE") {
+      m_jars.erase(id);
+      return CannedReply::json(200, nlohmann::json::object());
+    }
+    return CannedReply::errors(404, {"Not found: " + request.path});
+  });
+}
+
+void FakeJarStore::set_plan_reply(CannedReply reply) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_plan_reply = std::move(reply);
+}
+
+std::map<std::string, std::string> FakeJarStore::jars() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_jars;
+}
+
+void FakeJarStore::add_jar(const std::string& id, const std::string& name) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_jars[id] = name;
+}
+
 int unused_local_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error("socket() failed");

@@ -114,6 +114,26 @@ class FakeJobManager {
   Handler m_other;
 };
 
+// Flink's web submission endpoints with state, on a FakeJobManager: GET /jars lists what was
+// uploaded (POST /jars/upload) and not deleted (DELETE /jars/:id); POST /jars/:id/plan answers
+// `plan_reply` for a jar it holds, and Flink's 500 "Jar file ... does not exist" for others.
+// Takes over the FakeJobManager's unmatched routes (on_other).
+class FakeJarStore {
+ public:
+  static constexpr const char* k_uuid = "0abcd287-dea0-4428-8020-9ade876a5c0a";
+
+  explicit FakeJarStore(FakeJobManager& jm);
+  void set_plan_reply(CannedReply reply);
+  // The jars held now (id -> uploaded file name).
+  std::map<std::string, std::string> jars() const;
+  void add_jar(const std::string& id, const std::string& name);
+
+ private:
+  mutable std::mutex m_mutex;
+  std::map<std::string, std::string> m_jars;
+  CannedReply m_plan_reply;
+};
+
 // A TCP port on 127.0.0.1 with nothing listening: bound, then closed.
 int unused_local_port();
 

@@ -53,6 +53,8 @@ struct FakeCluster {
   JobResult result{4126, "", ""};
   // What restored_checkpoint answers, polled in order; the last one repeats (empty: none).
   std::vector<std::optional<RestoredCheckpoint>> restores;
+  // What jar_plan answers: the new job's vertices (chains), each id its head operator's id.
+  JobPlan plan;
   // Time a savepoint or stop trigger takes to answer, on the injected clock.
   std::chrono::milliseconds trigger_delay{0};
 
@@ -62,6 +64,7 @@ struct FakeCluster {
   int factory_calls = 0;
   std::optional<RestSettings> settings;
   std::optional<JarRunRequest> run_request;
+  std::optional<JarPlanRequest> plan_request;
   std::string uploaded_name;
   std::string uploaded_content;
 
@@ -124,6 +127,12 @@ class FakeJobManagerApi final : public JobManagerApi {
     return JobId::parse(m_cluster.submitted_job);
   }
   void delete_jar(const std::string& jar_id) override { record("delete_jar", jar_id); }
+  JobPlan jar_plan(const std::string& jar_id, const JarPlanRequest& request) override {
+    m_cluster.plan_request = request;
+    record("jar_plan", jar_id);
+    return m_cluster.plan;
+  }
+
   std::string job_state(const JobId& job) override {
     record("job_state", job.str());
     const auto& states = m_cluster.job_states;

@@ -128,6 +128,12 @@ class FakeJobManager(BaseHTTPRequestHandler):
             return 200, {"jobid": RUN_JOB}
         if method == "DELETE" and path == f"/jars/{JAR_ID}":
             return 200, {}
+        if method == "POST" and path == f"/jars/{JAR_ID}/plan":  # inspect --jar: Flink 1.20's shape
+            head = "0" * 32 if "--other" in body.get("programArgsList", []) else "e5a72f353fc1e6bbf3bd96a41384998c"
+            return 200, {"plan": {"jid": "1bf76e35dddac28de2bc0452e5661669", "name": "job", "type": "STREAMING",
+                                  "nodes": [{"id": head, "parallelism": 1, "operator": "", "operator_strategy": "",
+                                             "description": "Source: source<br/>+- map<br/>",
+                                             "optimizer_properties": {}}]}}
         if method == "GET" and path == f"/jobs/{RUN_JOB}/checkpoints":  # run --verify-restore
             return 200, {"counts": {"restored": 1}, "latest": {"restored": {
                 "id": 1, "restore_timestamp": 1764085371000, "is_savepoint": True, "external_path": LOCATION}}}
@@ -373,6 +379,12 @@ def main():
                        and d["error"]["class"] == "restore_mismatch"), m=False)
         json_case("inspect --expect-uids -n", ["inspect", "file://" + sp_dir, "--expect-uids", "source", "-n"], 0, ins,
                   "completed", that(lambda d, r: not d["restore_check"]["would_drop_state"]), m=False)
+        json_case("inspect --jar", ["inspect", sp_dir, "--jar", jar], 0, ins, "completed",
+                  that(lambda d, r: d["plan_check"]["operators"][0]["verdict"] == "head"
+                       and not d["plan_check"]["would_drop_state"]))
+        json_case("inspect --jar, state on no vertex", ["inspect", sp_dir, "--jar", jar, "--", "--other"], 7, ins,
+                  "failed", that(lambda d, r: d["plan_check"]["operators"][0]["verdict"] == "unknown"
+                                 and d["error"]["class"] == "restore_mismatch"))
         json_case("inspect, truncated", ["inspect", truncated], 15, ins, "failed", error_class("bad_savepoint"), m=False)
         json_case("inspect, missing", ["inspect", os.path.join(scratch, "nope")], 4, ins, "failed", error_class("not_found"), m=False)
         json_case("inspect, hdfs", ["inspect", "hdfs://nn/sp"], 8, ins, "failed", error_class("unsupported"), m=False)

@@ -22,4 +22,8 @@ JobResult decode_job_result(const nlohmann::json& body, const std::string& what)
 // GET /jobs/:id/checkpoints: its "latest.restored" (null or absent: none).
 std::optional<RestoredCheckpoint> decode_restored_checkpoint(const nlohmann::json& body, const std::string& what);
 
+// POST /jars/:id/plan: {"plan": {"jid", "name", "type", "nodes": [{"id", "parallelism",
+// "description", "inputs": [{"id"}]}]}}. A vertex id that is not 32 hex digits is a protocol error.
+JobPlan decode_jar_plan(const nlohmann::json& body, const std::string& what);
+
 }  // namespace flinkcli
