@@ -129,11 +129,6 @@ int run_follow(CommandContext& context, const FollowOptions& options) {
   return options.dispose ? follow_disposal(context, options) : follow_savepoint(context, options);
 }
 
-OptionSpec extension(OptionSpec spec) {
-  spec.extension = true;
-  return spec;
-}
-
 }  // namespace
 
 const CommandSpec& follow_command() {
@@ -142,9 +137,9 @@ const CommandSpec& follow_command() {
       "waits for (or shows) a savepoint or disposal by its trigger id.",
       "follow [OPTIONS] <Job ID> <Trigger ID> | follow --dispose <Trigger ID>",
       {
-          extension({"d", "dispose", Arity::none, "",
+          extension_option({"d", "dispose", Arity::none, "",
                      "The trigger id is a savepoint disposal's (savepoint -d); no job id."}),
-          extension({"", "no-wait", Arity::none, "",
+          extension_option({"", "no-wait", Arity::none, "",
                      "Print the operation's current state and return: in progress (exit 0), "
                      "completed, or failed."}),
           wait_timeout_option(),

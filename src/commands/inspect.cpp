@@ -523,11 +523,6 @@ int run_inspect(CommandContext& context, const InspectOptions& options) {
   return 0;
 }
 
-OptionSpec extension(OptionSpec spec) {
-  spec.extension = true;
-  return spec;
-}
-
 }  // namespace
 
 const CommandSpec& inspect_command() {
@@ -536,23 +531,23 @@ const CommandSpec& inspect_command() {
       "shows what a savepoint or checkpoint holds, read from its _metadata file (no cluster needed).",
       "inspect [OPTIONS] <savepointPath> [-- <program arguments>]",
       {
-          extension({"", "uid", Arity::required, "uid",
+          extension_option({"", "uid", Arity::required, "uid",
                      "Print the operator id Flink derives from this uid and whether the savepoint holds "
                      "state for it (repeatable)."}),
-          extension({"", "expect-uids", Arity::required, "uid,uid,...",
+          extension_option({"", "expect-uids", Arity::required, "uid,uid,...",
                      "The uids of the job to restore: report the state that job would drop (exit 7 "
                      "unless -n) and the uids that would start without state."}),
-          extension({"", "expect-uids-file", Arity::required, "file",
+          extension_option({"", "expect-uids-file", Arity::required, "file",
                      "As --expect-uids, one uid per line."}),
-          extension({"n", "allowNonRestoredState", Arity::none, "",
+          extension_option({"n", "allowNonRestoredState", Arity::none, "",
                      "With --expect-uids or --jar: state that would be dropped is intended (exit 0)."}),
-          extension({"", "jar", Arity::required, "jarFile",
+          extension_option({"", "jar", Arity::required, "jarFile",
                      "Also compare with the plan the JobManager builds from this jar (uploaded unless "
                      "there, deleted after): exit 7 when state would or may be dropped, unless -n. "
                      "Program arguments follow a --."}),
-          extension({"c", "class", Arity::required, "classname",
+          extension_option({"c", "class", Arity::required, "classname",
                      "With --jar: the program's entry class, if its manifest names none."}),
-          extension({"p", "parallelism", Arity::required, "parallelism",
+          extension_option({"p", "parallelism", Arity::required, "parallelism",
                      "With --jar: the parallelism to plan the job with."}),
       },
       false,

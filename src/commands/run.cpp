@@ -230,11 +230,6 @@ int wait_for_job(CommandContext& context, const JobId& job, bool cancel_on_inter
   return 0;
 }
 
-OptionSpec extension_option(OptionSpec spec) {
-  spec.extension = true;
-  return spec;
-}
-
 OptionSpec hidden_option(OptionSpec spec) {
   spec.hidden = true;  // accepted, as Java's run accepts them, and left out of its help as Java does
   return spec;

@@ -25,6 +25,13 @@ struct OptionSpec {
   std::string key() const { return short_name.empty() ? long_name : short_name; }
 };
 
+// `spec` marked as this client's own option: listed apart in the help, and never the meaning of
+// a prefix that one of Flink's options also takes.
+inline OptionSpec extension_option(OptionSpec spec) {
+  spec.extension = true;
+  return spec;
+}
+
 class ParsedArgs {
  public:
   bool has(const std::string& key) const { return m_values.count(key) > 0; }
