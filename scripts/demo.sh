@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end: build `flink`, start a local real Flink session cluster with
 # scripts/flink-cluster.sh, and walk the sample stateful job through
-#   run -> savepoint -> cancel -s -> run -s -n (a variant without the stateful operator) -> savepoint -d
+#   run -> savepoint -> cancel -s -> inspect (offline, and the restore check) -> run -s -n (a variant
+#   without the stateful operator) -> savepoint -d
 # printing each `flink` command before running it. The cluster is stopped at the end.
 # FLINK_VERSION picks the Flink release (default 1.20.5; 2.3.0 works too).
 set -euo pipefail
@@ -45,6 +46,12 @@ show savepoint "$job"
 step "Cancel the job with a savepoint"
 out="$(show cancel -s "$job")"; echo "$out"
 savepoint="$(sed -n 's/.*Savepoint stored in \(.*\)\.$/\1/p' <<<"$out")"
+
+step "Look inside the savepoint offline, and check the restore before deploying"
+show inspect "$savepoint"
+if show inspect --expect-uids source-id,throttle-id,sink-id "$savepoint"; then
+  echo "demo: the restore check should have flagged the mapper's state" >&2; exit 1
+fi
 
 step "Restore into a version without the stateful operator: refused without -n ..."
 if show run -d -s "$savepoint" "$FLINK_JOB_JAR" --without-mapper --name demo-restored; then
