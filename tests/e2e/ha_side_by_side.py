@@ -64,15 +64,8 @@ def leader_port():
 
 
 def wait_until(predicate, what, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if predicate():
-                return
-        except (AssertionError, KeyError, OSError):
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+    # A JobManager that is down (OSError) or no leader yet (AssertionError) means "not yet".
+    sbs.wait_until(predicate, what, timeout, ignore=(AssertionError, KeyError, OSError))
 
 
 def job_state(job):

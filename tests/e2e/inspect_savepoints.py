@@ -30,22 +30,9 @@ import sys
 import time
 import urllib.request
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUR_FLINK = os.environ.get("OUR_FLINK", os.path.join(REPO, "build", "bin", "flink"))
+from side_by_side import CLUSTER, OUR_FLINK  # reads FLINK_CLUSTER_ENV
+
 UIDS = ["source-id", "throttle-id", "mapper-id", "sink-id"]
-
-
-def load_cluster_env(path):
-    env = {}
-    with open(path) as handle:
-        for line in handle:
-            match = re.match(r"export (\w+)=(.*)$", line.strip())
-            if match:
-                env[match.group(1)] = match.group(2).strip("'\"")
-    return env
-
-
-CLUSTER = load_cluster_env(os.environ["FLINK_CLUSTER_ENV"])
 WORKSPACE = os.path.dirname(CLUSTER["FLINK_SAVEPOINT_PATH_LOCAL"])
 SCRATCH = os.path.join(WORKSPACE, "e2e-inspect")
 JAR = CLUSTER["FLINK_JOB_JAR"]

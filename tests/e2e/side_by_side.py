@@ -159,13 +159,14 @@ def local_path(uri):
     return re.sub(r"^file:(//)?", "", uri)
 
 
-def wait_until(predicate, what, timeout=120):
+def wait_until(predicate, what, timeout=120, ignore=(urllib.error.URLError, KeyError, ValueError)):
+    """Polls `predicate` every 0.5 s; the exceptions in `ignore` count as "not yet"."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             if predicate():
                 return
-        except (urllib.error.URLError, KeyError, ValueError):
+        except ignore:
             pass
         time.sleep(0.5)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
