@@ -138,10 +138,10 @@ const CommandSpec& follow_command() {
       "follow [OPTIONS] <Job ID> <Trigger ID> | follow --dispose <Trigger ID>",
       {
           extension_option({"d", "dispose", Arity::none, "",
-                     "The trigger id is a savepoint disposal's (savepoint -d); no job id."}),
+                            "The trigger id is a savepoint disposal's (savepoint -d); no job id."}),
           extension_option({"", "no-wait", Arity::none, "",
-                     "Print the operation's current state and return: in progress (exit 0), "
-                     "completed, or failed."}),
+                            "Print the operation's current state and return: in progress (exit 0), "
+                            "completed, or failed."}),
           wait_timeout_option(),
           job_name_option(),
       },

@@ -532,23 +532,23 @@ const CommandSpec& inspect_command() {
       "inspect [OPTIONS] <savepointPath> [-- <program arguments>]",
       {
           extension_option({"", "uid", Arity::required, "uid",
-                     "Print the operator id Flink derives from this uid and whether the savepoint holds "
-                     "state for it (repeatable)."}),
+                            "Print the operator id Flink derives from this uid and whether the savepoint holds "
+                            "state for it (repeatable)."}),
           extension_option({"", "expect-uids", Arity::required, "uid,uid,...",
-                     "The uids of the job to restore: report the state that job would drop (exit 7 "
-                     "unless -n) and the uids that would start without state."}),
+                            "The uids of the job to restore: report the state that job would drop (exit 7 "
+                            "unless -n) and the uids that would start without state."}),
           extension_option({"", "expect-uids-file", Arity::required, "file",
-                     "As --expect-uids, one uid per line."}),
+                            "As --expect-uids, one uid per line."}),
           extension_option({"n", "allowNonRestoredState", Arity::none, "",
-                     "With --expect-uids or --jar: state that would be dropped is intended (exit 0)."}),
+                            "With --expect-uids or --jar: state that would be dropped is intended (exit 0)."}),
           extension_option({"", "jar", Arity::required, "jarFile",
-                     "Also compare with the plan the JobManager builds from this jar (uploaded unless "
-                     "there, deleted after): exit 7 when state would or may be dropped, unless -n. "
-                     "Program arguments follow a --."}),
+                            "Also compare with the plan the JobManager builds from this jar (uploaded unless "
+                            "there, deleted after): exit 7 when state would or may be dropped, unless -n. "
+                            "Program arguments follow a --."}),
           extension_option({"c", "class", Arity::required, "classname",
-                     "With --jar: the program's entry class, if its manifest names none."}),
+                            "With --jar: the program's entry class, if its manifest names none."}),
           extension_option({"p", "parallelism", Arity::required, "parallelism",
-                     "With --jar: the parallelism to plan the job with."}),
+                            "With --jar: the parallelism to plan the job with."}),
       },
       false,
       [](CommandContext& context, const ParsedArgs& args) { return run_inspect(context, parse(args)); },

@@ -46,13 +46,11 @@ OptionSpec detached_option() {
 }
 
 OptionSpec trigger_id_option() {
-  OptionSpec spec{"", "trigger-id", Arity::required, "triggerId",
-          "The trigger id to use (32 hex digits; this client's extension). Running the same "
-          "command again with the same id attaches to the savepoint it started instead of "
-          "starting another, while the JobManager keeps the result (rest.async.store-duration, "
-          "5 min by default)."};
-  spec.extension = true;
-  return spec;
+  return extension_option({"", "trigger-id", Arity::required, "triggerId",
+                          "The trigger id to use (32 hex digits; this client's extension). Running the same "
+                          "command again with the same id attaches to the savepoint it started instead of "
+                          "starting another, while the JobManager keeps the result (rest.async.store-duration, "
+                          "5 min by default)."});
 }
 
 std::string parse_trigger_id(const std::string& text) {
@@ -74,13 +72,11 @@ std::string trigger_id_to_send(CommandContext& context, const std::optional<std:
 }
 
 OptionSpec wait_timeout_option() {
-  OptionSpec spec{"", "wait-timeout", Arity::required, "duration",
-                  "How long to wait for the operation to complete, e.g. 30 min (Flink's duration "
-                  "syntax; this client's extension). Without it client.timeout bounds the whole "
-                  "action; with it each request is still bounded by client.timeout. Ending "
-                  "without completion exits 6 and names the command that follows the operation."};
-  spec.extension = true;
-  return spec;
+  return extension_option({"", "wait-timeout", Arity::required, "duration",
+                          "How long to wait for the operation to complete, e.g. 30 min (Flink's duration "
+                          "syntax; this client's extension). Without it client.timeout bounds the whole "
+                          "action; with it each request is still bounded by client.timeout. Ending "
+                          "without completion exits 6 and names the command that follows the operation."});
 }
 
 std::optional<std::chrono::milliseconds> wait_timeout_from(const ParsedArgs& args) {
@@ -95,12 +91,10 @@ std::optional<std::chrono::milliseconds> wait_timeout_from(const ParsedArgs& arg
 }
 
 OptionSpec job_name_option() {
-  OptionSpec spec{"", "job-name", Arity::required, "name",
-                  "The job by its name instead of its id: the one job of that name that is not "
-                  "finished, cancelled or failed (this client's extension). None is exit 4, "
-                  "several exit 11; both list the candidates."};
-  spec.extension = true;
-  return spec;
+  return extension_option({"", "job-name", Arity::required, "name",
+                          "The job by its name instead of its id: the one job of that name that is not "
+                          "finished, cancelled or failed (this client's extension). None is exit 4, "
+                          "several exit 11; both list the candidates."});
 }
 
 std::optional<std::string> job_name_from(const ParsedArgs& args) { return args.value("job-name"); }
