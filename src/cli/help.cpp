@@ -124,6 +124,7 @@ const char* exit_summary(ErrorClass error_class) {
     case ErrorClass::no_leader: return "no leading JobManager found (HA)";
     case ErrorClass::restore_not_verified: return "restore not verified (run --verify-restore)";
     case ErrorClass::bad_savepoint: return "unreadable savepoint metadata";
+    case ErrorClass::outcome_unknown: return "outcome unknown: the answer was lost after the request was sent";
     case ErrorClass::output: return "stdout could not be written";
   }
   return "failure";
@@ -133,7 +134,10 @@ const char* exit_summary(ErrorClass error_class) {
 
 const std::vector<ExitCodeDoc>& exit_code_docs() {
   static const std::vector<ExitCodeDoc> docs = [] {
-    std::vector<ExitCodeDoc> list = {{0, "success"}, {k_interrupted_exit_code, "interrupted"}};
+    std::vector<ExitCodeDoc> list = {{0, "success"},
+                                     {interrupted_exit_code(1), "interrupted by SIGHUP"},
+                                     {interrupted_exit_code(2), "interrupted (Ctrl-C, SIGINT)"},
+                                     {interrupted_exit_code(15), "interrupted by SIGTERM"}};
     // Every class up to `output`, which error.hpp keeps last; the numbers from exit_code_for().
     for (int i = 0; i <= static_cast<int>(ErrorClass::output); ++i) {
       const auto error_class = static_cast<ErrorClass>(i);

@@ -18,6 +18,7 @@ int exit_code_for(ErrorClass error_class) {
     case ErrorClass::no_leader: return 12;
     case ErrorClass::restore_not_verified: return 14;
     case ErrorClass::bad_savepoint: return 15;
+    case ErrorClass::outcome_unknown: return 16;
     case ErrorClass::output: return 13;
   }
   return 1;
@@ -39,6 +40,7 @@ const char* error_class_name(ErrorClass error_class) {
     case ErrorClass::no_leader: return "no_leader";
     case ErrorClass::restore_not_verified: return "restore_not_verified";
     case ErrorClass::bad_savepoint: return "bad_savepoint";
+    case ErrorClass::outcome_unknown: return "outcome_unknown";
     case ErrorClass::output: return "output";
   }
   return "unknown";

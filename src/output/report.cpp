@@ -164,17 +164,18 @@ int print_error(Console& console, const CliError& error, OutputMode mode, bool v
   return error.exit_code();
 }
 
-int Report::interrupted(const std::string& message) {
-  if (m_finished) return k_interrupted_exit_code;
+int Report::interrupted(const std::string& message, int signal_number) {
+  const int exit_code = interrupted_exit_code(signal_number);
+  if (m_finished) return exit_code;
   m_finished = true;
   if (m_mode == OutputMode::json) {
     JsonDocument details = JsonDocument::object();
     details["class"] = "interrupted";
-    details["exit_code"] = k_interrupted_exit_code;
+    details["exit_code"] = exit_code;
     details["message"] = message;
     write_document(document_json("interrupted", details));
   }
-  return k_interrupted_exit_code;
+  return exit_code;
 }
 
 }  // namespace flinkcli

@@ -21,13 +21,19 @@ enum class ErrorClass {
   no_leader,         // high availability: no leading JobManager found (ZooKeeper unreachable, none published)
   restore_not_verified,  // run -s --verify-restore: the job did not report a restore from that savepoint
   bad_savepoint,     // a savepoint's _metadata is truncated, corrupted or of an unknown version
+  // A request that may have reached the JobManager lost its answer (a reset, a 502/504, no
+  // answer in time): whether it ran is unknown. Never "unreachable", which means nothing was sent.
+  outcome_unknown,
   output,            // stdout could not be written (disk full, ...); the action itself ran
 };
 
 // Documented in docs/exit-codes.md; scripts rely on these numbers.
 int exit_code_for(ErrorClass error_class);
 const char* error_class_name(ErrorClass error_class);
-inline constexpr int k_interrupted_exit_code = 130;
+inline constexpr int k_interrupted_exit_code = 130;  // SIGINT (Ctrl-C)
+// A wait cut short by a signal exits 128 + the signal, as a shell reports a process the signal
+// killed: 129 (SIGHUP), 130 (SIGINT), 143 (SIGTERM). Class "interrupted" in every case.
+inline constexpr int interrupted_exit_code(int signal_number) { return 128 + signal_number; }
 
 class CliError : public std::runtime_error {
  public:

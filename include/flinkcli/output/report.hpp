@@ -81,10 +81,10 @@ class Report {
   // Ends with a failure: renders `error` in the current mode and returns its exit code. The
   // document's status becomes "timed_out" for timeouts, else "failed".
   int fail(const CliError& error);
-  // Ends an attached wait cut short by Ctrl-C, which the caller has told on stderr as
-  // `message` (JSON: status "interrupted", error class "interrupted", that message). Returns
-  // k_interrupted_exit_code.
-  int interrupted(const std::string& message);
+  // Ends a wait cut short by a signal (SIGINT by default), which the caller has told on stderr
+  // as `message` (JSON: status "interrupted", error class "interrupted", that message). Returns
+  // 128 + the signal.
+  int interrupted(const std::string& message, int signal_number = 2);
   bool finished() const { return m_finished; }
 
   // The document as it would be written now with `status` and `error` (for tests and fail()).
