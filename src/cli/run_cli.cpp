@@ -129,6 +129,9 @@ int run_action(const std::vector<std::string>& args, Runtime& runtime) {
     return exit_code == 0 ? report.succeed() : exit_code;
   } catch (const CliError& error) {
     return report.fail(error);
+  } catch (const Interrupted& interrupted) {
+    console.err(one_line(interrupted.what(), k_max_error_line));
+    return report.interrupted(interrupted.what(), interrupted.signal_number());
   } catch (const std::exception& error) {
     return report.fail(CliError(ErrorClass::operation_failed, std::string("Unexpected error: ") + error.what()));
   }
@@ -153,7 +156,7 @@ int run_cli_main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   FdConsole console;
   SystemClock clock;
-  SigintInterrupt interrupt;
+  SignalInterrupt interrupt;
   char self[4096];
   const ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
   Environment environment{

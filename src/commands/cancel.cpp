@@ -41,6 +41,7 @@ int cancel_with_savepoint(CommandContext& context, const CancelOptions& options)
   Report& report = context.report();
   report.notice("DEPRECATION WARNING: Cancelling a job with savepoint is deprecated. Use \"stop\" instead.");
   context.set_wait_timeout(options.wait_timeout);
+  InterruptWatch watch(context.interrupt());
   const JobId job = resolve_job(context, {options.job_id, options.job_name});
   report.set("job_id", job.str());
   report.set("with_savepoint", true);
@@ -57,13 +58,11 @@ int cancel_with_savepoint(CommandContext& context, const CancelOptions& options)
               (trigger.target_directory ? *trigger.target_directory + "."
                                         : std::string("default savepoint directory.")));
   JobManagerApi& api = context.api();
-  const std::string location = with_error_context("Could not cancel job " + job.str(), [&] {
-    const std::string trigger_id = api.trigger_savepoint(job, trigger);
-    report.set("trigger_id", trigger_id);
-    return wait_for_savepoint(context, job, trigger_id);
-  });
+  const SavepointRequest request{SavepointRequest::Kind::cancel, trigger.target_directory, trigger.format};
+  const std::string location =
+      trigger_and_verify(context, job, *trigger.trigger_id, "savepoint", "Could not cancel job " + job.str(), request,
+                         [&] { return api.trigger_savepoint(job, trigger); });
   report.line("Cancelled job " + job.str() + ". Savepoint stored in " + location + ".");
-  report.set("savepoint_path", location);
   report.add_value(location);
   return 0;
 }

@@ -75,7 +75,7 @@ int follow_disposal(CommandContext& context, const FollowOptions& options) {
     }
   } else {
     report.line("Waiting for response...");
-    with_error_context(failure, [&] { wait_for_disposal(context, trigger_id); });
+    wait_for_disposal(context, trigger_id, failure);
   }
   report.line("Savepoint disposed.");
   report.set_status("completed");
@@ -113,7 +113,7 @@ int follow_savepoint(CommandContext& context, const FollowOptions& options) {
     location = *status.location;
   } else {
     report.line("Waiting for response...");
-    location = with_error_context(failure, [&] { return wait_for_savepoint(context, job, trigger_id); });
+    location = wait_for_savepoint(context, job, trigger_id, "savepoint", failure);
   }
   // The lines of a blocking savepoint.
   report.line("Savepoint completed. Path: " + location);
@@ -126,6 +126,7 @@ int follow_savepoint(CommandContext& context, const FollowOptions& options) {
 
 int run_follow(CommandContext& context, const FollowOptions& options) {
   context.set_wait_timeout(options.wait_timeout);
+  InterruptWatch watch(context.interrupt());
   return options.dispose ? follow_disposal(context, options) : follow_savepoint(context, options);
 }
 

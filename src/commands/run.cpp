@@ -11,6 +11,7 @@
 #include "flinkcli/core/text.hpp"
 #include "jar_upload.hpp"
 #include "savepoint_operations.hpp"
+#include "savepoint_paths.hpp"
 
 namespace flinkcli {
 
@@ -107,29 +108,6 @@ CliError restore_error(const CliError& error, const std::string& savepoint) {
                   error.detail());
 }
 
-// The savepoint a path names, for comparing what we asked for with what the JobManager reports:
-// without the "file:" scheme ("file:/x", "file:///x" and "/x" alike), a trailing "/" or
-// "/_metadata" (Flink accepts the directory or its _metadata file).
-// A local path is also normalised as Flink's Path normalises it ("//", "." and ".." segments).
-std::string savepoint_identity(std::string path) {
-  if (path.rfind("file://", 0) == 0 && path.size() > 7 && path[7] == '/') {
-    path = path.substr(7);
-  } else if (path.rfind("file:", 0) == 0) {
-    path = path.substr(5);
-  }
-  if (!path.empty() && path.front() == '/') path = std::filesystem::path(path).lexically_normal().string();
-  auto strip_slashes = [&] {
-    while (path.size() > 1 && path.back() == '/') path.pop_back();
-  };
-  strip_slashes();
-  const std::string metadata = "/_metadata";
-  if (path.size() > metadata.size() && path.compare(path.size() - metadata.size(), metadata.size(), metadata) == 0) {
-    path.resize(path.size() - metadata.size());
-    strip_slashes();
-  }
-  return path;
-}
-
 // --verify-restore: waits (within the action's deadline) until the job reports the snapshot it
 // restored from (/jobs/:id/checkpoints, latest.restored), and fails unless it is `savepoint`.
 void verify_restore(CommandContext& context, const JobId& job, const std::string& savepoint) {
@@ -207,11 +185,11 @@ int wait_for_job(CommandContext& context, const JobId& job, bool cancel_on_inter
       context.console().err(message);
       api.cancel_job(job);
       report.set("job_state", "CANCELLING");
-      return report.interrupted(message);
+      return report.interrupted(message, context.interrupt().signal_number());
     }
     const std::string message = "Interrupted: job " + job.str() + " keeps running.";
     context.console().err(message);
-    return report.interrupted(message);
+    return report.interrupted(message, context.interrupt().signal_number());
   }
   report.set("job_state", *state);
   const JobResult result = api.job_result(job);

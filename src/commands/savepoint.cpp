@@ -45,11 +45,26 @@ int dispose_savepoint(CommandContext& context, const std::string& path) {
   JobManagerApi& api = context.api();
   // Java prints this line before the first answer arrives; so do we, for identical stdout.
   report.line("Waiting for response...");
-  with_error_context("Failed to dispose the savepoint '" + path + "'", [&] {
-    const std::string trigger_id = api.trigger_disposal(path);
-    report.set("trigger_id", trigger_id);
-    wait_for_disposal(context, trigger_id);
+  const std::string failure = "Failed to dispose the savepoint '" + path + "'";
+  // The JobManager picks a disposal's trigger id: until it answers, there is no id to follow.
+  const auto unanswered = [path](int signal_number) {
+    return "Interrupted by " + signal_name(signal_number) + " before the JobManager answered the disposal of '" + path +
+           "': the disposal may have started (it is not cancelled); check whether the savepoint still exists "
+           "before disposing of it again.";
+  };
+  Interrupt& interrupt = context.interrupt();
+  if (interrupt.requested()) {
+    const int signal_number = interrupt.signal_number();
+    throw Interrupted(signal_number, "Interrupted by " + signal_name(signal_number) +
+                                         " before the disposal was sent: nothing was sent.");
+  }
+  context.interrupt().set_last_words([&report, unanswered](int signal_number) {
+    return report.last_words(unanswered(signal_number), signal_number);
   });
+  const std::string trigger_id = with_error_context(failure, [&] { return api.trigger_disposal(path); });
+  if (interrupt.requested()) throw Interrupted(interrupt.signal_number(), unanswered(interrupt.signal_number()));
+  report.set("trigger_id", trigger_id);
+  wait_for_disposal(context, trigger_id, failure);
   report.line("Savepoint '" + path + "' disposed.");
   return 0;
 }
@@ -59,6 +74,8 @@ int run_savepoint(CommandContext& context, const SavepointOptions& options) {
     throw CliError::usage("--wait-timeout cannot be used with -detached: nothing is waited for.");
   }
   context.set_wait_timeout(options.wait_timeout);
+  // A signal from here on is reported with what it leaves running on the JobManager.
+  InterruptWatch watch(context.interrupt());
   if (options.dispose_path) {
     context.report().set_document("dispose");
     if (options.trigger_id) {
@@ -81,6 +98,7 @@ int run_savepoint(CommandContext& context, const SavepointOptions& options) {
   trigger.format = options.format;
   trigger.trigger_id = trigger_id_to_send(context, options.trigger_id);
   trigger.target_directory = savepoint_target(context, options.target_directory);
+  const SavepointRequest request{SavepointRequest::Kind::savepoint, trigger.target_directory, trigger.format};
   report.set("trigger_id", *trigger.trigger_id);
   report.set("target_directory", trigger.target_directory ? JsonDocument(*trigger.target_directory) : JsonDocument());
   report.set("format", to_string(trigger.format));
@@ -88,7 +106,7 @@ int run_savepoint(CommandContext& context, const SavepointOptions& options) {
 
   const TriggerWording wording{"savepoint", "Successfully trigger manual savepoint",
                                "Failed to trigger a savepoint for the job " + job.str()};
-  const auto location = trigger_and_wait(context, job, options.detached, wording,
+  const auto location = trigger_and_wait(context, job, options.detached, wording, request, *trigger.trigger_id,
                                          [&] { return context.api().trigger_savepoint(job, trigger); });
   if (!location) return 0;
   report.line("Savepoint completed. Path: " + *location);

@@ -7,6 +7,7 @@
 
 #include "flinkcli/core/text.hpp"
 #include "flinkcli/output/progress.hpp"
+#include "savepoint_paths.hpp"
 
 namespace flinkcli {
 
@@ -204,83 +205,321 @@ std::string follow_command_line(CommandContext& context, const std::optional<Job
 
 namespace {
 
+std::string same_dynamic_properties(CommandContext& context) {
+  return context.options().dynamic_properties.empty() ? "" : " (with the same -D options)";
+}
+
 // "trigger id <id>: the <what> may still complete; to wait for it, run: flink follow ...".
 std::string follow_hint(CommandContext& context, const std::string& what, const std::string& trigger_id,
                         const std::string& command) {
-  return "trigger id " + trigger_id + ": the " + what + " may still complete; to wait for it, run: " +
-         command + (context.options().dynamic_properties.empty() ? "" : " (with the same -D options)");
+  return "trigger id " + trigger_id + ": the " + what + " may still complete; to wait for it, run: " + command +
+         same_dynamic_properties(context);
 }
 
-// Waits through `poll`; a wait that ends without completion puts the follow command in the report.
+// The interrupted wait's line: the operation is never cancelled, and this is how to find it again.
+std::string goes_on_message(CommandContext& context, int signal_number, const std::string& what,
+                            const std::string& trigger_id, const std::string& command) {
+  return "Interrupted by " + signal_name(signal_number) + ": the " + what +
+         " goes on in the JobManager (it is not cancelled); trigger id " + trigger_id + "; to wait for it, run: " +
+         command + same_dynamic_properties(context);
+}
+
+// Arms the second signal with `message`, the line (and JSON document) that reports the operation.
+void arm_last_words(CommandContext& context, const std::function<std::string(int)>& message) {
+  Report& report = context.report();
+  context.interrupt().set_last_words([&report, message](int signal_number) {
+    return report.last_words(message(signal_number), signal_number);
+  });
+}
+
+[[noreturn]] void throw_interrupted(CommandContext& context, const std::function<std::string(int)>& message) {
+  const int signal_number = context.interrupt().signal_number();
+  throw Interrupted(signal_number, message(signal_number));
+}
+
+// Waits through `poll` (a completed failure gets Flink's leading sentence `failure`); a wait that
+// ends without completion puts the follow command in the report; a signal ends it with
+// `interrupted`.
 OperationStatus wait_or_name_follow_command(CommandContext& context, const std::function<OperationStatus()>& poll,
                                             const std::string& trigger_id, const std::string& what,
-                                            const std::string& command) {
+                                            const std::string& command, const std::string& failure,
+                                            const std::function<std::string(int)>& interrupted) {
   WaitPolicy policy = context.wait_policy();
   policy.follow_hint = follow_hint(context, what, trigger_id, command);
+  policy.interrupt = &context.interrupt();
+  policy.interrupted_message = interrupted;
+  policy.poll_failure_context = "Lost track of the " + what + " while waiting for it";
+  arm_last_words(context, interrupted);
+  context.report().set("follow_command", command);
   bool completed = false;
   ProgressLine progress(context.console(), context.clock(), context.show_progress());
   try {
-    return wait_for_operation(
+    OperationStatus status = wait_for_operation(
         [&] {
           OperationStatus status = poll();
           completed = status.completed;
+          if (status.failure) status.failure = status.failure->with_context(failure);
           if (!completed) progress.show(what + " in progress, trigger id " + trigger_id);
           return status;
         },
         trigger_id, policy, context.clock());
+    // Completed: nothing goes on in the JobManager that a follow could find.
+    context.interrupt().set_last_words(nullptr);
+    context.report().erase("follow_command");
+    return status;
   } catch (const CliError& error) {
-    // Not for an unknown trigger id: following it would fail the same way.
-    if (!completed && error.error_class() != ErrorClass::not_found) context.report().set("follow_command", command);
+    // Not for an unknown trigger id (following it would fail the same way), nor a completed one.
+    if (completed || error.error_class() == ErrorClass::not_found) context.report().erase("follow_command");
     throw;
+  }
+}
+
+std::string require_location(const OperationStatus& status) {
+  if (!status.location) {
+    throw CliError(ErrorClass::protocol, "The JobManager reported the savepoint complete but sent no location");
+  }
+  return *status.location;
+}
+
+const char* expected_checkpoint_type(SavepointRequest::Kind kind) {
+  return kind == SavepointRequest::Kind::stop ? "SYNC_SAVEPOINT" : "SAVEPOINT";
+}
+
+const char* kind_name(SavepointRequest::Kind kind) {
+  switch (kind) {
+    case SavepointRequest::Kind::savepoint: return "savepoint";
+    case SavepointRequest::Kind::stop: return "stop-with-savepoint";
+    case SavepointRequest::Kind::cancel: return "cancel with savepoint";
+  }
+  return "savepoint";
+}
+
+// A result that belongs to another operation: exit 5, naming the trigger id and what differs.
+[[noreturn]] void throw_foreign_result(const std::string& trigger_id, const std::string& location,
+                                       const std::string& mismatch) {
+  throw CliError(ErrorClass::operation_failed,
+                 "The JobManager answered trigger id " + trigger_id + " with the result of another operation (" +
+                     location + "): " + mismatch +
+                     ". The trigger id was used before; run again with a new --trigger-id (or none).");
+}
+
+// How long a job may still be reported RUNNING after its stop or cancel -s completed: the
+// JobManager leaves RUNNING before it completes either (recorded on 1.20.5 and 2.3.0), so only a
+// slow status answer can show it.
+constexpr std::chrono::milliseconds k_running_grace{2000};
+
+// stop: FINISHED; cancel -s: CANCELED (CANCELLING on the way). Returns the state, or "" when the
+// job's state could not be read.
+std::string check_job_state(CommandContext& context, const JobId& job, const std::string& trigger_id,
+                            const std::string& location, SavepointRequest::Kind kind,
+                            std::vector<std::string>& unverified) {
+  const std::string expected = kind == SavepointRequest::Kind::stop ? "FINISHED" : "CANCELED";
+  JobManagerApi& api = context.api();
+  Clock& clock = context.clock();
+  const auto first_look = clock.now();
+  const auto deadline = context.deadline();
+  std::chrono::milliseconds delay(20);
+  while (true) {
+    std::string state;
+    try {
+      state = api.job_state(job);
+    } catch (const CliError& error) {
+      if (error.error_class() != ErrorClass::not_found && error.error_class() != ErrorClass::timeout) throw;
+      unverified.push_back("the job's state (" + one_line(error.what(), 200) + ")");
+      return "";
+    }
+    if (state == expected) return state;
+    if (is_globally_terminal(state)) {
+      throw_foreign_result(trigger_id, location, std::string("the ") + kind_name(kind) + " should leave the job " +
+                                                     expected + ", but it is " + state);
+    }
+    if (state == "RUNNING" && clock.now() - first_look >= k_running_grace) {
+      throw_foreign_result(trigger_id, location, std::string("the ") + kind_name(kind) + " should leave the job " +
+                                                     expected + ", but it is still RUNNING");
+    }
+    if (context.interrupt().requested() || clock.now() + delay >= deadline) {
+      unverified.push_back("the job's state (still " + state + ")");
+      return "";
+    }
+    clock.sleep_for(delay);
+    delay = std::min(delay * 2, std::chrono::milliseconds(200));
+  }
+}
+
+// The result's entry in the job's checkpoint history: a savepoint, of the trigger's kind and format.
+void check_history(CommandContext& context, const JobId& job, const std::string& trigger_id,
+                   const std::string& location, const SavepointRequest& request,
+                   std::vector<std::string>& unverified) {
+  std::vector<SnapshotHistoryEntry> history;
+  try {
+    history = context.api().snapshot_history(job);
+  } catch (const CliError& error) {
+    if (error.error_class() == ErrorClass::usage || error.error_class() == ErrorClass::config) throw;
+    unverified.push_back("its kind and format (" + one_line(error.what(), 200) + ")");
+    return;
+  }
+  const std::string identity = savepoint_identity(location);
+  const auto entry = std::find_if(history.begin(), history.end(), [&](const SnapshotHistoryEntry& candidate) {
+    return !candidate.external_path.empty() && savepoint_identity(candidate.external_path) == identity;
+  });
+  if (entry == history.end()) {
+    unverified.push_back("its kind and format (not in the job's checkpoint history, which keeps the latest "
+                         "web.checkpoints.history entries)");
+    return;
+  }
+  if (!entry->is_savepoint) throw_foreign_result(trigger_id, location, "it is a checkpoint, not a savepoint");
+  const std::string expected_type = expected_checkpoint_type(request.kind);
+  if (!entry->checkpoint_type.empty() && entry->checkpoint_type != expected_type) {
+    throw_foreign_result(trigger_id, location,
+                         std::string("a ") + kind_name(request.kind) + " takes a " + expected_type +
+                             ", but this one is a " + entry->checkpoint_type +
+                             (entry->checkpoint_type == "SYNC_SAVEPOINT" ? " (a stop's)" : ""));
+  }
+  if (!entry->savepoint_format.empty() && entry->savepoint_format != to_string(request.format)) {
+    throw_foreign_result(trigger_id, location,
+                         std::string("the format asked for is ") + to_string(request.format) + ", but it is " +
+                             entry->savepoint_format);
   }
 }
 
 }  // namespace
 
-std::string wait_for_savepoint(CommandContext& context, const JobId& job, const std::string& trigger_id) {
-  JobManagerApi& api = context.api();
-  const OperationStatus status = wait_or_name_follow_command(
-      context, [&] { return api.savepoint_status(job, trigger_id); }, trigger_id, "savepoint",
-      follow_command_line(context, job, trigger_id));
-  if (!status.location) {
-    throw CliError(ErrorClass::protocol,
-                   "The JobManager reported the savepoint complete but sent no location");
+void verify_savepoint_result(CommandContext& context, const JobId& job, const std::string& trigger_id,
+                             const std::string& location, const SavepointRequest& request) {
+  Report& report = context.report();
+  if (request.target_directory && !lies_under(location, *request.target_directory)) {
+    throw_foreign_result(trigger_id, location, "it is not under the directory sent, " + *request.target_directory);
   }
-  return *status.location;
+  std::vector<std::string> unverified;
+  check_history(context, job, trigger_id, location, request, unverified);
+  JsonDocument checks = JsonDocument::object();
+  checks["directory"] = request.target_directory ? "verified" : "not_applicable";
+  checks["kind_and_format"] = unverified.empty() ? "verified" : "unverified";
+  if (request.kind != SavepointRequest::Kind::savepoint) {
+    const std::size_t before = unverified.size();
+    const std::string state = check_job_state(context, job, trigger_id, location, request.kind, unverified);
+    checks["job_state"] = unverified.size() == before ? "verified" : "unverified";
+    if (!state.empty()) report.set("job_state", state);
+  } else {
+    checks["job_state"] = "not_applicable";
+  }
+  report.set("checks", checks);
+  if (unverified.empty()) return;
+  std::string what;
+  for (const auto& item : unverified) what += (what.empty() ? "" : "; ") + item;
+  report.set("unverified", what);
+  // Not a failure: the JobManager reported this very trigger complete. Said on stderr, so the
+  // lines scripts read stay Flink's.
+  context.console().err("Note: trigger id " + trigger_id + " completed, but this client could not verify " + what +
+                        ".");
 }
 
-void wait_for_disposal(CommandContext& context, const std::string& trigger_id) {
+std::string send_trigger(CommandContext& context, const JobId& job, const std::string& trigger_id,
+                         const std::string& what, const std::string& failure,
+                         const std::function<std::string()>& trigger) {
+  Report& report = context.report();
+  Interrupt& interrupt = context.interrupt();
+  if (interrupt.requested()) {
+    throw_interrupted(context, [&](int signal_number) {
+      return "Interrupted by " + signal_name(signal_number) + " before the " + what + " was triggered: nothing was sent.";
+    });
+  }
+  const std::string command = follow_command_line(context, job, trigger_id);
+  const auto may_have_started = [&context, what, trigger_id, command](int signal_number) {
+    return "Interrupted by " + signal_name(signal_number) + " before the JobManager answered the " + what +
+           " trigger: the " + what + " may have started (it is not cancelled); trigger id " + trigger_id +
+           "; to wait for it, run: " + command + same_dynamic_properties(context);
+  };
+  arm_last_words(context, may_have_started);
+  std::string acknowledged;
+  try {
+    acknowledged = trigger();
+  } catch (const CliError& error) {
+    const ErrorClass error_class = error.error_class();
+    if (error_class == ErrorClass::usage || error_class == ErrorClass::config) throw;
+    if (interrupt.requested()) {
+      report.set("follow_command", command);
+      throw_interrupted(context, may_have_started);
+    }
+    if (error_class == ErrorClass::timeout || error_class == ErrorClass::outcome_unknown) {
+      // The trigger may have arrived: the operation may run, and this is how to find it.
+      report.set("follow_command", command);
+      throw CliError(error_class,
+                     failure + ": " + error.what() + "; trigger id " + trigger_id + ": the " + what +
+                         " may have started; to wait for it, run: " + command + same_dynamic_properties(context),
+                     error.detail());
+    }
+    if (error_class == ErrorClass::unreachable) {
+      throw CliError(error_class, failure + ": " + error.what() + " Nothing was sent: no " + what + " was started.",
+                     error.detail());
+    }
+    throw error.with_context(failure);
+  }
+  if (interrupt.requested()) {
+    report.set("follow_command", command);
+    throw_interrupted(context, [&](int signal_number) {
+      return goes_on_message(context, signal_number, what, trigger_id, command);
+    });
+  }
+  return acknowledged;
+}
+
+std::string wait_for_savepoint(CommandContext& context, const JobId& job, const std::string& trigger_id,
+                               const std::string& what, const std::string& failure) {
   JobManagerApi& api = context.api();
-  wait_or_name_follow_command(context, [&] { return api.disposal_status(trigger_id); }, trigger_id,
-                              "disposal", follow_command_line(context, std::nullopt, trigger_id));
+  const std::string command = follow_command_line(context, job, trigger_id);
+  const OperationStatus status = wait_or_name_follow_command(
+      context, [&] { return api.savepoint_status(job, trigger_id); }, trigger_id, what, command, failure,
+      [&context, what, trigger_id, command](int signal_number) {
+        return goes_on_message(context, signal_number, what, trigger_id, command);
+      });
+  return require_location(status);
+}
+
+void wait_for_disposal(CommandContext& context, const std::string& trigger_id, const std::string& failure) {
+  JobManagerApi& api = context.api();
+  const std::string command = follow_command_line(context, std::nullopt, trigger_id);
+  wait_or_name_follow_command(
+      context, [&] { return api.disposal_status(trigger_id); }, trigger_id, "disposal", command, failure,
+      [&context, trigger_id, command](int signal_number) {
+        return goes_on_message(context, signal_number, "disposal", trigger_id, command);
+      });
+}
+
+std::string trigger_and_verify(CommandContext& context, const JobId& job, const std::string& trigger_id,
+                               const std::string& what, const std::string& failure,
+                               const SavepointRequest& request, const std::function<std::string()>& trigger) {
+  Report& report = context.report();
+  const std::string acknowledged = send_trigger(context, job, trigger_id, what, failure, trigger);
+  report.set("trigger_id", acknowledged);
+  const std::string location = wait_for_savepoint(context, job, acknowledged, what, failure);
+  report.set("savepoint_path", location);
+  verify_savepoint_result(context, job, acknowledged, location, request);
+  return location;
 }
 
 std::optional<std::string> trigger_and_wait(CommandContext& context, const JobId& job, bool detached,
-                                            const TriggerWording& wording,
+                                            const TriggerWording& wording, const SavepointRequest& request,
+                                            const std::string& trigger_id,
                                             const std::function<std::string()>& trigger) {
   Report& report = context.report();
   if (detached) {
     report.line("Triggering " + wording.operation + " in detached mode for job " + job.str() + ".");
-    const std::string trigger_id = with_error_context(wording.failure, trigger);
-    report.line(wording.detached_done + ", triggerId: " + trigger_id);
-    report.set("trigger_id", trigger_id);
-    report.set("follow_command", follow_command_line(context, job, trigger_id));
+    const std::string acknowledged = send_trigger(context, job, trigger_id, wording.operation, wording.failure, trigger);
+    report.line(wording.detached_done + ", triggerId: " + acknowledged);
+    report.set("trigger_id", acknowledged);
+    report.set("follow_command", follow_command_line(context, job, acknowledged));
     report.set_status("triggered");
-    report.add_value(trigger_id);
+    report.add_value(acknowledged);
     return std::nullopt;
   }
   report.line("Triggering " + wording.operation + " for job " + job.str() + ".");
   report.line("Waiting for response...");
-  const std::string location = with_error_context(wording.failure, [&] {
-    const std::string trigger_id = trigger();
-    report.set("trigger_id", trigger_id);
-    return wait_for_savepoint(context, job, trigger_id);
-  });
-  report.set("savepoint_path", location);
+  const std::string location =
+      trigger_and_verify(context, job, trigger_id, wording.operation, wording.failure, request, trigger);
   report.set_status("completed");
   report.add_value(location);
   return location;
 }
-
 
 }  // namespace flinkcli

@@ -69,12 +69,45 @@ std::optional<std::string> savepoint_target(CommandContext& context,
 std::string follow_command_line(CommandContext& context, const std::optional<JobId>& job,
                                 const std::string& trigger_id);
 
-// Waits for a savepoint (or stop-with-savepoint) trigger and returns the savepoint path. A wait
-// that ends without completion says how to follow the savepoint (and puts that command in the
-// report's "follow_command").
-std::string wait_for_savepoint(CommandContext& context, const JobId& job, const std::string& trigger_id);
+// What a savepoint, stop or cancel -s trigger asked for. The JobManager keys its results by job
+// and trigger id, so a trigger id used before answers with that earlier operation's result: the
+// result is checked against this before it is reported as success.
+struct SavepointRequest {
+  enum class Kind { savepoint, stop, cancel };
+  Kind kind = Kind::savepoint;
+  std::optional<std::string> target_directory;  // none: the JobManager's default
+  SavepointFormat format = SavepointFormat::canonical;
+};
+
+// Checks a completed result against `request`: under the directory sent; the job's checkpoint
+// history lists it as a savepoint of the request's kind (SAVEPOINT, or SYNC_SAVEPOINT for a stop)
+// and format; a stop left the job FINISHED, a cancel -s CANCELED. A mismatch is an
+// operation_failed error (exit 5) naming the trigger id and what differs; what could not be
+// checked is said on stderr and in the report ("checks", "unverified").
+void verify_savepoint_result(CommandContext& context, const JobId& job, const std::string& trigger_id,
+                             const std::string& location, const SavepointRequest& request);
+
+// Sends a trigger carrying `trigger_id` (ours) and returns the id the JobManager acknowledged.
+// A signal before it is sent: Interrupted, nothing sent. An answer lost or late: the error names
+// the trigger id and the follow command. Errors get Flink's leading sentence `failure`.
+std::string send_trigger(CommandContext& context, const JobId& job, const std::string& trigger_id,
+                         const std::string& what, const std::string& failure,
+                         const std::function<std::string()>& trigger);
+
+// Waits for a savepoint (or stop-with-savepoint, cancel -s) and returns its path. A wait that
+// ends without completion names the trigger id and the follow command (also the report's
+// "follow_command"); a signal ends it with Interrupted saying the same; the operation's own
+// failure gets Flink's leading sentence `failure`. `what` names it: "savepoint", ...
+std::string wait_for_savepoint(CommandContext& context, const JobId& job, const std::string& trigger_id,
+                               const std::string& what, const std::string& failure);
 // The same for a disposal.
-void wait_for_disposal(CommandContext& context, const std::string& trigger_id);
+void wait_for_disposal(CommandContext& context, const std::string& trigger_id, const std::string& failure);
+
+// send_trigger, wait_for_savepoint, then verify_savepoint_result; returns the path and fills the
+// report's trigger_id and savepoint_path.
+std::string trigger_and_verify(CommandContext& context, const JobId& job, const std::string& trigger_id,
+                               const std::string& what, const std::string& failure,
+                               const SavepointRequest& request, const std::function<std::string()>& trigger);
 
 // Flink's lines around a savepoint or stop trigger, for savepoint and stop alike:
 // "Triggering <operation> [in detached mode ]for job <id>.", then in detached mode
@@ -88,7 +121,8 @@ struct TriggerWording {
 // ("triggered" or "completed"), savepoint_path, and the quiet value (the trigger id in detached
 // mode, else the path).
 std::optional<std::string> trigger_and_wait(CommandContext& context, const JobId& job, bool detached,
-                                            const TriggerWording& wording,
+                                            const TriggerWording& wording, const SavepointRequest& request,
+                                            const std::string& trigger_id,
                                             const std::function<std::string()>& trigger);
 
 // Runs `action`; a CliError from it gets Flink's leading sentence `context` in front.

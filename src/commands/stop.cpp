@@ -43,6 +43,7 @@ int run_stop(CommandContext& context, const StopOptions& options) {
     throw CliError::usage("--wait-timeout cannot be used with -detached: nothing is waited for.");
   }
   context.set_wait_timeout(options.wait_timeout);
+  InterruptWatch watch(context.interrupt());
   Report& report = context.report();
   const JobId job = resolve_job(context, {options.job_id, options.job_name});
   report.set("job_id", job.str());
@@ -51,6 +52,7 @@ int run_stop(CommandContext& context, const StopOptions& options) {
   trigger.format = options.format;
   trigger.trigger_id = trigger_id_to_send(context, options.trigger_id);
   trigger.target_directory = savepoint_target(context, options.target_directory);
+  const SavepointRequest request{SavepointRequest::Kind::stop, trigger.target_directory, trigger.format};
   report.set("trigger_id", *trigger.trigger_id);
   report.set("target_directory", trigger.target_directory ? JsonDocument(*trigger.target_directory) : JsonDocument());
   report.set("format", to_string(trigger.format));
@@ -62,7 +64,7 @@ int run_stop(CommandContext& context, const StopOptions& options) {
   const TriggerWording wording{"stop-with-savepoint",
                                "Successfully trigger stop-with-savepoint in detached mode",
                                "Could not stop with a savepoint job \"" + job.str() + "\""};
-  const auto location = trigger_and_wait(context, job, options.detached, wording,
+  const auto location = trigger_and_wait(context, job, options.detached, wording, request, *trigger.trigger_id,
                                          [&] { return context.api().trigger_stop(job, trigger); });
   if (location) report.line("Savepoint completed. Path: " + *location);
   return 0;

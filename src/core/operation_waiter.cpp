@@ -11,6 +11,13 @@ OperationStatus wait_for_operation(const std::function<OperationStatus()>& poll,
                                ? "trigger id " + trigger_id + " (the operation may still complete on the cluster)"
                                : policy.follow_hint;
   auto delay = policy.first_delay;
+  auto stop_if_interrupted = [&] {
+    if (policy.interrupt && policy.interrupt->requested()) {
+      const int signal_number = policy.interrupt->signal_number();
+      throw Interrupted(signal_number, policy.interrupted_message ? policy.interrupted_message(signal_number)
+                                                                 : "Interrupted by " + signal_name(signal_number) + "; " + hint);
+    }
+  };
   while (true) {
     OperationStatus status;
     try {
@@ -18,12 +25,16 @@ OperationStatus wait_for_operation(const std::function<OperationStatus()>& poll,
     } catch (const CliError& error) {
       // An unknown trigger id cannot be followed: the message already names it.
       if (error.error_class() == ErrorClass::not_found) throw;
-      throw CliError(error.error_class(), std::string(error.what()) + "; " + hint, error.detail());
+      const ErrorClass error_class =
+          error.error_class() == ErrorClass::unreachable ? ErrorClass::outcome_unknown : error.error_class();
+      const std::string context = policy.poll_failure_context.empty() ? "" : policy.poll_failure_context + ": ";
+      throw CliError(error_class, context + error.what() + "; " + hint, error.detail());
     }
     if (status.completed) {
       if (status.failure) throw *status.failure;
       return status;
     }
+    stop_if_interrupted();
     const auto remaining = remaining_until(policy.deadline, clock);
     if (remaining.count() == 0) {
       throw CliError(ErrorClass::timeout, "still in progress after " + policy.budget + "; " + hint);
@@ -31,6 +42,7 @@ OperationStatus wait_for_operation(const std::function<OperationStatus()>& poll,
     // Back off, but never past the deadline and never beyond the cap: completion is noticed
     // within max_delay of the JobManager finishing.
     clock.sleep_for(std::min(delay, remaining));
+    stop_if_interrupted();
     delay = std::min(delay * 2, policy.max_delay);
   }
 }

@@ -164,17 +164,27 @@ int print_error(Console& console, const CliError& error, OutputMode mode, bool v
   return error.exit_code();
 }
 
+JsonDocument Report::interrupted_json(const std::string& message, int signal_number) const {
+  JsonDocument details = JsonDocument::object();
+  details["class"] = "interrupted";
+  details["exit_code"] = interrupted_exit_code(signal_number);
+  details["message"] = one_line(message, k_max_error_line);
+  return document_json("interrupted", details);
+}
+
+LastWords Report::last_words(const std::string& message, int signal_number) const {
+  LastWords words{one_line(message, k_max_error_line), ""};
+  if (m_mode == OutputMode::json) {
+    words.stdout_text = interrupted_json(message, signal_number).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  return words;
+}
+
 int Report::interrupted(const std::string& message, int signal_number) {
   const int exit_code = interrupted_exit_code(signal_number);
   if (m_finished) return exit_code;
   m_finished = true;
-  if (m_mode == OutputMode::json) {
-    JsonDocument details = JsonDocument::object();
-    details["class"] = "interrupted";
-    details["exit_code"] = exit_code;
-    details["message"] = message;
-    write_document(document_json("interrupted", details));
-  }
+  if (m_mode == OutputMode::json) write_document(interrupted_json(message, signal_number));
   return exit_code;
 }
 

@@ -188,6 +188,25 @@ std::optional<RestoredCheckpoint> decode_restored_checkpoint(const json& body, c
   });
 }
 
+std::vector<SnapshotHistoryEntry> decode_snapshot_history(const json& body, const std::string& what) {
+  return parse_answer(what, [&] {
+    const json history = required_field<json>(body, "history", what);
+    if (!history.is_array()) throw CliError(ErrorClass::protocol, "The JobManager's answer to " + what + " has an unexpected 'history'");
+    std::vector<SnapshotHistoryEntry> entries;
+    for (const auto& item : history) {
+      if (!item.is_object() || item.value("status", std::string()) != "COMPLETED") continue;
+      SnapshotHistoryEntry entry;
+      entry.id = integer_value<std::int64_t>(required_field<json>(item, "id", what), "id", what);
+      entry.is_savepoint = item.value("is_savepoint", false);
+      entry.checkpoint_type = item.value("checkpoint_type", std::string());
+      entry.savepoint_format = item.value("savepointFormat", std::string());
+      entry.external_path = item.value("external_path", std::string());
+      entries.push_back(std::move(entry));
+    }
+    return entries;
+  });
+}
+
 JobPlan decode_jar_plan(const json& body, const std::string& what) {
   return parse_answer(what, [&] {
     const json plan = required_field<json>(body, "plan", what);

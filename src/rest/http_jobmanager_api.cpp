@@ -128,6 +128,11 @@ class HttpJobManagerApi final : public JobManagerApi {
     return decode_restored_checkpoint(get(path).body, "GET " + path);
   }
 
+  std::vector<SnapshotHistoryEntry> snapshot_history(const JobId& job) override {
+    const std::string path = "/jobs/" + job.str() + "/checkpoints";
+    return decode_snapshot_history(get(path).body, "GET " + path);
+  }
+
  private:
   HttpReply get(const std::string& path) { return m_http.send("GET", path, nullptr, {Retry::idempotent}); }
 

@@ -49,10 +49,15 @@ struct FakeCluster {
   std::vector<JarInfo> jars;
   std::string uploaded_jar_id = "0abcd287-dea0-4428-8020-9ade876a5c0a_job.jar";
   std::string submitted_job = "b03c4fea69492ff7b636af1aa8bca047";
-  std::vector<std::string> job_states = {"FINISHED"};  // polled in order; the last one repeats
+  // Polled in order; the last one repeats. Empty: what the last trigger leaves behind, as on a
+  // real JobManager (stop: FINISHED, cancel -s: CANCELED), else FINISHED.
+  std::vector<std::string> job_states;
   JobResult result{4126, "", ""};
   // What restored_checkpoint answers, polled in order; the last one repeats (empty: none).
   std::vector<std::optional<RestoredCheckpoint>> restores;
+  // What snapshot_history answers. Unset: one entry for the last savepoint or stop trigger, at
+  // the location its completed status reports, of that trigger's kind and format.
+  std::optional<std::vector<SnapshotHistoryEntry>> history;
   // What jar_plan answers: the new job's vertices (chains), each id its head operator's id.
   JobPlan plan;
   // Time a savepoint or stop trigger takes to answer, on the injected clock.
@@ -81,6 +86,7 @@ class FakeJobManagerApi final : public JobManagerApi {
   std::string trigger_savepoint(const JobId& job, const SavepointTrigger& request) override {
     if (m_cluster.trigger_delay.count() > 0) m_clock.sleep_for(m_cluster.trigger_delay);
     m_cluster.sent_trigger_ids.push_back(request.trigger_id);
+    m_last_trigger = {request.cancel_job ? "cancel" : "savepoint", to_string(request.format)};
     record("trigger_savepoint", job.str() + " target=" + text(request.target_directory) +
                                     " cancel=" + (request.cancel_job ? "true" : "false") +
                                     " format=" + to_string(request.format));
@@ -89,6 +95,7 @@ class FakeJobManagerApi final : public JobManagerApi {
   std::string trigger_stop(const JobId& job, const StopTrigger& request) override {
     if (m_cluster.trigger_delay.count() > 0) m_clock.sleep_for(m_cluster.trigger_delay);
     m_cluster.sent_trigger_ids.push_back(request.trigger_id);
+    m_last_trigger = {"stop", to_string(request.format)};
     record("trigger_stop", job.str() + " target=" + text(request.target_directory) +
                                " drain=" + (request.drain ? "true" : "false") +
                                " format=" + to_string(request.format));
@@ -136,6 +143,7 @@ class FakeJobManagerApi final : public JobManagerApi {
   std::string job_state(const JobId& job) override {
     record("job_state", job.str());
     const auto& states = m_cluster.job_states;
+    if (states.empty()) return m_last_trigger.kind == "cancel" ? "CANCELED" : "FINISHED";
     return states[std::min(m_state_polls++, states.size() - 1)];
   }
   JobResult job_result(const JobId& job) override {
@@ -147,6 +155,17 @@ class FakeJobManagerApi final : public JobManagerApi {
     const auto& restores = m_cluster.restores;
     if (restores.empty()) return std::nullopt;
     return restores[std::min(m_restore_polls++, restores.size() - 1)];
+  }
+  std::vector<SnapshotHistoryEntry> snapshot_history(const JobId& job) override {
+    record("snapshot_history", job.str());
+    if (m_cluster.history) return *m_cluster.history;
+    std::vector<SnapshotHistoryEntry> entries;
+    const auto& statuses = m_cluster.statuses;
+    if (!m_last_trigger.kind.empty() && !statuses.empty() && statuses.back().location) {
+      entries.push_back({1, true, m_last_trigger.kind == "stop" ? "SYNC_SAVEPOINT" : "SAVEPOINT",
+                         m_last_trigger.format, *statuses.back().location});
+    }
+    return entries;
   }
 
  private:
@@ -164,8 +183,14 @@ class FakeJobManagerApi final : public JobManagerApi {
     return statuses[std::min(m_status_polls++, statuses.size() - 1)];
   }
 
+  struct LastTrigger {
+    std::string kind;  // "savepoint", "cancel", "stop"; "" before any
+    std::string format;
+  };
+
   FakeCluster& m_cluster;
   Clock& m_clock;
+  LastTrigger m_last_trigger;
   std::size_t m_status_polls = 0;
   std::size_t m_state_polls = 0;
   std::size_t m_restore_polls = 0;

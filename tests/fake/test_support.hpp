@@ -53,21 +53,31 @@ class CapturingConsole final : public Console {
   std::vector<std::string> stderr_partials;  // progress redraws (only on a "terminal")
 };
 
-// Ctrl-C on cue: requested() turns true at the `after`-th question (never when unset); every
-// start and stop of watching is counted, to prove the handler is given back.
+// A signal on cue: requested() turns true at the `after`-th question (never when unset); every
+// start and stop of watching is counted, to prove the handler is given back, and the last
+// words armed are kept.
 class FakeInterrupt final : public Interrupt {
  public:
   void start_watching() override { ++starts; }
   void stop_watching() override { ++stops; }
   bool requested() const override {
     ++questions;
-    return after && questions >= *after;
+    return fired();
+  }
+  int signal_number() const override { return fired() ? signal : 0; }
+  void set_last_words(const std::function<LastWords(int)>& words) override {
+    if (words) last_words = words(signal);
   }
 
   std::optional<int> after;
+  int signal = 2;  // SIGINT
   int starts = 0;
   int stops = 0;
   mutable int questions = 0;
+  std::optional<LastWords> last_words;
+
+ private:
+  bool fired() const { return after && questions >= *after; }
 };
 
 // Time only moves when the code under test sleeps (or advance() is called); every sleep is

@@ -398,19 +398,41 @@ TEST_F(HardeningTest, InterruptedAttachedRun) {
   EXPECT_EQ(interrupt.stops, 1);
 }
 
-TEST(SigintInterrupt, CatchesCtrlCAndGivesTheHandlerBack) {
-  struct sigaction before {};
-  sigaction(SIGINT, nullptr, &before);
-  SigintInterrupt interrupt;
-  {
-    InterruptWatch watch(interrupt);
-    EXPECT_FALSE(interrupt.requested());
-    std::raise(SIGINT);  // would end the test binary without the watch
-    EXPECT_TRUE(interrupt.requested());
+TEST(SignalInterrupt, CatchesEachSignalAndGivesTheHandlersBack) {
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction before {};
+    sigaction(signal_number, nullptr, &before);
+    SignalInterrupt interrupt;
+    {
+      InterruptWatch watch(interrupt);
+      EXPECT_FALSE(interrupt.requested());
+      EXPECT_EQ(interrupt.signal_number(), 0);
+      std::raise(signal_number);  // would end the test binary without the watch
+      EXPECT_TRUE(interrupt.requested());
+      EXPECT_EQ(interrupt.signal_number(), signal_number) << signal_name(signal_number);
+    }
+    struct sigaction after {};
+    sigaction(signal_number, nullptr, &after);
+    EXPECT_EQ(after.sa_handler, before.sa_handler) << signal_name(signal_number);
   }
-  struct sigaction after {};
-  sigaction(SIGINT, nullptr, &after);
-  EXPECT_EQ(after.sa_handler, before.sa_handler);
+}
+
+// A second signal while the action is blocked ends the process at once with the last words
+// armed for the first signal, and 128 + the first signal.
+TEST(SignalInterruptDeathTest, SecondSignalEndsWithTheLastWords) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        SignalInterrupt interrupt;
+        InterruptWatch watch(interrupt);
+        interrupt.set_last_words([](int signal_number) {
+          return LastWords{"stopped by " + signal_name(signal_number) + ", trigger id abc", ""};
+        });
+        std::raise(SIGTERM);
+        std::raise(SIGINT);
+        std::exit(0);  // not reached
+      },
+      ::testing::ExitedWithCode(128 + SIGTERM), "stopped by SIGTERM, trigger id abc");
 }
 
 // The Console never throws: a closed pipe is silence, a full disk is remembered for the end.

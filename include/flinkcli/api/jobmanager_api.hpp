@@ -77,6 +77,16 @@ struct RestoredCheckpoint {
   std::string external_path;  // as the JobManager reports it: "file:/data/savepoints/savepoint-..."
 };
 
+// A completed snapshot in the job's checkpoint history (GET /jobs/:id/checkpoints, "history":
+// the latest web.checkpoints.history entries, 10 by default).
+struct SnapshotHistoryEntry {
+  std::int64_t id = 0;
+  bool is_savepoint = false;
+  std::string checkpoint_type;   // "SAVEPOINT", "SYNC_SAVEPOINT" (stop), "CHECKPOINT", ...; "" if absent
+  std::string savepoint_format;  // "CANONICAL" / "NATIVE"; "" if absent
+  std::string external_path;
+};
+
 // What POST /jars/:id/plan needs to build the job graph: the program's entry class, arguments,
 // parallelism and -D entries, as for a run (the JobManager runs main() and returns the graph
 // without submitting it).
@@ -139,6 +149,8 @@ class JobManagerApi {
   // What the job reports it restored from; none when it reports no restore (yet). The
   // JobManager caches these statistics for a few seconds (web.refresh-interval).
   virtual std::optional<RestoredCheckpoint> restored_checkpoint(const JobId& job) = 0;
+  // The completed snapshots the JobManager still lists for the job, newest first.
+  virtual std::vector<SnapshotHistoryEntry> snapshot_history(const JobId& job) = 0;
 };
 
 // Makes the JobManager client for `settings`; time and sleeps (retry backoff) come from `clock`.

@@ -23,6 +23,7 @@
 #include "flinkcli/core/clock.hpp"
 #include "flinkcli/core/console.hpp"
 #include "flinkcli/core/error.hpp"
+#include "flinkcli/core/interrupt.hpp"
 
 namespace flinkcli {
 
@@ -85,6 +86,9 @@ class Report {
   // as `message` (JSON: status "interrupted", error class "interrupted", that message). Returns
   // 128 + the signal.
   int interrupted(const std::string& message, int signal_number = 2);
+  // What the process prints if a second signal ends it at once (the line; in JSON mode, the
+  // document interrupted() would write then).
+  LastWords last_words(const std::string& message, int signal_number) const;
   bool finished() const { return m_finished; }
 
   // The document as it would be written now with `status` and `error` (for tests and fail()).
@@ -92,6 +96,7 @@ class Report {
 
  private:
   void write_document(const JsonDocument& document);
+  JsonDocument interrupted_json(const std::string& message, int signal_number) const;
 
   Console& m_console;
   Clock& m_clock;

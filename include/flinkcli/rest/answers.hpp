@@ -21,6 +21,8 @@ std::string decode_job_state(const nlohmann::json& body, const std::string& what
 JobResult decode_job_result(const nlohmann::json& body, const std::string& what);
 // GET /jobs/:id/checkpoints: its "latest.restored" (null or absent: none).
 std::optional<RestoredCheckpoint> decode_restored_checkpoint(const nlohmann::json& body, const std::string& what);
+// The same answer's "history": its completed entries (in progress and failed ones are skipped).
+std::vector<SnapshotHistoryEntry> decode_snapshot_history(const nlohmann::json& body, const std::string& what);
 
 // POST /jars/:id/plan: {"plan": {"jid", "name", "type", "nodes": [{"id", "parallelism",
 // "description", "inputs": [{"id"}]}]}}. A vertex id that is not 32 hex digits is a protocol error.

@@ -1,0 +1,18 @@
+#pragma once
+// Savepoint paths as the JobManager reports them, compared with what the client sent.
+#include <string>
+
+namespace flinkcli {
+
+// The savepoint a path names, for comparing what was asked for with what the JobManager reports:
+// without the "file:" scheme ("file:/x", "file:///x" and "/x" alike), a trailing "/" or
+// "/_metadata" (Flink accepts the directory or its _metadata file), its "//", "." and ".."
+// segments normalised as Flink's Path does; Flink's S3 schemes (s3, s3a, s3p) as "s3://".
+std::string savepoint_identity(std::string path);
+
+// Whether `location` (a savepoint the JobManager reports) lies under `directory` (the target
+// directory sent). A relative directory (resolved by the JobManager against its own working
+// directory) matches when the location's parent path ends with it.
+bool lies_under(const std::string& location, const std::string& directory);
+
+}  // namespace flinkcli
