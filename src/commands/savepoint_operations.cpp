@@ -324,7 +324,8 @@ std::string check_job_state(CommandContext& context, const JobId& job, const std
     try {
       state = api.job_state(job);
     } catch (const CliError& error) {
-      if (error.error_class() != ErrorClass::not_found && error.error_class() != ErrorClass::timeout) throw;
+      // The operation completed by the JobManager's word; only this check could not be made.
+      if (error.error_class() == ErrorClass::usage || error.error_class() == ErrorClass::config) throw;
       unverified.push_back("the job's state (" + one_line(error.what(), 200) + ")");
       return "";
     }

@@ -1,0 +1,289 @@
+// Nothing lost, nothing done twice, nothing misreported: a result is checked against the request
+// it answers (a trigger id used before answers with the earlier operation's result), a signal
+// during a wait reports the operation it leaves running, and a trigger whose answer was lost or
+// late names its trigger id and the command that follows it. Against the loopback fake
+// JobManager (real HTTP), with real signals where a signal is the point.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "fake/fake_jobmanager.hpp"
+#include "fake/test_support.hpp"
+#include "flinkcli/rest/http_jobmanager_api.hpp"
+
+namespace flinkcli::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+using Lines = std::vector<std::string>;
+
+const std::string J = k_job;
+const std::string T = k_trigger;
+const std::string dir_a = "file:/data/savepoints/a";
+const std::string in_a = "file:/data/savepoints/a/savepoint-a48f8e-f8b2e237b6f8";
+const std::string in_b = "file:/data/savepoints/b/savepoint-a48f8e-0123456789ab";
+
+json in_progress() { return {{"status", {{"id", "IN_PROGRESS"}}}, {"operation", nullptr}}; }
+json completed(const std::string& location) {
+  return {{"status", {{"id", "COMPLETED"}}}, {"operation", {{"location", location}}}};
+}
+// GET /jobs/:id/checkpoints as Flink 1.20.5 answers it, with one completed history entry.
+json history_of(const std::string& type, const std::string& format, const std::string& path, bool is_savepoint = true) {
+  return {{"counts", {{"completed", 1}}},
+          {"latest", {{"completed", nullptr}, {"restored", nullptr}}},
+          {"history",
+           {{{"className", "completed"}, {"id", 7}, {"status", "COMPLETED"}, {"is_savepoint", is_savepoint},
+             {"savepointFormat", format}, {"checkpoint_type", type}, {"external_path", path}, {"discarded", false}}}}};
+}
+json empty_history() { return {{"counts", {{"completed", 0}}}, {"latest", {{"restored", nullptr}}}, {"history", json::array()}}; }
+
+struct VerificationCase {
+  std::string name;
+  std::vector<std::string> args;
+  std::string location;           // what the poll reports
+  json history;                   // GET /jobs/J/checkpoints
+  std::vector<std::string> states;  // GET /jobs/J/status, in order (last repeats); empty: 404
+  int exit_code;
+  std::string message_part;       // in the one stderr line ("" : no stderr at all)
+};
+
+std::vector<VerificationCase> verification_cases() {
+  const std::string savepoints = "/jobs/" + J + "/savepoints";
+  return {
+      {"savepoint: its own result", {"savepoint", J, dir_a}, in_a, history_of("SAVEPOINT", "CANONICAL", in_a), {"RUNNING"}, 0, ""},
+      {"savepoint: the cached result lies in another directory", {"savepoint", J, dir_a}, in_b,
+       history_of("SAVEPOINT", "CANONICAL", in_b), {"RUNNING"}, 5, "it is not under the directory sent, " + dir_a},
+      {"savepoint: the cached result has another format", {"savepoint", "-type", "native", J}, in_a,
+       history_of("SAVEPOINT", "CANONICAL", in_a), {"RUNNING"}, 5, "the format asked for is NATIVE, but it is CANONICAL"},
+      {"savepoint: the cached result is a stop's", {"savepoint", J}, in_a,
+       history_of("SYNC_SAVEPOINT", "CANONICAL", in_a), {"FINISHED"}, 5, "this one is a SYNC_SAVEPOINT (a stop's)"},
+      {"savepoint: the history lists a checkpoint at that path", {"savepoint", J}, in_a,
+       history_of("CHECKPOINT", "CANONICAL", in_a, false), {"RUNNING"}, 5, "it is a checkpoint, not a savepoint"},
+      {"savepoint: not in the history any more: said, not failed", {"savepoint", J}, in_a, empty_history(), {"RUNNING"},
+       0, "Note: trigger id " + T + " completed, but this client could not verify its kind and format"},
+      {"stop: its own result", {"stop", "-p", dir_a, J}, in_a, history_of("SYNC_SAVEPOINT", "CANONICAL", in_a),
+       {"FINISHED"}, 0, ""},
+      {"stop: answered with an earlier savepoint's result", {"stop", J}, in_a, history_of("SAVEPOINT", "CANONICAL", in_a),
+       {"RUNNING"}, 5, "a stop-with-savepoint takes a SYNC_SAVEPOINT, but this one is a SAVEPOINT"},
+      {"stop: the job keeps running (history unknown)", {"stop", J}, in_a, empty_history(), {"RUNNING"}, 5,
+       "should leave the job FINISHED, but it is still RUNNING"},
+      {"stop: the job was cancelled, not stopped", {"stop", J}, in_a, history_of("SYNC_SAVEPOINT", "CANONICAL", in_a),
+       {"CANCELED"}, 5, "should leave the job FINISHED, but it is CANCELED"},
+      {"stop: the job's state is gone: said, not failed", {"stop", J}, in_a,
+       history_of("SYNC_SAVEPOINT", "CANONICAL", in_a), {}, 0, "could not verify the job's state"},
+      {"cancel -s: its own result, CANCELLING on the way", {"cancel", "-s", J}, in_a,
+       history_of("SAVEPOINT", "CANONICAL", in_a), {"CANCELLING", "CANCELLING", "CANCELED"}, 0, ""},
+      {"cancel -s: answered with an earlier savepoint's result", {"cancel", "-s", J}, in_a,
+       history_of("SAVEPOINT", "CANONICAL", in_a), {"RUNNING"}, 5, "should leave the job CANCELED, but it is still RUNNING"},
+      {"cancel -s: answered with a stop's result", {"cancel", "-s", J}, in_a,
+       history_of("SYNC_SAVEPOINT", "CANONICAL", in_a), {"FINISHED"}, 5, "this one is a SYNC_SAVEPOINT"},
+  };
+}
+
+TEST(ResultVerification, AReusedTriggerIdNeverYieldsAnotherOperationsResultAsSuccess) {
+  TestEnvironment env;
+  for (const auto& c : verification_cases()) {
+    SCOPED_TRACE(c.name);
+    FakeJobManager jm;
+    const std::string trigger_path = "/jobs/" + J + (c.args[0] == "stop" ? "/stop" : "/savepoints");
+    jm.on("POST", trigger_path, {CannedReply::json(202, {{"request-id", T}})});
+    jm.on("GET", "/jobs/" + J + "/savepoints/" + T, {CannedReply::json(200, completed(c.location))});
+    jm.on("GET", "/jobs/" + J + "/checkpoints", {CannedReply::json(200, c.history)});
+    if (c.states.empty()) {
+      jm.on("GET", "/jobs/" + J + "/status",
+            {CannedReply::errors(404, {"org.apache.flink.runtime.rest.NotFoundException: Job " + J + " not found"})});
+    } else {
+      std::vector<CannedReply> states;
+      for (const auto& state : c.states) states.push_back(CannedReply::json(200, {{"status", state}}));
+      jm.on("GET", "/jobs/" + J + "/status", states);
+    }
+    std::vector<std::string> args = c.args;
+    args.insert(args.end(), {"-m", jm.address()});
+    FakeClock clock;
+    const auto result = run_flink_http(args, env, clock);
+    EXPECT_EQ(result.exit_code, c.exit_code);
+    if (c.message_part.empty()) {
+      EXPECT_TRUE(result.err.empty()) << result.err.front();
+    } else {
+      ASSERT_EQ(result.err.size(), 1u);
+      EXPECT_NE(result.err[0].find(c.message_part), std::string::npos) << result.err[0];
+      EXPECT_NE(result.err[0].find(T), std::string::npos) << "names the trigger id: " << result.err[0];
+    }
+    const bool success_line_printed = std::any_of(result.out.begin(), result.out.end(), [](const std::string& line) {
+      return line.rfind("Savepoint completed.", 0) == 0 || line.find("Savepoint stored in") != std::string::npos;
+    });
+    EXPECT_EQ(success_line_printed, c.exit_code == 0) << "success is printed only for a verified result";
+    // The trigger id is sent unchanged: re-attaching with --trigger-id keeps working.
+    EXPECT_EQ(jm.requests_to("POST", trigger_path).at(0).json()["triggerId"], T);
+  }
+}
+
+TEST(ResultVerification, JsonSaysWhatWasCheckedAndAMismatchIsExit5) {
+  TestEnvironment env;
+  FakeJobManager jm;
+  jm.on("POST", "/jobs/" + J + "/stop", {CannedReply::json(202, {{"request-id", T}})});
+  jm.on("GET", "/jobs/" + J + "/savepoints/" + T, {CannedReply::json(200, completed(in_a))});
+  jm.on("GET", "/jobs/" + J + "/checkpoints", {CannedReply::json(200, history_of("SYNC_SAVEPOINT", "NATIVE", in_a))});
+  jm.on("GET", "/jobs/" + J + "/status", {CannedReply::json(200, {{"status", "FINISHED"}})});
+  FakeClock clock;
+  const auto ok = run_flink_http({"stop", "-o", "json", "-type", "native", "-p", dir_a, J, "-m", jm.address()}, env, clock);
+  ASSERT_EQ(ok.exit_code, 0);
+  const json document = json::parse(ok.out.at(0));
+  EXPECT_EQ(document["checks"], (json{{"directory", "verified"}, {"kind_and_format", "verified"}, {"job_state", "verified"}}));
+  EXPECT_EQ(document["job_state"], "FINISHED");
+  EXPECT_FALSE(document.contains("follow_command")) << "a completed operation needs no follow";
+
+  const auto mismatch = run_flink_http({"stop", "-o", "json", "-p", dir_a, J, "-m", jm.address()}, env, clock);
+  EXPECT_EQ(mismatch.exit_code, 5);
+  const json failed = json::parse(mismatch.out.at(0));
+  EXPECT_EQ(failed["status"], "failed");
+  EXPECT_EQ(failed["error"]["class"], "operation_failed");
+  EXPECT_NE(failed["error"]["message"].get<std::string>().find("the format asked for is CANONICAL"), std::string::npos);
+}
+
+// Each exit 6 or 16 after a trigger may have arrived names the trigger id and the follow
+// command; a trigger that never left says nothing was sent.
+TEST(TriggerAnswers, LostOrLateAnswersNameTheFollowCommand) {
+  TestEnvironment env;
+  FakeJobManager slow;
+  slow.on("POST", "/jobs/" + J + "/savepoints", {CannedReply::json(202, {{"request-id", T}}, milliseconds(1500))});
+  slow.on("GET", "/jobs/" + J + "/savepoints/" + T, {CannedReply::json(200, completed(in_a))});
+  const auto late = run_flink_http({"savepoint", J, "-m", slow.address(), "-D", "client.timeout=1s", "-o", "json"}, env);
+  EXPECT_EQ(late.exit_code, 6);
+  const json document = json::parse(late.out.at(0));
+  const std::string follow = "flink follow -m " + slow.address() + " " + J + " " + T;
+  EXPECT_EQ(document["follow_command"], follow);
+  EXPECT_EQ(document["trigger_id"], T);
+  ASSERT_EQ(late.err.size(), 0u);
+  const std::string message = document["error"]["message"];
+  EXPECT_NE(message.find("trigger id " + T), std::string::npos) << message;
+  EXPECT_NE(message.find(follow + " (with the same -D options)"), std::string::npos) << message;
+
+  // Nothing listens: nothing was sent, and no follow command is offered.
+  const auto refused = run_flink_http({"savepoint", J, "-m", "127.0.0.1:" + std::to_string(unused_local_port()),
+                                       "-D", "client.timeout=2s"},
+                                      env);
+  EXPECT_EQ(refused.exit_code, 3);
+  ASSERT_EQ(refused.err.size(), 1u);
+  EXPECT_NE(refused.err[0].find("Nothing was sent: no savepoint was started."), std::string::npos) << refused.err[0];
+  EXPECT_EQ(refused.err[0].find("flink follow"), std::string::npos) << refused.err[0];
+}
+
+// A real signal, sent by the fake JobManager while it handles a request of the phase under test.
+struct SignalCase {
+  std::string name;
+  std::vector<std::string> args;
+  int signal_number;
+  std::string phase;         // "before", "trigger", "wait"
+  std::string message_part;  // in the one stderr line
+  bool names_follow_command;
+};
+
+TEST(Signals, AWaitCutShortReportsTheOperationAndNeverCancelsIt) {
+  TestEnvironment env;
+  const std::string dispose_id = "d1d2d3d4d5d6d7d8d9d0d1d2d3d4d5d6";
+  const std::vector<SignalCase> cases = {
+      {"savepoint, SIGINT during the wait", {"savepoint", J}, SIGINT, "wait", "the savepoint goes on in the JobManager", true},
+      {"savepoint, SIGTERM during the trigger", {"savepoint", J}, SIGTERM, "trigger", "the savepoint goes on in the JobManager", true},
+      {"savepoint, SIGHUP before the trigger", {"savepoint", "--job-name", "app"}, SIGHUP, "before",
+       "before the savepoint was triggered: nothing was sent", false},
+      {"stop, SIGTERM during the wait", {"stop", J}, SIGTERM, "wait", "the stop-with-savepoint goes on in the JobManager", true},
+      {"cancel -s, SIGINT during the wait", {"cancel", "-s", J}, SIGINT, "wait", "the savepoint goes on in the JobManager", true},
+      {"follow, SIGHUP during the wait", {"follow", J, T}, SIGHUP, "wait", "the savepoint goes on in the JobManager", true},
+      {"dispose, SIGTERM during the wait", {"savepoint", "-d", in_a}, SIGTERM, "wait", "the disposal goes on in the JobManager", true},
+      {"dispose, SIGINT before the answer", {"savepoint", "-d", in_a}, SIGINT, "trigger",
+       "before the JobManager answered the disposal of '" + in_a + "': the disposal may have started", false},
+  };
+  for (const auto& c : cases) {
+    for (const bool json_output : {false, true}) {
+      SCOPED_TRACE(c.name + (json_output ? " (-o json)" : ""));
+      FakeJobManager jm;
+      const pid_t self = ::getpid();
+      auto raise_then = [&, self](json answer, int status) {
+        return [self, answer, status, signal_number = c.signal_number](const RecordedRequest&) {
+          ::kill(self, signal_number);
+          CannedReply reply = CannedReply::json(status, answer);
+          reply.delay = milliseconds(200);  // the signal arrives while the client waits for this answer
+          return reply;
+        };
+      };
+      const bool dispose = c.args[1] == "-d";
+      const std::string trigger_path = dispose ? "/savepoint-disposal" : "/jobs/" + J + (c.args[0] == "stop" ? "/stop" : "/savepoints");
+      const std::string poll_path = dispose ? "/savepoint-disposal/" + dispose_id : "/jobs/" + J + "/savepoints/" + T;
+      const std::string id = dispose ? dispose_id : T;
+      json jobs = {{"jobs", {{{"jid", J}, {"name", "app"}, {"state", "RUNNING"}, {"start-time", 1}}}}};
+      if (c.phase == "before") {
+        jm.on("GET", "/jobs/overview", raise_then(jobs, 200));
+      }
+      if (c.phase == "trigger") {
+        jm.on("POST", trigger_path, raise_then({{"request-id", id}}, dispose ? 200 : 202));
+      } else {
+        jm.on("POST", trigger_path, {CannedReply::json(dispose ? 200 : 202, {{"request-id", id}})});
+      }
+      if (c.phase == "wait") {
+        jm.on("GET", poll_path, raise_then(in_progress(), 200));
+      } else {
+        jm.on("GET", poll_path, {CannedReply::json(200, in_progress())});
+      }
+      std::vector<std::string> args = c.args;
+      args.insert(args.end(), {"-m", jm.address()});
+      if (json_output) args.insert(args.end(), {"-o", "json"});
+      SystemClock clock;
+      SignalInterrupt interrupt;
+      const auto result = run_flink(args, env, make_http_jobmanager_api, clock, &interrupt);
+      EXPECT_EQ(result.exit_code, 128 + c.signal_number);
+      Lines err = result.err;  // cancel -s: Flink's deprecation notice goes to stderr with -o json
+      std::erase_if(err, [](const std::string& line) { return line.rfind("DEPRECATION WARNING", 0) == 0; });
+      ASSERT_EQ(err.size(), 1u);
+      EXPECT_NE(err[0].find(c.message_part), std::string::npos) << err[0];
+      EXPECT_NE(err[0].find(signal_name(c.signal_number)), std::string::npos) << err[0];
+      const std::string follow = "flink follow -m " + jm.address() + (dispose ? " --dispose " + id : " " + J + " " + id);
+      EXPECT_EQ(err[0].find(follow) != std::string::npos, c.names_follow_command) << err[0];
+      // Never cancelled, never sent again.
+      for (const auto& request : jm.requests()) EXPECT_NE(request.method, "PATCH");
+      EXPECT_LE(jm.requests_to("POST", trigger_path).size(), 1u);
+      if (json_output) {
+        ASSERT_EQ(result.out.size(), 1u);
+        const json document = json::parse(result.out[0]);
+        EXPECT_EQ(document["status"], "interrupted");
+        EXPECT_EQ(document["error"]["class"], "interrupted");
+        EXPECT_EQ(document["error"]["exit_code"], 128 + c.signal_number);
+        if (c.names_follow_command) {
+          EXPECT_EQ(document["follow_command"], follow);
+          EXPECT_EQ(document["trigger_id"], id);
+        }
+      } else {
+        EXPECT_TRUE(result.out.empty() || result.out.back().rfind("Savepoint completed", 0) != 0);
+      }
+    }
+  }
+}
+
+// Once the trigger may have arrived, a second signal has the process print the operation's
+// line (armed in advance) even when it cannot stop sooner.
+TEST(Signals, TheLastWordsNameTheTriggerOnceItMayHaveArrived) {
+  TestEnvironment env;
+  FakeJobManager jm;
+  jm.on("POST", "/jobs/" + J + "/savepoints", {CannedReply::json(202, {{"request-id", T}})});
+  jm.on("GET", "/jobs/" + J + "/savepoints/" + T, {CannedReply::json(200, in_progress())});
+  FakeClock clock;
+  FakeInterrupt interrupt;
+  interrupt.after = 1000000;  // never fires; only the armed words are looked at
+  interrupt.signal = SIGTERM;
+  run_flink({"savepoint", J, "-m", jm.address(), "-D", "client.timeout=1s"}, env, make_http_jobmanager_api, clock,
+            &interrupt);
+  ASSERT_TRUE(interrupt.last_words.has_value());
+  EXPECT_NE(interrupt.last_words->stderr_line.find("trigger id " + T), std::string::npos)
+      << interrupt.last_words->stderr_line;
+  EXPECT_NE(interrupt.last_words->stderr_line.find("flink follow -m " + jm.address() + " " + J + " " + T),
+            std::string::npos);
+  EXPECT_NE(interrupt.last_words->stderr_line.find("SIGTERM"), std::string::npos);
+  EXPECT_EQ(interrupt.starts, 1);
+  EXPECT_EQ(interrupt.stops, 1);
+}
+
+}  // namespace
+}  // namespace flinkcli::testing
