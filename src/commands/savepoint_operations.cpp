@@ -347,23 +347,45 @@ std::string check_job_state(CommandContext& context, const JobId& job, const std
   }
 }
 
+// The JobManager serves checkpoint statistics from a cache refreshed every web.refresh-interval
+// (3 s by default; Flink's ExecutionGraphCache), so a savepoint that just completed may be missing
+// from the history for that long.
+std::chrono::milliseconds history_refresh_interval(CommandContext& context) {
+  const auto configured = context.config().get("web.refresh-interval");
+  const auto parsed = configured ? parse_flink_duration(*configured) : std::nullopt;
+  return (parsed && parsed->count() > 0 && *parsed < std::chrono::minutes(1) ? *parsed : std::chrono::milliseconds(3000)) +
+         std::chrono::milliseconds(500);
+}
+
 // The result's entry in the job's checkpoint history: a savepoint, of the trigger's kind and format.
 void check_history(CommandContext& context, const JobId& job, const std::string& trigger_id,
                    const std::string& location, const SavepointRequest& request,
                    std::vector<std::string>& unverified) {
-  std::vector<SnapshotHistoryEntry> history;
-  try {
-    history = context.api().snapshot_history(job);
-  } catch (const CliError& error) {
-    if (error.error_class() == ErrorClass::usage || error.error_class() == ErrorClass::config) throw;
-    unverified.push_back("its kind and format (" + one_line(error.what(), 200) + ")");
-    return;
-  }
   const std::string identity = savepoint_identity(location);
-  const auto entry = std::find_if(history.begin(), history.end(), [&](const SnapshotHistoryEntry& candidate) {
-    return !candidate.external_path.empty() && savepoint_identity(candidate.external_path) == identity;
-  });
-  if (entry == history.end()) {
+  Clock& clock = context.clock();
+  const auto give_up = std::min(clock.now() + history_refresh_interval(context), context.deadline());
+  std::optional<SnapshotHistoryEntry> entry;
+  while (true) {
+    std::vector<SnapshotHistoryEntry> history;
+    try {
+      history = context.api().snapshot_history(job);
+    } catch (const CliError& error) {
+      if (error.error_class() == ErrorClass::usage || error.error_class() == ErrorClass::config) throw;
+      unverified.push_back("its kind and format (" + one_line(error.what(), 200) + ")");
+      return;
+    }
+    const auto found = std::find_if(history.begin(), history.end(), [&](const SnapshotHistoryEntry& candidate) {
+      return !candidate.external_path.empty() && savepoint_identity(candidate.external_path) == identity;
+    });
+    if (found != history.end()) {
+      entry = *found;
+      break;
+    }
+    const std::chrono::milliseconds pause(250);
+    if (context.interrupt().requested() || clock.now() + pause > give_up) break;
+    clock.sleep_for(pause);
+  }
+  if (!entry) {
     unverified.push_back("its kind and format (not in the job's checkpoint history, which keeps the latest "
                          "web.checkpoints.history entries)");
     return;

@@ -232,6 +232,52 @@ class Scripting(unittest.TestCase):
         second = self.quiet_value(ours("stop", "-q", "--trigger-id", stop_trigger, job), r"file:\S+")
         self.assertEqual(first, second)
 
+    def test_03b_a_reused_trigger_id_never_reports_another_operation(self):
+        """The JobManager answers a trigger id it knows with that operation's cached result: a
+        stop, a cancel -s, another directory or format with a savepoint's id is exit 5, and the
+        job keeps running; the operations with their own ids verify (no note on stderr)."""
+        ready_slots(1)
+        job = submit("e2e-reused-trigger")
+        e2e.wait_running_with_state(job)
+        trigger = os.urandom(16).hex()
+        first = ours("savepoint", "--trigger-id", trigger, job)
+        self.assertEqual(first.rc, 0, first)
+        self.assertEqual(first.err, "", first)
+        path = e2e.savepoint_path_from(first)
+        other_directory = "file://" + os.path.join(SAVEPOINTS, "elsewhere")
+        for case, args, mismatch in [
+            ("stop", ["stop", "--trigger-id", trigger, job], "a stop-with-savepoint takes a SYNC_SAVEPOINT, but this one is a SAVEPOINT"),
+            ("cancel -s", ["cancel", "-s", "--trigger-id", trigger, job], "should leave the job CANCELED, but it is still RUNNING"),
+            ("another directory", ["savepoint", "--trigger-id", trigger, job, other_directory], "it is not under the directory sent"),
+            ("another format", ["savepoint", "-type", "native", "--trigger-id", trigger, job], "the format asked for is NATIVE, but it is CANONICAL"),
+        ]:
+            with self.subTest(case):
+                result = ours(*args)
+                self.assertEqual(result.rc, 5, result)
+                self.assertIn(trigger, result.err, result)
+                self.assertIn(mismatch, result.err, result)
+                self.assertIn(path, result.err, result)
+                self.assertNotIn("Savepoint completed", result.out, result)
+                self.assertEqual(rest(f"/jobs/{job}/status")["status"], "RUNNING", f"{case}: the job must keep running")
+        stopped = ours("stop", "-o", "json", "-type", "native", "-p", other_directory, job)
+        document = self.json_document(stopped, "flinkcli.stop/1", "completed")
+        self.assertEqual(document["checks"], {"directory": "verified", "kind_and_format": "verified", "job_state": "verified"})
+        self.assertEqual(document["job_state"], "FINISHED")
+        self.assertEqual(stopped.err, "", stopped)
+        # The stop's id, reused by a savepoint on the finished job: the stop's cached result.
+        reused = ours("savepoint", "--trigger-id", document["trigger_id"], job)
+        self.assertEqual(reused.rc, 5, reused)
+        self.assertIn("this one is a SYNC_SAVEPOINT (a stop's)", reused.err, reused)
+
+        ready_slots(1)
+        job = submit("e2e-reused-trigger-cancel")
+        e2e.wait_running_with_state(job)
+        cancelled = ours("cancel", "-s", "-o", "json", job)
+        document = self.json_document(cancelled, "flinkcli.cancel/1", "completed")
+        self.assertEqual(document["checks"]["job_state"], "verified", cancelled)
+        self.assertEqual(document["checks"]["kind_and_format"], "verified", cancelled)
+        self.assertEqual(document["job_state"], "CANCELED")
+
     def test_04_jobs_by_name(self):
         ready_slots(3)
         name = f"e2e-named-{os.getpid()}"
