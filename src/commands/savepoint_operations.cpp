@@ -249,6 +249,7 @@ OperationStatus wait_or_name_follow_command(CommandContext& context, const std::
   policy.interrupt = &context.interrupt();
   policy.interrupted_message = interrupted;
   policy.poll_failure_context = "Lost track of the " + what + " while waiting for it";
+  policy.subject = "The " + what;
   arm_last_words(context, interrupted);
   context.report().set("follow_command", command);
   bool completed = false;

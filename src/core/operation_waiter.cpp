@@ -37,7 +37,8 @@ OperationStatus wait_for_operation(const std::function<OperationStatus()>& poll,
     stop_if_interrupted();
     const auto remaining = remaining_until(policy.deadline, clock);
     if (remaining.count() == 0) {
-      throw CliError(ErrorClass::timeout, "still in progress after " + policy.budget + "; " + hint);
+      const std::string subject = policy.subject.empty() ? "" : policy.subject + " is ";
+      throw CliError(ErrorClass::timeout, subject + "still in progress after " + policy.budget + "; " + hint);
     }
     // Back off, but never past the deadline and never beyond the cap: completion is noticed
     // within max_delay of the JobManager finishing.
