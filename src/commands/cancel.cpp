@@ -67,6 +67,35 @@ int cancel_with_savepoint(CommandContext& context, const CancelOptions& options)
   return 0;
 }
 
+// The JobManager acknowledges a cancel once the job is CANCELLING; "Cancelled" is said once it is
+// CANCELED (or ended otherwise), so a script that starts the next job right after finds the
+// slots free and the old job gone.
+std::string wait_until_cancelled(CommandContext& context, const JobId& job) {
+  InterruptWatch watch(context.interrupt());
+  JobManagerApi& api = context.api();
+  Clock& clock = context.clock();
+  const auto deadline = context.deadline();
+  std::chrono::milliseconds delay(10);
+  while (true) {
+    const std::string state = with_error_context("Job " + job.str() + " is being cancelled, but its state could not be read",
+                                                 [&] { return api.job_state(job); });
+    if (is_globally_terminal(state)) return state;
+    const int signal_number = context.interrupt().signal_number();
+    if (signal_number != 0) {
+      throw Interrupted(signal_number, "Interrupted by " + signal_name(signal_number) + ": job " + job.str() +
+                                           " is " + state + "; the cancellation goes on in the JobManager (check "
+                                           "with: flink list -a)");
+    }
+    if (clock.now() + delay >= deadline) {
+      throw CliError(ErrorClass::timeout, "Job " + job.str() + " is still " + state + " after " +
+                                              context.wait_policy().budget +
+                                              "; the cancellation goes on in the JobManager (check with: flink list -a)");
+    }
+    clock.sleep_for(delay);
+    delay = std::min(delay * 2, std::chrono::milliseconds(100));
+  }
+}
+
 int run_cancel(CommandContext& context, const CancelOptions& options) {
   if (options.with_savepoint) return cancel_with_savepoint(context, options);
   if (options.trigger_id) throw CliError::usage("--trigger-id needs -s: a plain cancel takes no savepoint.");
@@ -81,6 +110,7 @@ int run_cancel(CommandContext& context, const CancelOptions& options) {
   report.line("Cancelling job " + job.str() + ".");
   JobManagerApi& api = context.api();
   with_error_context("Could not cancel job " + job.str(), [&] { api.cancel_job(job); });
+  report.set("job_state", wait_until_cancelled(context, job));
   report.line("Cancelled job " + job.str() + ".");
   return 0;
 }
