@@ -240,6 +240,91 @@ void FakeJarStore::add_jar(const std::string& id, const std::string& name) {
   m_jars[id] = name;
 }
 
+nlohmann::json checkpoints_body(const SnapshotEntry& entry) {
+  using nlohmann::json;
+  const json stats = {{"min", 1024}, {"max", 1024}, {"avg", 1024}, {"p50", 1024}, {"p90", 1024},
+                      {"p95", 1024}, {"p99", 1024}, {"p999", 1024}};
+  const json completed = {{"className", "completed"},
+                          {"id", 1},
+                          {"status", "COMPLETED"},
+                          {"is_savepoint", entry.is_savepoint},
+                          {"savepointFormat", entry.format},
+                          {"trigger_timestamp", 1764590110001},
+                          {"latest_ack_timestamp", 1764590110180},
+                          {"checkpointed_size", 1024},
+                          {"state_size", 1024},
+                          {"end_to_end_duration", 179},
+                          {"alignment_buffered", 0},
+                          {"processed_data", 0},
+                          {"persisted_data", 0},
+                          {"num_subtasks", 1},
+                          {"num_acknowledged_subtasks", 1},
+                          {"checkpoint_type", entry.checkpoint_type},
+                          {"tasks", json::object()},
+                          {"external_path", entry.location},
+                          {"discarded", false}};
+  return {{"counts", {{"restored", 0}, {"total", 1}, {"in_progress", 0}, {"completed", 1}, {"failed", 0}}},
+          {"summary",
+           {{"checkpointed_size", stats}, {"state_size", stats}, {"end_to_end_duration", stats},
+            {"alignment_buffered", stats}, {"processed_data", stats}, {"persisted_data", stats}}},
+          {"latest",
+           {{"completed", entry.is_savepoint ? json(nullptr) : completed},
+            {"savepoint", entry.is_savepoint ? completed : json(nullptr)},
+            {"failed", nullptr},
+            {"restored", nullptr}}},
+          {"history", json::array({completed})}};
+}
+
+nlohmann::json job_status_body(const std::string& state) { return {{"status", state}}; }
+
+void script_result_checks(FakeJobManager& jm, const std::string& job, const SnapshotEntry& entry,
+                          const std::string& state) {
+  jm.on("GET", "/jobs/" + job + "/checkpoints", {CannedReply::json(200, checkpoints_body(entry))});
+  jm.on("GET", "/jobs/" + job + "/status", {CannedReply::json(200, job_status_body(state))});
+}
+
+void serve_savepoints(FakeJobManager& jm, const std::string& job, const std::string& trigger_id,
+                      const std::string& location) {
+  struct LastTrigger {
+    std::mutex mutex;
+    bool stop = false;
+    nlohmann::json body;
+  };
+  auto last = std::make_shared<LastTrigger>();
+  auto accept = [last, trigger_id](bool stop) {
+    return [last, trigger_id, stop](const RecordedRequest& request) {
+      std::lock_guard<std::mutex> lock(last->mutex);
+      last->stop = stop;
+      last->body = nlohmann::json::parse(request.body, nullptr, false);
+      return CannedReply::json(202, {{"request-id", trigger_id}});
+    };
+  };
+  // What the last trigger asked for: where the savepoint lands, of which kind and format.
+  auto result = [last, location]() {
+    std::lock_guard<std::mutex> lock(last->mutex);
+    const nlohmann::json& body = last->body;
+    const char* directory_field = last->stop ? "targetDirectory" : "target-directory";
+    SnapshotEntry entry{location, last->stop ? "SYNC_SAVEPOINT" : "SAVEPOINT", "CANONICAL", true};
+    if (body.is_object() && body.contains(directory_field) && body[directory_field].is_string()) {
+      std::string directory = body[directory_field];
+      while (directory.size() > 1 && directory.back() == '/') directory.pop_back();
+      entry.location = directory + "/" + location.substr(location.rfind('/') + 1);
+    }
+    if (body.is_object() && body.contains("formatType") && body["formatType"].is_string()) entry.format = body["formatType"];
+    const bool cancel = body.is_object() && body.value("cancel-job", false);
+    return std::make_pair(entry, last->stop ? "FINISHED" : cancel ? "CANCELED" : "RUNNING");
+  };
+  jm.on("POST", "/jobs/" + job + "/savepoints", accept(false));
+  jm.on("POST", "/jobs/" + job + "/stop", accept(true));
+  jm.on("GET", "/jobs/" + job + "/savepoints/" + trigger_id, [result](const RecordedRequest&) {
+    return CannedReply::json(200, {{"status", {{"id", "COMPLETED"}}}, {"operation", {{"location", result().first.location}}}});
+  });
+  jm.on("GET", "/jobs/" + job + "/checkpoints",
+        [result](const RecordedRequest&) { return CannedReply::json(200, checkpoints_body(result().first)); });
+  jm.on("GET", "/jobs/" + job + "/status",
+        [result](const RecordedRequest&) { return CannedReply::json(200, job_status_body(result().second)); });
+}
+
 int unused_local_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error("socket() failed");

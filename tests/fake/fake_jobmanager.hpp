@@ -134,6 +134,33 @@ class FakeJarStore {
   CannedReply m_plan_reply;
 };
 
+// What the client reads after a savepoint, stop or cancel -s completed, to check that the result
+// is its own request's (a reused trigger id answers with an earlier operation's result), and
+// after a plain cancel, to see the job CANCELED.
+// One completed entry of GET /jobs/:id/checkpoints "history".
+struct SnapshotEntry {
+  std::string location;                       // external_path: where the poll said it completed
+  std::string checkpoint_type = "SAVEPOINT";  // a stop's: SYNC_SAVEPOINT; a checkpoint's: CHECKPOINT
+  std::string format = "CANONICAL";           // savepointFormat
+  bool is_savepoint = true;
+};
+// GET /jobs/:id/checkpoints as Flink answers it (counts, summary, latest), `entry` its one history entry.
+nlohmann::json checkpoints_body(const SnapshotEntry& entry);
+// GET /jobs/:id/status as Flink answers it: {"status": "<state>"}.
+nlohmann::json job_status_body(const std::string& state);
+// Scripts both on `jm` for `job`: its history holds `entry`, and its state is `state` (what a
+// completed savepoint leaves: RUNNING; stop: FINISHED; cancel -s: CANCELED).
+void script_result_checks(FakeJobManager& jm, const std::string& job, const SnapshotEntry& entry,
+                          const std::string& state = "RUNNING");
+
+// Savepoint operations of `job` served on `jm` as a JobManager does: POST /jobs/<job>/savepoints
+// and /jobs/<job>/stop answer 202 {"request-id": trigger_id}; its poll answers COMPLETED at
+// `location`'s last part under the directory the last trigger sent (at `location` when it sent
+// none); the checks after it find that savepoint in the history, of the last trigger's kind and
+// format, and the job RUNNING (a savepoint), FINISHED (stop) or CANCELED (cancel -s).
+void serve_savepoints(FakeJobManager& jm, const std::string& job, const std::string& trigger_id,
+                      const std::string& location);
+
 // A TCP port on 127.0.0.1 with nothing listening: bound, then closed.
 int unused_local_port();
 

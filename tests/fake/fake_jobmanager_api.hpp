@@ -50,7 +50,7 @@ struct FakeCluster {
   std::string uploaded_jar_id = "0abcd287-dea0-4428-8020-9ade876a5c0a_job.jar";
   std::string submitted_job = "b03c4fea69492ff7b636af1aa8bca047";
   // Polled in order; the last one repeats. Empty: what the last trigger leaves behind, as on a
-  // real JobManager (stop: FINISHED, cancel -s: CANCELED), else FINISHED.
+  // real JobManager (stop: FINISHED, cancel and cancel -s: CANCELED), else FINISHED.
   std::vector<std::string> job_states;
   JobResult result{4126, "", ""};
   // What restored_checkpoint answers, polled in order; the last one repeats (empty: none).
@@ -86,7 +86,7 @@ class FakeJobManagerApi final : public JobManagerApi {
   std::string trigger_savepoint(const JobId& job, const SavepointTrigger& request) override {
     if (m_cluster.trigger_delay.count() > 0) m_clock.sleep_for(m_cluster.trigger_delay);
     m_cluster.sent_trigger_ids.push_back(request.trigger_id);
-    m_last_trigger = {request.cancel_job ? "cancel" : "savepoint", to_string(request.format)};
+    m_last_trigger = {request.cancel_job ? "cancel" : "savepoint", to_string(request.format), request.target_directory};
     record("trigger_savepoint", job.str() + " target=" + text(request.target_directory) +
                                     " cancel=" + (request.cancel_job ? "true" : "false") +
                                     " format=" + to_string(request.format));
@@ -95,7 +95,7 @@ class FakeJobManagerApi final : public JobManagerApi {
   std::string trigger_stop(const JobId& job, const StopTrigger& request) override {
     if (m_cluster.trigger_delay.count() > 0) m_clock.sleep_for(m_cluster.trigger_delay);
     m_cluster.sent_trigger_ids.push_back(request.trigger_id);
-    m_last_trigger = {"stop", to_string(request.format)};
+    m_last_trigger = {"stop", to_string(request.format), request.target_directory};
     record("trigger_stop", job.str() + " target=" + text(request.target_directory) +
                                " drain=" + (request.drain ? "true" : "false") +
                                " format=" + to_string(request.format));
@@ -103,7 +103,9 @@ class FakeJobManagerApi final : public JobManagerApi {
   }
   OperationStatus savepoint_status(const JobId& job, const std::string& trigger_id) override {
     record("savepoint_status", job.str() + " " + trigger_id);
-    return next_status();
+    OperationStatus status = next_status();
+    if (status.location) status.location = located(*status.location);
+    return status;
   }
   std::string trigger_disposal(const std::string& savepoint_path) override {
     record("trigger_disposal", savepoint_path);
@@ -113,7 +115,10 @@ class FakeJobManagerApi final : public JobManagerApi {
     record("disposal_status", trigger_id);
     return next_status();
   }
-  void cancel_job(const JobId& job) override { record("cancel_job", job.str()); }
+  void cancel_job(const JobId& job) override {
+    record("cancel_job", job.str());
+    m_last_trigger = {"cancel", "", std::nullopt};
+  }
   std::vector<JobOverview> list_jobs() override {
     record("list_jobs", "");
     return m_cluster.jobs;
@@ -163,13 +168,23 @@ class FakeJobManagerApi final : public JobManagerApi {
     const auto& statuses = m_cluster.statuses;
     if (!m_last_trigger.kind.empty() && !statuses.empty() && statuses.back().location) {
       entries.push_back({1, true, m_last_trigger.kind == "stop" ? "SYNC_SAVEPOINT" : "SAVEPOINT",
-                         m_last_trigger.format, *statuses.back().location});
+                         m_last_trigger.format, located(*statuses.back().location)});
     }
     return entries;
   }
 
  private:
   static std::string text(const std::optional<std::string>& value) { return value ? *value : "null"; }
+
+  // Where the JobManager puts a savepoint: under the directory the trigger sent (trailing '/'
+  // removed), named as the scripted location's last part; without one, the scripted location
+  // (the cluster's default directory).
+  std::string located(const std::string& scripted) const {
+    if (!m_last_trigger.target) return scripted;
+    std::string directory = *m_last_trigger.target;
+    while (directory.size() > 1 && directory.back() == '/') directory.pop_back();
+    return directory + "/" + scripted.substr(scripted.rfind('/') + 1);
+  }
 
   void record(const std::string& call, const std::string& arguments) {
     m_cluster.calls.push_back(arguments.empty() ? call : call + " " + arguments);
@@ -184,8 +199,9 @@ class FakeJobManagerApi final : public JobManagerApi {
   }
 
   struct LastTrigger {
-    std::string kind;  // "savepoint", "cancel", "stop"; "" before any
+    std::string kind;  // "savepoint", "cancel" (with or without a savepoint), "stop"; "" before any
     std::string format;
+    std::optional<std::string> target;  // the directory sent, if any
   };
 
   FakeCluster& m_cluster;

@@ -67,6 +67,37 @@ def not_found(what):
     return 404, {"errors": [f"org.apache.flink.runtime.rest.NotFoundException: {what}"]}
 
 
+# What the fake JobManager remembers, as Flink does: each trigger id's operation (the last trigger
+# sent with that id wins), and what each job's last action left it in.
+LOCK = threading.Lock()
+OPERATIONS = {}  # trigger id -> {"job", "kind" ("savepoint", "stop"), "location", "format"}
+JOB_STATES = {}  # job id -> state after a stop (FINISHED) or a cancel (CANCELED)
+
+
+def location_under(directory):
+    """Where the JobManager puts a savepoint: under the directory sent, else its default one."""
+    if not directory:
+        return LOCATION
+    return directory.rstrip("/") + "/" + LOCATION.rsplit("/", 1)[1]
+
+
+def checkpoints(job):
+    """GET /jobs/:id/checkpoints as Flink answers it: the job's savepoints in its history, newest first."""
+    with LOCK:
+        mine = [op for op in OPERATIONS.values() if op["job"] == job]
+    history = [{"className": "completed", "id": len(mine) - i, "status": "COMPLETED", "is_savepoint": True,
+                "savepointFormat": op["format"], "checkpoint_type": "SYNC_SAVEPOINT" if op["kind"] == "stop" else "SAVEPOINT",
+                "trigger_timestamp": 1764085371000, "latest_ack_timestamp": 1764085371180, "checkpointed_size": 1024,
+                "state_size": 1024, "end_to_end_duration": 180, "alignment_buffered": 0, "processed_data": 0,
+                "persisted_data": 0, "num_subtasks": 1, "num_acknowledged_subtasks": 1, "tasks": {},
+                "external_path": op["location"], "discarded": False}
+               for i, op in enumerate(reversed(mine))]
+    return 200, {"counts": {"restored": 0, "total": len(history), "in_progress": 0, "completed": len(history), "failed": 0},
+                 "summary": {},
+                 "latest": {"completed": None, "savepoint": history[0] if history else None, "failed": None, "restored": None},
+                 "history": history}
+
+
 class FakeJobManager(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -97,7 +128,16 @@ class FakeJobManager(BaseHTTPRequestHandler):
         if method == "POST" and match:
             if match.group(1) not in known:
                 return not_found(f"Job {match.group(1)} not found")
-            return 202, {"request-id": body.get("triggerId") or T}
+            trigger = body.get("triggerId") or T
+            stop = match.group(2) == "stop"
+            with LOCK:
+                OPERATIONS[trigger] = {
+                    "job": match.group(1), "kind": "stop" if stop else "savepoint",
+                    "location": location_under(body.get("targetDirectory" if stop else "target-directory")),
+                    "format": body.get("formatType") or "CANONICAL"}
+                if stop or body.get("cancel-job"):
+                    JOB_STATES[match.group(1)] = "FINISHED" if stop else "CANCELED"
+            return 202, {"request-id": trigger}
         match = re.fullmatch(r"/jobs/([0-9a-f]{32})/savepoints/([0-9a-f]{32})", path)
         if method == "GET" and match:
             job = match.group(1)
@@ -108,11 +148,17 @@ class FakeJobManager(BaseHTTPRequestHandler):
                     "class": "org.apache.flink.util.FlinkException",
                     "stack-trace": "org.apache.flink.util.FlinkException: Savepoint declined by the fake\n\tat x.Y.z(Y.java:1)\n"}})
             if job in known:
-                return 200, completed({"location": LOCATION})
+                with LOCK:
+                    operation = OPERATIONS.get(match.group(2))
+                return 200, completed({"location": operation["location"] if operation else LOCATION})
             return not_found(f"Job {job} not found")
         match = re.fullmatch(r"/jobs/([0-9a-f]{32})", path)
         if method == "PATCH" and match:
-            return (202, {}) if match.group(1) in known else not_found(f"Job {match.group(1)} not found")
+            if match.group(1) not in known:
+                return not_found(f"Job {match.group(1)} not found")
+            with LOCK:
+                JOB_STATES[match.group(1)] = "CANCELED"
+            return 202, {}
         if method == "GET" and path == "/jobs/overview":
             return 200, {"jobs": JOBS}
         if method == "POST" and path == "/savepoint-disposal":
@@ -139,6 +185,13 @@ class FakeJobManager(BaseHTTPRequestHandler):
                 "id": 1, "restore_timestamp": 1764085371000, "is_savepoint": True, "external_path": LOCATION}}}
         if method == "GET" and path == f"/jobs/{RUN_JOB}/status":
             return 200, {"status": "FINISHED"}
+        match = re.fullmatch(r"/jobs/([0-9a-f]{32})/checkpoints", path)
+        if method == "GET" and match and match.group(1) in known:
+            return checkpoints(match.group(1))
+        match = re.fullmatch(r"/jobs/([0-9a-f]{32})/status", path)
+        if method == "GET" and match and match.group(1) in known:
+            with LOCK:
+                return 200, {"status": JOB_STATES.get(match.group(1), "RUNNING")}
         if method == "GET" and path == f"/jobs/{RUN_JOB}/execution-result":
             return 200, {"status": {"id": "COMPLETED"},
                          "job-execution-result": {"id": RUN_JOB, "application-status": "SUCCEEDED",
@@ -222,6 +275,16 @@ def main():
                     problems.append(f"status {document.get('status')!r}, expected {status!r}")
                 if "error" in document and document["error"]["exit_code"] != result.returncode:
                     problems.append("error.exit_code is not the exit status")
+                # a completed savepoint, stop or cancel -s: every check of the result made
+                if status == "completed" and document.get("action") in ("savepoint", "stop", "cancel") \
+                        and document.get("with_savepoint", True):
+                    checks = document.get("checks") or {}
+                    if checks.get("kind_and_format") != "verified" or "unverified" in checks.values() \
+                            or "unverified" in document:
+                        problems.append(f"checks {checks!r}, unverified {document.get('unverified')!r}")
+                    expected_state = {"stop": "FINISHED", "cancel": "CANCELED"}.get(document["action"])
+                    if expected_state and (checks.get("job_state") != "verified" or document.get("job_state") != expected_state):
+                        problems.append(f"job_state {document.get('job_state')!r}, expected {expected_state!r} (verified)")
                 if check:
                     try:
                         check(document, result)
@@ -399,7 +462,8 @@ def main():
         # quiet: only the essential value
         quiet_case("savepoint -q", ["savepoint", OK], 0, LOCATION + "\n", 0)
         quiet_case("savepoint -detached -q", ["savepoint", "-detached", "--trigger-id", T, OK], 0, T + "\n", 0)
-        quiet_case("savepoint -q, extra arguments: notice on stderr", ["savepoint", OK, "d", "x"], 0, LOCATION + "\n", 1)
+        quiet_case("savepoint -q, extra arguments: notice on stderr", ["savepoint", OK, "d", "x"], 0,
+                   location_under("d") + "\n", 1)
         quiet_case("dispose -q", ["savepoint", "-d", "file:///data/sp-1"], 0, "", 0)
         quiet_case("stop -q", ["stop", "--drain", OK], 0, LOCATION + "\n", 0)
         quiet_case("stop -detached -q", ["stop", "-detached", "--trigger-id", T, OK], 0, T + "\n", 0)

@@ -157,11 +157,15 @@ TEST(BinarySmoke, ClosedStdoutDoesNotStopTheAction) {
     std::vector<std::string> args;
     std::string trigger_path;
     std::string first_line;
+    std::string checkpoint_type;  // of the result in the job's history
+    std::string job_state;        // what the action leaves
   };
   const PipeCase cases[] = {
-      {{"stop", J}, "/jobs/" + J + "/stop", "Suspending job \"" + J + "\" with a CANONICAL savepoint.\n"},
+      {{"stop", J}, "/jobs/" + J + "/stop", "Suspending job \"" + J + "\" with a CANONICAL savepoint.\n",
+       "SYNC_SAVEPOINT", "FINISHED"},
       {{"cancel", "-s", J}, "/jobs/" + J + "/savepoints",
-       "DEPRECATION WARNING: Cancelling a job with savepoint is deprecated. Use \"stop\" instead.\n"},
+       "DEPRECATION WARNING: Cancelling a job with savepoint is deprecated. Use \"stop\" instead.\n", "SAVEPOINT",
+       "CANCELED"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.trigger_path);
@@ -176,6 +180,7 @@ TEST(BinarySmoke, ClosedStdoutDoesNotStopTheAction) {
     });
     jm.on("GET", "/jobs/" + J + "/savepoints/" + T,
           {CannedReply::json(200, {{"status", {{"id", "COMPLETED"}}}, {"operation", {{"location", L}}}})});
+    script_result_checks(jm, J, {L, c.checkpoint_type}, c.job_state);
     std::vector<std::string> args = c.args;
     args.insert(args.end(), {"-m", jm.address()});
     const BinaryRun run = run_binary(args, Stdout::close_after_one, [&] { reader_gone.set_value(); });
@@ -223,6 +228,7 @@ TEST(BinarySmoke, ProgressOnlyOnATerminal) {
     jm.on("GET", "/jobs/" + J + "/savepoints/" + T,
           {CannedReply::json(200, in_progress), CannedReply::json(200, in_progress),
            CannedReply::json(200, in_progress), CannedReply::json(200, completed)});
+    script_result_checks(jm, J, {L});
   };
   // stderr on a pseudo-terminal
   script();

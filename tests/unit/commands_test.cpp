@@ -61,32 +61,39 @@ class CommandTest : public ::testing::Test {
 };
 
 TEST_F(CommandTest, Savepoint) {
-  const Lines done = {"Triggering savepoint for job " + J + ".", "Waiting for response...",
-                      "Savepoint completed. Path: " + L,
-                      "You can resume your program from this savepoint with the run command."};
+  // The JobManager puts the savepoint under the directory sent (else under its default one).
+  auto done_at = [](const std::string& location) {
+    return Lines{"Triggering savepoint for job " + J + ".", "Waiting for response...",
+                 "Savepoint completed. Path: " + location,
+                 "You can resume your program from this savepoint with the run command."};
+  };
+  const Lines done = done_at(L);
+  // The poll, then the check that the result is this request's: its entry in the history.
   const std::string poll = "savepoint_status " + J + " " + T;
+  const std::string history = "snapshot_history " + J;
   const ActionCase cases[] = {
       {"default directory", {"savepoint", J, "-m", "localhost:8081"}, done,
-       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll}},
-      {"explicit directory", {"savepoint", J, "file:///data/explicit-dir"}, done,
-       {"trigger_savepoint " + J + " target=file:///data/explicit-dir cancel=false format=CANONICAL", poll}},
+       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll, history}},
+      {"explicit directory", {"savepoint", J, "file:///data/explicit-dir"},
+       done_at("file:///data/explicit-dir/savepoint-a48f8e-f8b2e237b6f8"),
+       {"trigger_savepoint " + J + " target=file:///data/explicit-dir cancel=false format=CANONICAL", poll, history}},
       {"native format", {"savepoint", "-type", "native", J}, done,
-       {"trigger_savepoint " + J + " target=null cancel=false format=NATIVE", poll}},
+       {"trigger_savepoint " + J + " target=null cancel=false format=NATIVE", poll, history}},
       {"format is case-insensitive", {"savepoint", "--type=NATIVE", J}, done,
-       {"trigger_savepoint " + J + " target=null cancel=false format=NATIVE", poll}},
+       {"trigger_savepoint " + J + " target=null cancel=false format=NATIVE", poll, history}},
       {"canonical explicitly", {"savepoint", "--type", "Canonical", J}, done,
-       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll}},
+       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll, history}},
       {"upper-case job id is Flink's lower case", {"savepoint", "A48F8E8B712AC1616C58C37184D4A569"}, done,
-       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll}},
+       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll, history}},
       {"verbose flag accepted", {"savepoint", "-v", J}, done,
-       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll}},
+       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll, history}},
       {"too many arguments",
        {"savepoint", J, "file:///data/x", "extra"},
        {"Provided more arguments than required. Ignoring not needed arguments.",
         "Triggering savepoint for job " + J + ".", "Waiting for response...",
-        "Savepoint completed. Path: " + L,
+        "Savepoint completed. Path: file:///data/x/savepoint-a48f8e-f8b2e237b6f8",
         "You can resume your program from this savepoint with the run command."},
-       {"trigger_savepoint " + J + " target=file:///data/x cancel=false format=CANONICAL", poll}},
+       {"trigger_savepoint " + J + " target=file:///data/x cancel=false format=CANONICAL", poll, history}},
       {"detached",
        {"savepoint", "-detached", J},
        {"Triggering savepoint in detached mode for job " + J + ".",
@@ -108,71 +115,80 @@ TEST_F(CommandTest, SavepointPollsUntilCompleted) {
   const auto result = run({"savepoint", J});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.out.at(2), "Savepoint completed. Path: " + L);
-  EXPECT_EQ(cluster.calls.size(), 5u);  // trigger + 4 polls
+  EXPECT_EQ(cluster.calls.size(), 6u);  // trigger + 4 polls + the history entry's check
   EXPECT_EQ(clock.sleeps, (std::vector<std::chrono::milliseconds>{
                               std::chrono::milliseconds(10), std::chrono::milliseconds(20),
                               std::chrono::milliseconds(40)}));
 }
 
 TEST_F(CommandTest, Cancel) {
+  const std::string poll = "savepoint_status " + J + " " + T;
+  // The result's checks: its entry in the history, and the job left CANCELED.
+  const std::string history = "snapshot_history " + J;
+  const std::string state = "job_state " + J;
   const ActionCase cases[] = {
+      // "Cancelled" once the job is CANCELED, not when the JobManager acknowledges
       {"plain", {"cancel", J}, {"Cancelling job " + J + ".", "Cancelled job " + J + "."},
-       {"cancel_job " + J}},
+       {"cancel_job " + J, state}},
       {"with savepoint, -s swallows the job id: default directory",
        {"cancel", "-s", "-m", "localhost:8081", J},
        {Deprecation,
         "Cancelling job " + J + " with CANONICAL savepoint to default savepoint directory.",
         "Cancelled job " + J + ". Savepoint stored in " + L + "."},
-       {"trigger_savepoint " + J + " target=null cancel=true format=CANONICAL",
-        "savepoint_status " + J + " " + T}},
+       {"trigger_savepoint " + J + " target=null cancel=true format=CANONICAL", poll, history,
+        state}},
       {"with savepoint, -s <jobId>", {"cancel", "-s", J},
        {Deprecation,
         "Cancelling job " + J + " with CANONICAL savepoint to default savepoint directory.",
         "Cancelled job " + J + ". Savepoint stored in " + L + "."},
-       {"trigger_savepoint " + J + " target=null cancel=true format=CANONICAL",
-        "savepoint_status " + J + " " + T}},
+       {"trigger_savepoint " + J + " target=null cancel=true format=CANONICAL", poll, history,
+        state}},
       {"with savepoint, explicit directory", {"cancel", "-s", "file:///data/cancel-dir", J},
        {Deprecation, "Cancelling job " + J + " with CANONICAL savepoint to file:///data/cancel-dir.",
-        "Cancelled job " + J + ". Savepoint stored in " + L + "."},
-       {"trigger_savepoint " + J + " target=file:///data/cancel-dir cancel=true format=CANONICAL",
-        "savepoint_status " + J + " " + T}},
+        "Cancelled job " + J + ". Savepoint stored in file:///data/cancel-dir/savepoint-a48f8e-f8b2e237b6f8."},
+       {"trigger_savepoint " + J + " target=file:///data/cancel-dir cancel=true format=CANONICAL", poll, history,
+        state}},
       {"with savepoint, long form", {"cancel", "--withSavepoint=file:///d", J},
        {Deprecation, "Cancelling job " + J + " with CANONICAL savepoint to file:///d.",
-        "Cancelled job " + J + ". Savepoint stored in " + L + "."},
-       {"trigger_savepoint " + J + " target=file:///d cancel=true format=CANONICAL",
-        "savepoint_status " + J + " " + T}},
+        "Cancelled job " + J + ". Savepoint stored in file:///d/savepoint-a48f8e-f8b2e237b6f8."},
+       {"trigger_savepoint " + J + " target=file:///d cancel=true format=CANONICAL", poll, history,
+        state}},
   };
   for (const auto& c : cases) check(c);
 }
 
 TEST_F(CommandTest, Stop) {
   const std::string poll = "savepoint_status " + J + " " + T;
+  // The result's checks: its entry in the history, and the job left FINISHED.
+  const std::string history = "snapshot_history " + J;
+  const std::string state = "job_state " + J;
   auto suspending = [](const std::string& format) {
     return "Suspending job \"" + J + "\" with a " + format + " savepoint.";
   };
-  const Lines tail = {"Triggering stop-with-savepoint for job " + J + ".", "Waiting for response...",
-                      "Savepoint completed. Path: " + L};
-  auto lines = [&](const std::string& first) {
-    Lines all = {first};
-    all.insert(all.end(), tail.begin(), tail.end());
-    return all;
+  // The JobManager puts the savepoint under the directory sent (else under its default one).
+  auto lines = [&](const std::string& first, const std::string& location = L) {
+    return Lines{first, "Triggering stop-with-savepoint for job " + J + ".", "Waiting for response...",
+                 "Savepoint completed. Path: " + location};
   };
   const std::string draining = "Draining job \"" + J + "\" with a CANONICAL savepoint.";
   const ActionCase cases[] = {
       {"default directory", {"stop", "-m", "localhost:8081", J}, lines(suspending("CANONICAL")),
-       {"trigger_stop " + J + " target=null drain=false format=CANONICAL", poll}},
+       {"trigger_stop " + J + " target=null drain=false format=CANONICAL", poll, history, state}},
       {"-p <jobId> is the default directory", {"stop", "-p", J}, lines(suspending("CANONICAL")),
-       {"trigger_stop " + J + " target=null drain=false format=CANONICAL", poll}},
+       {"trigger_stop " + J + " target=null drain=false format=CANONICAL", poll, history, state}},
       {"-p -d <jobId>: default directory and drain", {"stop", "-p", "-d", J}, lines(draining),
-       {"trigger_stop " + J + " target=null drain=true format=CANONICAL", poll}},
-      {"-d -p dir <jobId>", {"stop", "-d", "-p", "test-target-dir", J}, lines(draining),
-       {"trigger_stop " + J + " target=test-target-dir drain=true format=CANONICAL", poll}},
-      {"explicit dir then drain", {"stop", "-p", "file:///data/stop-dir", "-d", J}, lines(draining),
-       {"trigger_stop " + J + " target=file:///data/stop-dir drain=true format=CANONICAL", poll}},
-      {"long options", {"stop", "--savepointPath", "file:///s", "--drain", J}, lines(draining),
-       {"trigger_stop " + J + " target=file:///s drain=true format=CANONICAL", poll}},
+       {"trigger_stop " + J + " target=null drain=true format=CANONICAL", poll, history, state}},
+      {"-d -p dir <jobId>", {"stop", "-d", "-p", "test-target-dir", J},
+       lines(draining, "test-target-dir/savepoint-a48f8e-f8b2e237b6f8"),
+       {"trigger_stop " + J + " target=test-target-dir drain=true format=CANONICAL", poll, history, state}},
+      {"explicit dir then drain", {"stop", "-p", "file:///data/stop-dir", "-d", J},
+       lines(draining, "file:///data/stop-dir/savepoint-a48f8e-f8b2e237b6f8"),
+       {"trigger_stop " + J + " target=file:///data/stop-dir drain=true format=CANONICAL", poll, history, state}},
+      {"long options", {"stop", "--savepointPath", "file:///s", "--drain", J},
+       lines(draining, "file:///s/savepoint-a48f8e-f8b2e237b6f8"),
+       {"trigger_stop " + J + " target=file:///s drain=true format=CANONICAL", poll, history, state}},
       {"native", {"stop", "-type", "native", J}, lines(suspending("NATIVE")),
-       {"trigger_stop " + J + " target=null drain=false format=NATIVE", poll}},
+       {"trigger_stop " + J + " target=null drain=false format=NATIVE", poll, history, state}},
       {"detached",
        {"stop", "-detached", J},
        {suspending("CANONICAL"),
@@ -303,23 +319,27 @@ TEST_F(CommandTest, FailuresArePrefixedWithFlinksSentence) {
                    "Could not connect to the JobManager at 127.0.0.1:1: Connection refused");
   const auto refused = run_flink({"savepoint", "-detached", J}, env, unreachable.factory(), clock);
   EXPECT_EQ(refused.exit_code, 3);
+  // and it says that no savepoint was started
   EXPECT_EQ(refused.err, (Lines{"Failed to trigger a savepoint for the job " + J +
-                                ": Could not connect to the JobManager at 127.0.0.1:1: Connection refused"}));
+                                ": Could not connect to the JobManager at 127.0.0.1:1: Connection refused "
+                                "Nothing was sent: no savepoint was started."}));
 
   FakeCluster no_location;
   no_location.statuses = {completed_empty()};
   const auto protocol = run_flink({"savepoint", J}, env, no_location.factory(), clock);
   EXPECT_EQ(protocol.exit_code, 9);
-  EXPECT_EQ(protocol.err, (Lines{"Failed to trigger a savepoint for the job " + J +
-                                 ": The JobManager reported the savepoint complete but sent no location"}));
+  // said as it is: the savepoint completed, only its answer lacks the location
+  EXPECT_EQ(protocol.err, (Lines{"The JobManager reported the savepoint complete but sent no location"}));
 }
 
 TEST_F(CommandTest, WaitingIsBoundedByClientTimeout) {
   cluster.statuses = {in_progress()};
   const auto result = run({"savepoint", J, "-D", "client.timeout=1s"});
   EXPECT_EQ(result.exit_code, 6);
-  EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J +
-                               ": still in progress after 1 s (client.timeout); trigger id " + T + ": the savepoint may still complete; to wait for it, run: flink follow " + J + " " + T + " (with the same -D options)"}));
+  // names what is waited for
+  EXPECT_EQ(result.err, (Lines{"The savepoint is still in progress after 1 s (client.timeout); trigger id " + T +
+                               ": the savepoint may still complete; to wait for it, run: flink follow " + J + " " + T +
+                               " (with the same -D options)"}));
   EXPECT_EQ(clock.total_slept(), std::chrono::milliseconds(1000));
 
   FakeClock stop_clock;

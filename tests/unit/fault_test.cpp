@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
+#include "fake/fake_jobmanager.hpp"
 #include "fake/raw_server.hpp"
 #include "fake/test_support.hpp"
 
@@ -37,13 +39,27 @@ RawAction flink_error(int status, const std::string& text) {
 }
 const std::string proxy_page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
 
-// POST the trigger -> `on_trigger` (by attempt), GET the poll -> `on_poll` (by attempt).
+// The checks after a completed savepoint (SAVEPOINT, the job RUNNING) or stop (SYNC_SAVEPOINT,
+// FINISHED), answered as Flink does: the savepoint at L in the job's history, and the job's state.
+std::optional<RawAction> result_check(const RawRequest& request, const std::string& checkpoint_type,
+                                      const std::string& state) {
+  if (request.method != "GET") return std::nullopt;
+  if (request.target == "/jobs/" + J + "/checkpoints") {
+    return RawAction::http(200, checkpoints_body({L, checkpoint_type}).dump());
+  }
+  if (request.target == "/jobs/" + J + "/status") return RawAction::http(200, job_status_body(state).dump());
+  return std::nullopt;
+}
+
+// POST the trigger -> `on_trigger` (by attempt), GET the poll -> `on_poll` (by attempt); the
+// result's checks as Flink answers them.
 RawServer::Handler savepoint_script(std::function<RawAction(int)> on_trigger, std::function<RawAction(int)> on_poll) {
   auto triggers = std::make_shared<int>(0);
   auto polls = std::make_shared<int>(0);
   return [=](const RawRequest& request, int) {
     if (request.method == "POST" && request.target == trigger_path) return on_trigger((*triggers)++);
     if (request.method == "GET" && request.target == poll_path) return on_poll((*polls)++);
+    if (auto check = result_check(request, "SAVEPOINT", "RUNNING")) return *check;
     return flink_error(404, "Not found: " + request.target);
   };
 }
@@ -131,13 +147,15 @@ std::vector<FaultCase> fault_cases() {
                                                               "runtime.rest.handler.job.AsynchronousJobOperationKey@1f");
                                     }),
                    4, "does not know trigger id " + T, "POST", trigger_path, 1});
+  // the savepoint was triggered: whether it completes is unknown (16), not an unreachable JobManager (3)
   cases.push_back({"the JobManager dies after the trigger: polls are refused", savepoint,
                    savepoint_script([](int) { RawAction a = accepted(); a.then_stop = true; return a; },
                                     [](int) { return completed(); }),
-                   3, "Connection refused", "POST", trigger_path, 1});
+                   16, "Connection refused", "POST", trigger_path, 1});
   cases.push_back({"stop: reset mid-trigger, sent again with the same trigger id", {"stop", J},
                    [](const RawRequest& request, int index) {
                      if (request.method == "POST") return index == 0 ? RawAction::reset_connection() : accepted();
+                     if (auto check = result_check(request, "SYNC_SAVEPOINT", "FINISHED")) return *check;
                      return completed();
                    },
                    0, "", "POST", "/jobs/" + J + "/stop", 2});

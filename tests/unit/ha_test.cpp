@@ -569,6 +569,7 @@ TEST_F(FailoverTest, SavepointWaitFollowsTheNewLeader) {
   // The new leader took over the operation (e.g. the trigger reached it): it answers for it.
   second.on("GET", "/jobs/" + J + "/savepoints/" + T,
             {CannedReply::json(200, in_progress_body()), CannedReply::json(200, completed_body(L))});
+  script_result_checks(second, J, {L});
   const auto result = run_http({"savepoint", J, "-m", "127.0.0.1:9"}, clock);
   EXPECT_EQ(result.exit_code, 0) << (result.err.empty() ? "" : result.err.front());
   EXPECT_EQ(result.out, (Lines{"Triggering savepoint for job " + J + ".", "Waiting for response...",
@@ -577,8 +578,9 @@ TEST_F(FailoverTest, SavepointWaitFollowsTheNewLeader) {
   EXPECT_TRUE(result.err.empty());
   const std::string poll = "GET /jobs/" + J + "/savepoints/" + T;
   EXPECT_EQ(first_requests, (Lines{"POST /jobs/" + J + "/savepoints", poll}));
-  // No second trigger, to either JobManager: the new leader is only polled.
-  EXPECT_EQ(second.request_lines(), (Lines{poll, poll}));
+  // No second trigger, to either JobManager: the new leader is only polled (and asked for the
+  // result's history entry).
+  EXPECT_EQ(second.request_lines(), (Lines{poll, poll, "GET /jobs/" + J + "/checkpoints"}));
   EXPECT_GT(reads, 4);  // the stale znode was read again until it changed
 }
 
@@ -591,7 +593,7 @@ TEST_F(FailoverTest, AnOperationLostWithTheOldLeaderIsSaidWithItsTriggerId) {
   const auto result = run_http({"savepoint", J}, clock);
   EXPECT_EQ(result.exit_code, 4);
   ASSERT_EQ(result.err.size(), 1u);
-  EXPECT_EQ(result.err[0].rfind("Failed to trigger a savepoint for the job " + J + ": The operation with trigger id " + T +
+  EXPECT_EQ(result.err[0].rfind("The operation with trigger id " + T +
                                     " was lost with the leading JobManager " + first_address +
                                     ": the leader changed to " + second.address() +
                                     " during the wait, and the new leader does not know the trigger id; whether the "

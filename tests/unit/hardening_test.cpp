@@ -52,11 +52,13 @@ TEST_F(HardeningTest, CancelTakesTheSavepointFormat) {
     std::vector<std::string> args;
     std::string second_line;
     std::string trigger;
+    std::string location = L;  // under the directory sent, else the cluster's default one
   };
   const Case cases[] = {
       {{"cancel", "-s", "file:///d", J, "-type", "NATIVE"},
        "Cancelling job " + J + " with NATIVE savepoint to file:///d.",
-       "trigger_savepoint " + J + " target=file:///d cancel=true format=NATIVE"},
+       "trigger_savepoint " + J + " target=file:///d cancel=true format=NATIVE",
+       "file:///d/savepoint-a48f8e-f8b2e237b6f8"},
       {{"cancel", "--type", "native", "-s", J},
        "Cancelling job " + J + " with NATIVE savepoint to default savepoint directory.",
        "trigger_savepoint " + J + " target=null cancel=true format=NATIVE"},
@@ -70,8 +72,10 @@ TEST_F(HardeningTest, CancelTakesTheSavepointFormat) {
     const auto result = run_flink(c.args, env, fresh.factory(), clock);
     EXPECT_EQ(result.exit_code, 0);
     EXPECT_EQ(result.out, (Lines{deprecation, c.second_line,
-                                 "Cancelled job " + J + ". Savepoint stored in " + L + "."}));
-    EXPECT_EQ(fresh.calls, (Lines{c.trigger, "savepoint_status " + J + " " + T}));
+                                 "Cancelled job " + J + ". Savepoint stored in " + c.location + "."}));
+    // the poll, then the checks of the result: the savepoint's format in the history, the job CANCELED
+    EXPECT_EQ(fresh.calls,
+              (Lines{c.trigger, "savepoint_status " + J + " " + T, "snapshot_history " + J, "job_state " + J}));
   }
   // a plain cancel takes it too (Java ignores it there), and the help does not show it
   EXPECT_EQ(run({"cancel", "-type", "native", J}).exit_code, 0);
@@ -518,10 +522,12 @@ TEST(Progress, OnlyOnATerminalInTextMode) {
     std::vector<std::string> args;
     bool terminal;
     bool shown;
+    std::string line = "\r0.0 s  savepoint in progress, trigger " + T;  // when shown
   };
   const Case cases[] = {
       {{"savepoint", J}, true, true},
-      {{"stop", J}, true, true},
+      // names what is waited for, the whole trigger id within 80 columns
+      {{"stop", J}, true, true, "\r0.0 s  stop-with-savepoint in progress, trigger " + T},
       {{"savepoint", J}, false, false},            // a pipe, a CI log
       {{"savepoint", J, "-q"}, true, false},       // quiet
       {{"savepoint", J, "-o", "json"}, true, false},  // JSON
@@ -539,8 +545,8 @@ TEST(Progress, OnlyOnATerminalInTextMode) {
     }
     // two redraws while IN_PROGRESS, then the line is erased before the result is printed
     ASSERT_EQ(result.err_partial.size(), 3u) << ::testing::PrintToString(result.err_partial);
-    EXPECT_EQ(result.err_partial[0], "\r0.0 s  savepoint in progress, trigger id " + T);
-    EXPECT_EQ(result.err_partial[1], "\r0.0 s  savepoint in progress, trigger id " + T);
+    EXPECT_EQ(result.err_partial[0], c.line);
+    EXPECT_EQ(result.err_partial[1], c.line);
     EXPECT_EQ(result.err_partial[2].front(), '\r');
     EXPECT_EQ(result.err_partial[2].find_first_not_of(" \r"), std::string::npos);
   }

@@ -49,6 +49,7 @@ TEST_F(HttpActionsTest, SavepointSendsJavasBodyAndPollsTheTrigger) {
   script_savepoint("/jobs/" + J + "/savepoints",
                    {CannedReply::json(200, in_progress_body()), CannedReply::json(200, in_progress_body()),
                     CannedReply::json(200, completed_body(L))});
+  script_result_checks(jm, J, {L});
   const auto result = run({"savepoint", J});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.out, (Lines{"Triggering savepoint for job " + J + ".", "Waiting for response...",
@@ -56,7 +57,8 @@ TEST_F(HttpActionsTest, SavepointSendsJavasBodyAndPollsTheTrigger) {
                                "You can resume your program from this savepoint with the run command."}));
   EXPECT_TRUE(result.err.empty());
   const std::string poll = "GET /jobs/" + J + "/savepoints/" + T;
-  EXPECT_EQ(jm.request_lines(), (Lines{"POST /jobs/" + J + "/savepoints", poll, poll, poll}));
+  // then the result's check: this savepoint, in the job's checkpoint history
+  EXPECT_EQ(jm.request_lines(), (Lines{"POST /jobs/" + J + "/savepoints", poll, poll, poll, "GET /jobs/" + J + "/checkpoints"}));
   const auto trigger = jm.requests().front();
   EXPECT_EQ(trigger.json(),
             json::parse(R"({"target-directory":null,"cancel-job":false,"formatType":"CANONICAL","triggerId":"7bc1eb8a27587d4728b63c2fdb41d37a"})"));
@@ -95,12 +97,12 @@ TEST_F(HttpActionsTest, TriggerBodies) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.args.front() + " " + c.args[1]);
     FakeJobManager server;
-    server.on("POST", c.path, {CannedReply::json(202, {{"request-id", T}})});
-    server.on("GET", "/jobs/" + J + "/savepoints/" + T, {CannedReply::json(200, completed_body(L))});
+    serve_savepoints(server, J, T, L);  // the result where the body asked, of its kind and format
     std::vector<std::string> args = c.args;
     args.insert(args.end(), {"-m", server.address()});
     const auto result = run_flink_http(args, env);
     EXPECT_EQ(result.exit_code, 0) << (result.err.empty() ? "" : result.err.front());
+    EXPECT_TRUE(result.err.empty()) << result.err.front();  // every check of the result made
     const auto triggers = server.requests_to("POST", c.path);
     ASSERT_EQ(triggers.size(), 1u);
     EXPECT_EQ(triggers[0].json(), json::parse(c.body));
@@ -126,8 +128,10 @@ TEST_F(HttpActionsTest, DetachedPrintsTheTriggerId) {
 
 TEST_F(HttpActionsTest, StopAndCancelWithSavepoint) {
   script_savepoint("/jobs/" + J + "/stop", {CannedReply::json(200, completed_body("file:/data/stop-dir/savepoint-1"))});
+  script_result_checks(jm, J, {"file:/data/stop-dir/savepoint-1", "SYNC_SAVEPOINT"}, "FINISHED");
   const auto stop = run({"stop", "-p", "file:///data/stop-dir", "-d", J});
   EXPECT_EQ(stop.exit_code, 0);
+  EXPECT_TRUE(stop.err.empty()) << stop.err.front();
   EXPECT_EQ(stop.out, (Lines{"Draining job \"" + J + "\" with a CANONICAL savepoint.",
                              "Triggering stop-with-savepoint for job " + J + ".", "Waiting for response...",
                              "Savepoint completed. Path: file:/data/stop-dir/savepoint-1"}));
@@ -135,8 +139,10 @@ TEST_F(HttpActionsTest, StopAndCancelWithSavepoint) {
   FakeJobManager cancel_jm;
   cancel_jm.on("POST", "/jobs/" + J + "/savepoints", {CannedReply::json(202, {{"request-id", T}})});
   cancel_jm.on("GET", "/jobs/" + J + "/savepoints/" + T, {CannedReply::json(200, completed_body(L))});
+  script_result_checks(cancel_jm, J, {L}, "CANCELED");
   const auto cancel = run_flink_http({"cancel", "-s", "-m", cancel_jm.address(), J}, env);
   EXPECT_EQ(cancel.exit_code, 0);
+  EXPECT_TRUE(cancel.err.empty()) << cancel.err.front();
   EXPECT_EQ(cancel.out, (Lines{"DEPRECATION WARNING: Cancelling a job with savepoint is deprecated. Use \"stop\" instead.",
                                "Cancelling job " + J + " with CANONICAL savepoint to default savepoint directory.",
                                "Cancelled job " + J + ". Savepoint stored in " + L + "."}));
@@ -174,10 +180,14 @@ TEST_F(HttpActionsTest, DisposeOfANonexistentPath) {
 
 TEST_F(HttpActionsTest, Cancel) {
   jm.on("PATCH", "/jobs/" + J, {CannedReply::json(202, json::object())});
+  jm.on("GET", "/jobs/" + J + "/status",
+        {CannedReply::json(200, job_status_body("CANCELLING")), CannedReply::json(200, job_status_body("CANCELED"))});
   const auto result = run({"cancel", J});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.out, (Lines{"Cancelling job " + J + ".", "Cancelled job " + J + "."}));
-  EXPECT_EQ(jm.request_lines(), (Lines{"PATCH /jobs/" + J + "?mode=cancel"}));
+  // "Cancelled" once the job is CANCELED, not when the JobManager acknowledges
+  const std::string status = "GET /jobs/" + J + "/status";
+  EXPECT_EQ(jm.request_lines(), (Lines{"PATCH /jobs/" + J + "?mode=cancel", status, status}));
 }
 
 TEST_F(HttpActionsTest, CancelOfAnUnknownJobIsA404WithFlinksErrors) {
@@ -242,39 +252,43 @@ TEST_F(HttpActionsTest, FailedAnswers) {
     CannedReply trigger;
     std::vector<CannedReply> polls;
     int exit_code;
-    std::string message;  // after "Failed to trigger a savepoint for the job <J>: "
+    std::string message;  // the whole line
   };
+  // the trigger's failure, and the savepoint's own, in Flink's sentence; a poll that fails loses
+  // track of a savepoint that may still complete
+  const std::string failed = "Failed to trigger a savepoint for the job " + J + ": ";
+  const std::string lost = "Lost track of the savepoint while waiting for it: ";
   // a wait that ends without completion says how to attach to the savepoint again
   const std::string follow = "; trigger id " + T + ": the savepoint may still complete; to wait for it, run: flink follow -m " + jm.address() + " " + J + " " + T;
   const Case cases[] = {
       {"404 with errors", CannedReply::errors(404, {"org.apache.flink.runtime.rest.NotFoundException: Job " + J + " not found"}),
-       {}, 4, "Job " + J + " not found"},
+       {}, 4, failed + "Job " + J + " not found"},
       {"400 with errors", CannedReply::errors(400, {"Request did not match expected format SavepointTriggerRequestBody."}),
-       {}, 5, "Request did not match expected format SavepointTriggerRequestBody."},
+       {}, 5, failed + "Request did not match expected format SavepointTriggerRequestBody."},
       {"500 with a cause chain",
        CannedReply::errors(500, {"org.apache.flink.runtime.rest.handler.RestHandlerException: outer\n\tat a.B.c(B.java:1)\n"
                                  "Caused by: java.lang.IllegalStateException: inner reason\n"}),
-       {}, 5, "inner reason"},
+       {}, 5, failed + "inner reason"},
       // a proxy's page: one line, no body dumped, the class of an unreachable JobManager
       {"503 without JSON", CannedReply::raw(503, "<html><body>Service Unavailable</body></html>"), {}, 3,
-       "The server at http://" + jm.address() + " answered POST /jobs/" + J + "/savepoints with "
+       failed + "The server at http://" + jm.address() + " answered POST /jobs/" + J + "/savepoints with "
        "HTTP 503 instead of the JobManager (a proxy or load balancer without a reachable "
-       "JobManager behind it?)"},
+       "JobManager behind it?) Nothing was sent: no savepoint was started."},
       {"malformed JSON", CannedReply::raw(202, "{\"request-id\": "), {}, 9,
-       "The server at http://" + jm.address() + " answered POST /jobs/" + J + "/savepoints with "
+       failed + "The server at http://" + jm.address() + " answered POST /jobs/" + J + "/savepoints with "
        "something that is not JSON; is it a Flink JobManager REST endpoint (-m / rest.address / rest.path)?"},
       {"no request id", CannedReply::json(202, {{"id", T}}), {}, 9,
-       "The JobManager's answer to the savepoint trigger has no 'request-id' field"},
+       failed + "The JobManager's answer to the savepoint trigger has no 'request-id' field"},
       {"poll answers garbage", CannedReply::json(202, {{"request-id", T}}), {CannedReply::raw(200, "<html>")}, 9,
-       "The server at http://" + jm.address() + " answered GET /jobs/" + J + "/savepoints/" + T +
+       lost + "The server at http://" + jm.address() + " answered GET /jobs/" + J + "/savepoints/" + T +
        " with something that is not JSON; is it a Flink JobManager REST endpoint (-m / rest.address / rest.path)?" +
        follow},
       {"unknown status", CannedReply::json(202, {{"request-id", T}}),
        {CannedReply::json(200, {{"status", {{"id", "EXPLODED"}}}})}, 9,
-       "Unknown operation status 'EXPLODED' in GET /jobs/" + J + "/savepoints/" + T + follow},
+       lost + "Unknown operation status 'EXPLODED' in GET /jobs/" + J + "/savepoints/" + T + follow},
       {"location of the wrong type", CannedReply::json(202, {{"request-id", T}}),
        {CannedReply::json(200, {{"status", {{"id", "COMPLETED"}}}, {"operation", {{"location", 42}}}})}, 9,
-       "The JobManager's answer to GET /jobs/" + J + "/savepoints/" + T + " has an unexpected 'location'" + follow},
+       lost + "The JobManager's answer to GET /jobs/" + J + "/savepoints/" + T + " has an unexpected 'location'" + follow},
       {"completed without location", CannedReply::json(202, {{"request-id", T}}),
        {CannedReply::json(200, {{"status", {{"id", "COMPLETED"}}}, {"operation", json::object()}})}, 9,
        "The JobManager reported the savepoint complete but sent no location"},
@@ -287,7 +301,7 @@ TEST_F(HttpActionsTest, FailedAnswers) {
     FakeClock clock;  // retries (the 503) sleep on it
     const auto result = run_flink_http({"savepoint", J, "-m", server.address()}, env, clock);
     EXPECT_EQ(result.exit_code, c.exit_code);
-    EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J + ": " + c.message}));
+    EXPECT_EQ(result.err, (Lines{c.message}));
     EXPECT_EQ(result.out, (Lines{"Triggering savepoint for job " + J + ".", "Waiting for response..."}));
   }
 }
@@ -331,7 +345,8 @@ TEST_F(HttpActionsTest, UnreachableJobManagerGivesUpWithinSeconds) {
   EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J +
                                ": Could not connect to the JobManager at " + address +
                                ": Connection refused. Check that the cluster is running and -m / "
-                               "rest.address / rest.port point to its REST endpoint."}));
+                               "rest.address / rest.port point to its REST endpoint. Nothing was sent: no savepoint "
+                               "was started."}));
 
   const auto list = run_flink_http({"list", "-m", address, "-D", "client.timeout=1s"}, env);
   EXPECT_EQ(list.exit_code, 3);
@@ -350,7 +365,9 @@ TEST_F(HttpActionsTest, SlowJobManagerTimesOutAtClientTimeout) {
   EXPECT_GE(result.elapsed, milliseconds(900));
   EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J + ": The JobManager at " +
                                jm.address() + " did not answer POST /jobs/" + J +
-                               "/savepoints within 1 s (client.timeout); the operation may still complete on the cluster"}));
+                               "/savepoints within 1 s (client.timeout); the operation may still complete on the cluster; "
+                               "trigger id " + T + ": the savepoint may have started; to wait for it, run: flink follow -m " +
+                               jm.address() + " " + J + " " + T + " (with the same -D options)"}));
 }
 
 TEST_F(HttpActionsTest, ClientTimeoutBoundsTheWholeWaitEvenWhenAPollHangs) {
@@ -363,7 +380,7 @@ TEST_F(HttpActionsTest, ClientTimeoutBoundsTheWholeWaitEvenWhenAPollHangs) {
   const auto result = run({"savepoint", J, "-D", "client.timeout=1s"});
   EXPECT_EQ(result.exit_code, 6);
   EXPECT_LT(result.elapsed, milliseconds(1450));
-  EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J + ": The JobManager at " +
+  EXPECT_EQ(result.err, (Lines{"Lost track of the savepoint while waiting for it: The JobManager at " +
                                jm.address() + " did not answer GET /jobs/" + J + "/savepoints/" + T +
                                " within 1 s (client.timeout); trigger id " + T + ": the savepoint may still complete; to wait for it, run: flink follow -m " + jm.address() + " " + J + " " + T + " (with the same -D options)"}));
 }
@@ -373,16 +390,16 @@ TEST_F(HttpActionsTest, OperationStillRunningAtClientTimeout) {
   const auto result = run({"savepoint", J, "-D", "client.timeout=500ms"});
   EXPECT_EQ(result.exit_code, 6);
   EXPECT_LT(result.elapsed, milliseconds(3000));
-  EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J +
-                               ": still in progress after 500 ms (client.timeout); trigger id " + T + ": the savepoint may still complete; to wait for it, run: flink follow -m " + jm.address() + " " + J + " " + T + " (with the same -D options)"}));
+  EXPECT_EQ(result.err, (Lines{"The savepoint is still in progress after 500 ms (client.timeout); trigger id " + T +
+                               ": the savepoint may still complete; to wait for it, run: flink follow -m " + jm.address() +
+                               " " + J + " " + T + " (with the same -D options)"}));
   // polled every <= 100 ms: at least a handful of polls in half a second
   EXPECT_GE(jm.requests_to("GET", "/jobs/" + J + "/savepoints/" + T).size(), 4u);
 }
 
 TEST_F(HttpActionsTest, ClientConfiguredDefaultDirectoryIsSent) {
   env.conf_dir().write("config.yaml", "execution:\n  checkpointing:\n    savepoint-dir: file:///conf/savepoints\n");
-  script_savepoint("/jobs/" + J + "/savepoints", {CannedReply::json(200, completed_body(L))});
-  jm.on("POST", "/jobs/" + J + "/stop", {CannedReply::json(202, {{"request-id", T}})});
+  serve_savepoints(jm, J, T, L);  // each result under the directory its trigger sent
   ASSERT_EQ(run({"savepoint", J}).exit_code, 0);
   ASSERT_EQ(run({"stop", J}).exit_code, 0);
   const auto cancel = run({"cancel", "-s", J});
@@ -411,9 +428,10 @@ TEST_F(HttpActionsTest, HeadersFromTheEnvironmentOnEveryRequest) {
   env.set("FLINK_REST_CLIENT_HEADERS", "Cookie:authCookie=12:345\nCustomHeader:value1,value2\nmalformed line");
   script_savepoint("/jobs/" + J + "/savepoints", {CannedReply::json(200, in_progress_body()),
                                                   CannedReply::json(200, completed_body(L))});
+  script_result_checks(jm, J, {L});
   ASSERT_EQ(run({"savepoint", J}).exit_code, 0);
   const auto requests = jm.requests();
-  ASSERT_EQ(requests.size(), 3u);
+  ASSERT_EQ(requests.size(), 4u);  // trigger, two polls, the result's check
   for (const auto& request : requests) {
     SCOPED_TRACE(request.method + " " + request.target);
     EXPECT_EQ(request.header("Cookie"), "authCookie=12:345");
@@ -429,8 +447,10 @@ TEST_F(HttpActionsTest, EndpointFromConfigurationAndRestPath) {
   EXPECT_EQ(run_flink_http({"list"}, env).exit_code, 0);
   // -m http://host:port/prefix puts every path under the prefix
   jm.on("PATCH", "/proxy/flink/jobs/" + J, {CannedReply::json(202, json::object())});
+  jm.on("GET", "/proxy/flink/jobs/" + J + "/status", {CannedReply::json(200, job_status_body("CANCELED"))});
   EXPECT_EQ(run_flink_http({"cancel", J, "-m", "http://" + jm.address() + "/proxy/flink/"}, env).exit_code, 0);
-  EXPECT_EQ(jm.request_lines(), (Lines{"GET /jobs/overview", "PATCH /proxy/flink/jobs/" + J + "?mode=cancel"}));
+  EXPECT_EQ(jm.request_lines(), (Lines{"GET /jobs/overview", "PATCH /proxy/flink/jobs/" + J + "?mode=cancel",
+                                       "GET /proxy/flink/jobs/" + J + "/status"}));
 }
 
 }  // namespace

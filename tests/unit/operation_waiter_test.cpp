@@ -94,20 +94,27 @@ TEST(OperationWaiter, FailureCauseThrowsWithItsClass) {
   }
 }
 
-// A poll that fails names the follow command, except when the JobManager no longer knows the
-// trigger id (restarted, result expired, or lost with a failed-over leader): following it again
-// would only fail the same way.
+// A poll that fails says the operation was lost track of and names the follow command, except
+// when the JobManager no longer knows the trigger id (restarted, result expired, or lost with a
+// failed-over leader): following it again would only fail the same way. A poll that could not
+// reach the JobManager leaves the operation's outcome unknown (exit 16), not "unreachable" (3):
+// the trigger got through.
 TEST(OperationWaiter, FailedPollNamesTheFollowCommandUnlessTheTriggerIsUnknown) {
   struct Case {
-    ErrorClass error_class;
+    ErrorClass error_class;   // the poll's
+    ErrorClass thrown_class;  // the wait's
     bool hint;
   };
-  for (const Case& c : {Case{ErrorClass::unreachable, true}, Case{ErrorClass::timeout, true},
-                        Case{ErrorClass::protocol, true}, Case{ErrorClass::not_found, false}}) {
+  const std::string lost = "Lost track of the savepoint while waiting for it: ";
+  for (const Case& c : {Case{ErrorClass::unreachable, ErrorClass::outcome_unknown, true},
+                        Case{ErrorClass::timeout, ErrorClass::timeout, true},
+                        Case{ErrorClass::protocol, ErrorClass::protocol, true},
+                        Case{ErrorClass::not_found, ErrorClass::not_found, false}}) {
     SCOPED_TRACE(error_class_name(c.error_class));
     FakeClock clock;
     WaitPolicy policy = policy_for(milliseconds(60000));
     policy.follow_hint = "to wait for it, run: flink follow J T";
+    policy.poll_failure_context = "Lost track of the savepoint while waiting for it";
     int polls = 0;
     try {
       wait_for_operation(
@@ -118,9 +125,9 @@ TEST(OperationWaiter, FailedPollNamesTheFollowCommandUnlessTheTriggerIsUnknown) 
           k_trigger, policy, clock);
       ADD_FAILURE() << "expected a failure";
     } catch (const CliError& error) {
-      EXPECT_EQ(error.error_class(), c.error_class);
+      EXPECT_EQ(error.error_class(), c.thrown_class);
       EXPECT_EQ(std::string(error.what()),
-                c.hint ? "the poll failed; to wait for it, run: flink follow J T" : "the poll failed");
+                c.hint ? lost + "the poll failed; to wait for it, run: flink follow J T" : "the poll failed");
     }
   }
 }

@@ -199,7 +199,10 @@ TEST_F(OutputTest, SavepointJson) {
   EXPECT_EQ(doc["target_directory"], "file:///sp");
   EXPECT_EQ(doc["format"], "CANONICAL");
   EXPECT_EQ(doc["detached"], false);
-  EXPECT_EQ(doc["savepoint_path"], L);
+  EXPECT_EQ(doc["savepoint_path"], "file:///sp/savepoint-a48f8e-f8b2e237b6f8");  // under the directory sent
+  EXPECT_EQ(doc["checks"], (json{{"directory", "verified"}, {"kind_and_format", "verified"},
+                                 {"job_state", "not_applicable"}}));
+  EXPECT_FALSE(doc.contains("unverified"));
   EXPECT_FALSE(doc.contains("error"));
   EXPECT_FALSE(doc.contains("follow_command"));
   EXPECT_TRUE(last.err.empty());
@@ -283,7 +286,8 @@ TEST_F(OutputTest, QuietValues) {
   const Case cases[] = {
       {{"savepoint", J}, {L}},
       {{"savepoint", "-detached", J}, {T}},
-      {{"savepoint", J, "d", "extra"}, {L}, {"Provided more arguments than required. Ignoring not needed arguments."}},
+      {{"savepoint", J, "d", "extra"}, {"d/savepoint-a48f8e-f8b2e237b6f8"},  // under the (relative) directory sent
+       {"Provided more arguments than required. Ignoring not needed arguments."}},
       {{"savepoint", "-d", L}, {}},
       {{"stop", J}, {L}},
       {{"stop", "--drain", "-detached", J}, {T}},
@@ -327,7 +331,10 @@ TEST_F(OutputTest, StopCancelDisposeJson) {
   EXPECT_EQ(stop["schema"], "flinkcli.stop/1");
   EXPECT_EQ(stop["drain"], true);
   EXPECT_EQ(stop["target_directory"], "file:///s");
-  EXPECT_EQ(stop["savepoint_path"], L);
+  EXPECT_EQ(stop["savepoint_path"], "file:///s/savepoint-a48f8e-f8b2e237b6f8");  // under the directory sent
+  EXPECT_EQ(stop["checks"], (json{{"directory", "verified"}, {"kind_and_format", "verified"},
+                                  {"job_state", "verified"}}));
+  EXPECT_EQ(stop["job_state"], "FINISHED");
 
   const json cancel = run_json({"cancel", J}, 0);
   EXPECT_EQ(cancel["schema"], "flinkcli.cancel/1");
@@ -339,6 +346,9 @@ TEST_F(OutputTest, StopCancelDisposeJson) {
   const json cancel_s = run_json({"cancel", "-s", J}, 0);
   EXPECT_EQ(cancel_s["with_savepoint"], true);
   EXPECT_EQ(cancel_s["savepoint_path"], L);
+  EXPECT_EQ(cancel_s["checks"], (json{{"directory", "not_applicable"}, {"kind_and_format", "verified"},
+                                      {"job_state", "verified"}}));
+  EXPECT_EQ(cancel_s["job_state"], "CANCELED");
   EXPECT_EQ(cancel_s["notices"].size(), 1u);
   EXPECT_EQ(last.err.size(), 1u);  // the deprecation line, on stderr
 
@@ -437,8 +447,11 @@ TEST_F(OutputTest, WaitTimeoutOutlastsClientTimeout) {
   EXPECT_EQ(waited.out.at(2), "Savepoint completed. Path: " + L);
   EXPECT_GT(wait_clock.total_slept(), milliseconds(3000));
 
-  // the same for stop and cancel -s, and a wait that outlasts --wait-timeout too
-  for (const auto& action : std::vector<std::vector<std::string>>{{"stop", J}, {"cancel", "-s", J}}) {
+  // the same for stop and cancel -s, and a wait that outlasts --wait-timeout too; the message
+  // names what is waited for
+  const std::pair<std::vector<std::string>, std::string> actions[] = {{{"stop", J}, "stop-with-savepoint"},
+                                                                      {{"cancel", "-s", J}, "savepoint"}};
+  for (const auto& [action, what] : actions) {
     SCOPED_TRACE(action.front());
     FakeCluster slow_cluster = cluster;
     FakeClock action_clock;
@@ -455,8 +468,8 @@ TEST_F(OutputTest, WaitTimeoutOutlastsClientTimeout) {
     EXPECT_EQ(timed_out.exit_code, 6);
     EXPECT_EQ(stuck_clock.total_slept(), std::chrono::seconds(90));
     ASSERT_EQ(timed_out.err.size(), 1u);
-    EXPECT_NE(timed_out.err[0].find("still in progress after 90 s (--wait-timeout); trigger id " + T +
-                                    ": the savepoint may still complete; to wait for it, run: flink follow -m jm:8081 " +
+    EXPECT_NE(timed_out.err[0].find("The " + what + " is still in progress after 90 s (--wait-timeout); trigger id " +
+                                    T + ": the " + what + " may still complete; to wait for it, run: flink follow -m jm:8081 " +
                                     J + " " + T),
               std::string::npos)
         << timed_out.err[0];
@@ -613,26 +626,29 @@ class JobNameTest : public OutputTest {
 
 TEST_F(JobNameTest, ResolvedAmongNonTerminalJobs) {
   const std::string poll = "savepoint_status " + J + " " + T;
+  // after the poll, the checks of the result: its history entry (and for stop, cancel -s, the job's state)
+  const std::string history = "snapshot_history " + J;
+  const std::string state = "job_state " + J;
   struct Case {
     std::vector<std::string> args;
     Lines calls;
   };
   const Case cases[] = {
       {{"savepoint", "--job-name", "orders"},
-       {"list_jobs", "trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll}},
+       {"list_jobs", "trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll, history}},
       {{"savepoint", "--job-name=orders", "file:///sp"},
-       {"list_jobs", "trigger_savepoint " + J + " target=file:///sp cancel=false format=CANONICAL", poll}},
+       {"list_jobs", "trigger_savepoint " + J + " target=file:///sp cancel=false format=CANONICAL", poll, history}},
       {{"stop", "--job-name", "orders", "-p", "file:///s", "-d"},
-       {"list_jobs", "trigger_stop " + J + " target=file:///s drain=true format=CANONICAL", poll}},
+       {"list_jobs", "trigger_stop " + J + " target=file:///s drain=true format=CANONICAL", poll, history, state}},
       {{"stop", "-p", "--job-name", "orders"},
-       {"list_jobs", "trigger_stop " + J + " target=null drain=false format=CANONICAL", poll}},
-      {{"cancel", "--job-name", "orders"}, {"list_jobs", "cancel_job " + J}},
+       {"list_jobs", "trigger_stop " + J + " target=null drain=false format=CANONICAL", poll, history, state}},
+      {{"cancel", "--job-name", "orders"}, {"list_jobs", "cancel_job " + J, state}},
       {{"cancel", "-s", "file:///c", "--job-name", "orders"},
-       {"list_jobs", "trigger_savepoint " + J + " target=file:///c cancel=true format=CANONICAL", poll}},
+       {"list_jobs", "trigger_savepoint " + J + " target=file:///c cancel=true format=CANONICAL", poll, history, state}},
       {{"follow", "--job-name", "orders", T}, {"list_jobs", poll}},
       {{"savepoint", "--job-name", "starting"},
        {"list_jobs", "trigger_savepoint 44444444444444444444444444444444 target=null cancel=false format=CANONICAL",
-        "savepoint_status 44444444444444444444444444444444 " + T}},
+        "savepoint_status 44444444444444444444444444444444 " + T, "snapshot_history 44444444444444444444444444444444"}},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.args.front() + " " + c.args.back());

@@ -32,6 +32,8 @@ struct WaitPolicy {
   // Put before a failed poll's error ("Lost track of the savepoint of job ..."); a poll that
   // could not reach the JobManager becomes outcome_unknown: the operation runs, its end is unknown.
   std::string poll_failure_context;
+  // What is waited for, starting the timeout's sentence ("The savepoint of job <id>").
+  std::string subject;
   std::chrono::milliseconds first_delay{10};
   std::chrono::milliseconds max_delay{100};  // keeps completion latency under ~100 ms
 };
