@@ -91,7 +91,7 @@ std::vector<std::string> resolve_within(const std::string& host, int port, milli
   if (result.wait_for(budget) != std::future_status::ready) {
     throw CliError(ErrorClass::unreachable, "Resolving the JobManager host '" + host +
                                                 "' did not finish within " + format_duration(budget) +
-                                                " (what was left of client.timeout). Check the name "
+                                                " (the time left for the request). Check the name "
                                                 "and the DNS servers (/etc/resolv.conf).");
   }
   Resolution resolution = result.get();
