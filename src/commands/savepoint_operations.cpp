@@ -83,12 +83,15 @@ OptionSpec wait_timeout_option() {
 std::optional<std::chrono::milliseconds> wait_timeout_from(const ParsedArgs& args) {
   const auto text = args.value("wait-timeout");
   if (!text) return std::nullopt;
-  const auto duration = parse_flink_duration(*text);
-  if (!duration || duration->count() <= 0) {
+  const DurationReading duration = read_flink_duration(*text);
+  if (duration.too_large) {
+    throw CliError::usage("Invalid --wait-timeout '" + *text + "': at most " + k_max_duration_text + ".");
+  }
+  if (!duration.value || duration.value->count() <= 0) {
     throw CliError::usage("Invalid --wait-timeout '" + *text +
                           "': expected a positive duration such as 90 s, 30 min or 2 h.");
   }
-  return duration;
+  return duration.value;
 }
 
 OptionSpec job_name_option() {

@@ -57,13 +57,17 @@ std::string Configuration::origin(const std::string& key) const {
 std::chrono::milliseconds Configuration::client_timeout() const {
   const auto text = get(keys::client_timeout);
   if (!text) return std::chrono::seconds(60);
-  const auto parsed = parse_flink_duration(*text);
-  if (!parsed || parsed->count() <= 0) {
+  const DurationReading parsed = read_flink_duration(*text);
+  if (parsed.too_large) {
+    throw CliError(ErrorClass::config, "Invalid value '" + one_line(*text, 100) +
+                                           "' for client.timeout: at most " + k_max_duration_text);
+  }
+  if (!parsed.value || parsed.value->count() <= 0) {
     throw CliError(ErrorClass::config,
                    "Invalid value '" + one_line(*text, 100) + "' for client.timeout: expected a "
                    "duration such as '60 s', '1 min' or '500ms'");
   }
-  return *parsed;
+  return *parsed.value;
 }
 
 SavepointDirectory Configuration::default_savepoint_dir() const {

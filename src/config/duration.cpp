@@ -11,7 +11,7 @@ namespace flinkcli {
 namespace {
 
 // Units as org.apache.flink.util.TimeUtils accepts them, in nanoseconds per unit (integers: no
-// rounding, and overflow can be detected).
+// rounding, and the limit is checked before any multiplication).
 struct DurationUnit {
   const char* label;
   std::int64_t nanos;
@@ -32,31 +32,42 @@ constexpr DurationUnit k_units[] = {
     {"days", k_d},
 };
 
-// number * nanos_per_unit, in whole milliseconds; nullopt when it does not fit in 64 bits.
-std::optional<std::chrono::milliseconds> to_millis(std::int64_t number, std::int64_t nanos_per_unit) {
-  if (nanos_per_unit < k_ms) {  // below 1e15 * 1e3: cannot overflow
-    return std::chrono::milliseconds(number * nanos_per_unit / k_ms);
-  }
-  const std::int64_t millis_per_unit = nanos_per_unit / k_ms;
-  if (number > std::numeric_limits<std::int64_t>::max() / millis_per_unit) return std::nullopt;
-  return std::chrono::milliseconds(number * millis_per_unit);
-}
+// The largest duration accepted, in nanoseconds (3.2e17: far from the 64-bit limit, 9.2e18).
+constexpr std::int64_t k_max_nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(k_max_duration).count();
 }  // namespace
 
-std::optional<std::chrono::milliseconds> parse_flink_duration(const std::string& text) {
+DurationReading read_flink_duration(const std::string& text) {
   const std::string trimmed = trim(text);
   std::size_t digits = 0;
+  // Digits are summed only up to the limit: any more and the value is too large whatever the
+  // unit (the smallest is 1 ns), and the sum never overflows.
+  std::int64_t number = 0;
+  bool above_limit = false;
   while (digits < trimmed.size() && std::isdigit(static_cast<unsigned char>(trimmed[digits]))) {
+    if (!above_limit) number = number * 10 + (trimmed[digits] - '0');
+    above_limit = above_limit || number > k_max_nanos;
     ++digits;
   }
-  if (digits == 0 || digits > 15) return std::nullopt;
-  const auto number = std::stoll(trimmed.substr(0, digits));
+  if (digits == 0) return {};
   const std::string unit = to_lower(trim(trimmed.substr(digits)));
-  if (unit.empty()) return std::chrono::milliseconds(number);
-  for (const auto& candidate : k_units) {
-    if (unit == candidate.label) return to_millis(number, candidate.nanos);
+  std::int64_t nanos_per_unit = 0;
+  if (unit.empty()) {
+    nanos_per_unit = k_ms;
+  } else {
+    for (const auto& candidate : k_units) {
+      if (unit == candidate.label) nanos_per_unit = candidate.nanos;
+    }
   }
-  return std::nullopt;
+  if (nanos_per_unit == 0) return {};
+  if (above_limit || number > k_max_nanos / nanos_per_unit) return {std::nullopt, true};
+  const std::int64_t nanos = number * nanos_per_unit;
+  // A positive value below 1 ms is 1 ms, not 0 (which every key refuses as "not positive").
+  const std::int64_t millis = nanos > 0 && nanos < k_ms ? 1 : nanos / k_ms;
+  return {std::chrono::milliseconds(millis), false};
+}
+
+std::optional<std::chrono::milliseconds> parse_flink_duration(const std::string& text) {
+  return read_flink_duration(text).value;
 }
 
 std::string format_duration(std::chrono::milliseconds duration) {

@@ -28,9 +28,15 @@ std::chrono::milliseconds duration_of(const Configuration& config, std::initiali
                                       std::chrono::milliseconds fallback) {
   const auto found = first_of(config, names);
   if (!found) return fallback;
-  const auto duration = parse_flink_duration(found->value);
+  const DurationReading reading = read_flink_duration(found->value);
+  const auto& duration = reading.value;
   // Flink hands these to ZooKeeper as an int of milliseconds (Math.toIntExact).
-  if (!duration || duration->count() <= 0 || duration->count() > std::numeric_limits<int>::max()) {
+  if (reading.too_large || (duration && duration->count() > std::numeric_limits<int>::max())) {
+    throw CliError(ErrorClass::config, "Invalid value '" + one_line(found->value, 100) + "' for " +
+                                           found->key + ": at most " +
+                                           std::to_string(std::numeric_limits<int>::max()) + " ms (about 24 days)");
+  }
+  if (!duration || duration->count() <= 0) {
     throw CliError(ErrorClass::config, "Invalid value '" + one_line(found->value, 100) + "' for " +
                                            found->key + ": expected a positive duration such as 15 s");
   }

@@ -50,7 +50,9 @@ class HttpJobManagerApi final : public JobManagerApi {
   std::string trigger_disposal(const std::string& savepoint_path) override {
     const json body = {{"savepoint-path", savepoint_path}};
     // Flink picks a disposal's trigger id: a disposal that may have arrived is never sent again.
-    return request_id(m_http.send("POST", "/savepoint-disposal", &body, {}), "the disposal trigger");
+    RequestOptions options;
+    options.advice = "check whether " + savepoint_path + " still exists before disposing again";
+    return request_id(m_http.send("POST", "/savepoint-disposal", &body, options), "the disposal trigger");
   }
 
   OperationStatus disposal_status(const std::string& trigger_id) override {
@@ -60,7 +62,9 @@ class HttpJobManagerApi final : public JobManagerApi {
   }
 
   void cancel_job(const JobId& job) override {
-    m_http.send("PATCH", "/jobs/" + job.str() + "?mode=cancel", nullptr, {});
+    RequestOptions options;
+    options.advice = "check with `flink list` whether job " + job.str() + " is cancelling";
+    m_http.send("PATCH", "/jobs/" + job.str() + "?mode=cancel", nullptr, options);
   }
 
   std::vector<JobOverview> list_jobs() override {
@@ -68,7 +72,9 @@ class HttpJobManagerApi final : public JobManagerApi {
   }
 
   std::vector<JarInfo> list_jars() override {
-    const HttpReply reply = m_http.send("GET", "/jars", nullptr, {Retry::idempotent, /*missing_route_ok=*/true});
+    RequestOptions options = reading();
+    options.missing_route_ok = true;
+    const HttpReply reply = m_http.send("GET", "/jars", nullptr, options);
     if (reply.status == 404) {
       throw CliError(ErrorClass::operation_failed,
                      "the JobManager does not accept jar submissions (no /jars endpoint; is "
@@ -78,7 +84,9 @@ class HttpJobManagerApi final : public JobManagerApi {
   }
 
   std::string upload_jar(const std::string& file_name, const std::string& content) override {
-    return decode_uploaded_jar_id(m_http.upload("/jars/upload", "jarfile", file_name, content).body,
+    RequestOptions options;
+    options.advice = "the jar may be on the JobManager (`GET /jars`); run again to upload it anew";
+    return decode_uploaded_jar_id(m_http.upload("/jars/upload", "jarfile", file_name, content, options).body,
                                   "POST /jars/upload");
   }
 
@@ -93,7 +101,9 @@ class HttpJobManagerApi final : public JobManagerApi {
     if (!request.flink_configuration.empty()) body["flinkConfiguration"] = request.flink_configuration;
     const std::string path = "/jars/" + jar_id + "/run";
     // Never sent twice: that would be two jobs.
-    return decode_submitted_job(m_http.send("POST", path, &body, {}).body, "POST " + path);
+    RequestOptions options;
+    options.advice = "check with `flink list` whether the job was submitted before running again";
+    return decode_submitted_job(m_http.send("POST", path, &body, options).body, "POST " + path);
   }
 
   JobPlan jar_plan(const std::string& jar_id, const JarPlanRequest& request) override {
@@ -106,11 +116,15 @@ class HttpJobManagerApi final : public JobManagerApi {
     if (request.parallelism) body["parallelism"] = *request.parallelism;
     if (!request.flink_configuration.empty()) body["flinkConfiguration"] = request.flink_configuration;
     const std::string path = "/jars/" + jar_id + "/plan";
-    return decode_jar_plan(m_http.send("POST", path, &body, {Retry::idempotent}).body, "POST " + path);
+    RequestOptions options = reading();
+    options.read_only = true;
+    return decode_jar_plan(m_http.send("POST", path, &body, options).body, "POST " + path);
   }
 
   void delete_jar(const std::string& jar_id) override {
-    m_http.send("DELETE", "/jars/" + jar_id, nullptr, {});
+    RequestOptions options;
+    options.advice = "check with `GET /jars` whether the jar is still on the JobManager";
+    m_http.send("DELETE", "/jars/" + jar_id, nullptr, options);
   }
 
   std::string job_state(const JobId& job) override {
@@ -134,7 +148,13 @@ class HttpJobManagerApi final : public JobManagerApi {
   }
 
  private:
-  HttpReply get(const std::string& path) { return m_http.send("GET", path, nullptr, {Retry::idempotent}); }
+  HttpReply get(const std::string& path) { return m_http.send("GET", path, nullptr, reading()); }
+
+  static RequestOptions reading() {
+    RequestOptions options;
+    options.retry = Retry::idempotent;
+    return options;
+  }
 
   // An operation's status. A JobManager that answers 404 for it has lost it: restarted (a new
   // leader), or its result expired (rest.async.store-duration).
@@ -161,9 +181,12 @@ class HttpJobManagerApi final : public JobManagerApi {
   }
 
   // A trigger with our trigger id may be sent again: the JobManager answers a repeat with the
-  // same operation instead of starting a second savepoint.
+  // same operation instead of starting a second savepoint. No advice: the command layer names
+  // the command that follows the operation.
   static RequestOptions trigger_options(const std::optional<std::string>& trigger_id) {
-    return {trigger_id ? Retry::idempotent : Retry::connect_only};
+    RequestOptions options;
+    options.retry = trigger_id ? Retry::idempotent : Retry::connect_only;
+    return options;
   }
 
   static std::string request_id(const HttpReply& reply, const std::string& what) {

@@ -1,67 +1,17 @@
 #include "http_transport.hpp"
 
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <spdlog/spdlog.h>
 
 #include "flinkcli/core/error.hpp"
 #include "flinkcli/core/text.hpp"
+#include "flinkcli/rest/bounded_connect.hpp"
 #include "flinkcli/rest/flink_error_text.hpp"
 
 namespace flinkcli {
 
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
-
-std::optional<std::string> resolve_error(const std::string& host, int port) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found); rc != 0) {
-    return std::string(rc == EAI_SYSTEM ? std::strerror(errno) : gai_strerror(rc));
-  }
-  freeaddrinfo(found);
-  return std::nullopt;
-}
-
-std::string describe_connect_failure(const std::string& host, int port) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found); rc != 0) {
-    return std::string("cannot resolve host: ") + gai_strerror(rc);
-  }
-  std::string reason = "connection failed";
-  for (addrinfo* ai = found; ai; ai = ai->ai_next) {
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK, ai->ai_protocol);
-    if (fd < 0) continue;
-    int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-    int error = rc == 0 ? 0 : errno;
-    if (error == EINPROGRESS) {
-      pollfd pfd{fd, POLLOUT, 0};
-      if (poll(&pfd, 1, 2000) == 1) {
-        socklen_t len = sizeof(error);
-        getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len);
-      } else {
-        error = ETIMEDOUT;
-      }
-    }
-    close(fd);
-    if (error == 0) {
-      reason = "the connection was closed before the JobManager answered";
-      break;
-    }
-    reason = std::strerror(error);
-  }
-  freeaddrinfo(found);
-  return reason;
-}
 
 namespace {
 
@@ -84,8 +34,8 @@ std::unique_ptr<httplib::Client> make_client(const RestSettings& settings, TlsCl
   }
   client->set_keep_alive(true);
   client->set_tcp_nodelay(true);  // small request/answer pairs: Nagle only adds latency
-  client->set_connection_timeout(std::min(settings.request_timeout, milliseconds(5000)));
-  return client;
+  return client;  // timeouts are set per attempt, from the time left
+
 }
 
 // A leader that keeps moving (each refused) is followed this many times in one request at most.
@@ -110,8 +60,23 @@ std::string errors_text(const nlohmann::json& body) {
 
 bool is_gateway_status(int status) { return status == 502 || status == 503 || status == 504; }
 
-// Attempts of one request at most (retries of refused connections are also bounded by
-// RestSettings::connect_retry, all of them by the action's deadline).
+// Flink's own 503 ({"errors": [...]}, "... ongoing leader election"): the request was not
+// processed, and a leader is usually elected within seconds. A proxy's 503 is a page.
+bool is_leader_election(const httplib::Response& response) {
+  if (response.status != 503) return false;
+  const nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+  return !body.is_discarded() && !errors_text(body).empty();
+}
+
+// Whether the request changes anything on the cluster: only then is a lost answer an unknown
+// outcome (a read is simply run again).
+bool has_effects(const std::string& method, const RequestOptions& options) {
+  return method != "GET" && !options.read_only;
+}
+
+// Attempts of one request at most per kind of failure that has a cap: refused connections
+// without high availability (also bounded by RestSettings::connect_retry) and lost answers
+// (resets, a proxy's 502/503/504). Every retry is also bounded by the action's deadline.
 constexpr int k_max_attempts = 8;
 
 // The largest answer read (a job list of tens of thousands of jobs is a few MiB).
@@ -136,16 +101,33 @@ HttpTransport::HttpTransport(RestSettings settings, Clock& clock)
   for (const auto& [name, value] : m_settings.headers) m_headers.emplace(name, value);
 }
 
-milliseconds HttpTransport::timeout_for_attempt() const {
-  if (!m_deadline) return m_settings.request_timeout;
-  // What is left of the action's budget; a little at least, so a call past the deadline still
-  // gets its answer or fails as a timeout naming the request.
-  return std::clamp(remaining_until(*m_deadline, m_clock), milliseconds(100),
-                    m_settings.request_timeout);
+std::optional<milliseconds> HttpTransport::time_left() const {
+  if (!m_deadline) return std::nullopt;
+  return remaining_until(*m_deadline, m_clock);
 }
 
-bool HttpTransport::may_retry(int attempts, milliseconds backoff) const {
-  return attempts < k_max_attempts && (!m_deadline || m_clock.now() + backoff < *m_deadline);
+bool HttpTransport::fits_before_deadline(milliseconds pause) const {
+  return !m_deadline || m_clock.now() + pause < *m_deadline;
+}
+
+void HttpTransport::resolve_endpoint(milliseconds budget) {
+  if (!m_addresses.empty()) return;
+  m_addresses = resolve_within(m_settings.endpoint.host, m_settings.endpoint.port, budget);
+  m_address_index = 0;
+  pin_address();
+}
+
+bool HttpTransport::next_address() {
+  const bool more = m_address_index + 1 < m_addresses.size();
+  m_address_index = more ? m_address_index + 1 : 0;
+  pin_address();
+  return more;
+}
+
+void HttpTransport::pin_address() {
+  if (m_addresses.empty()) return;
+  spdlog::debug("{} is {}", m_settings.endpoint.host, m_addresses[m_address_index]);
+  m_client->set_hostname_addr_map({{m_settings.endpoint.host, m_addresses[m_address_index]}});
 }
 
 milliseconds HttpTransport::jittered(milliseconds backoff) {
@@ -167,6 +149,7 @@ bool HttpTransport::follow_leader() {
   current.port = leader.port;
   m_tls = make_tls_client(m_settings);
   m_client = make_client(m_settings, m_tls.get());
+  m_addresses.clear();  // the new leader's host is resolved at the next attempt
   return true;
 }
 
@@ -178,92 +161,124 @@ HttpReply HttpTransport::perform(const std::string& method, const std::string& p
   const bool idempotent = options.retry == Retry::idempotent;
   const auto start = m_clock.now();
   milliseconds backoff(50);
-  bool host_resolves = false;
-  for (int attempt = 1;; ++attempt) {
+  // Each kind of failure is counted on its own: retries of one never use up another's cap.
+  int refused = 0;    // connects refused or timed out: nothing was sent
+  int lost = 0;       // answers lost (reset, broken) or replaced by a proxy's 502/503/504
+  int elections = 0;  // Flink's own 503 while it elects a leader: no cap but the deadline
+  for (;;) {
+    const AttemptTimeouts timeouts = attempt_timeouts(time_left(), m_settings.request_timeout);
+    resolve_endpoint(timeouts.answer);
     spdlog::debug("{} {}{}", method, endpoint.url(), path);  // never headers: secrets
     const auto attempt_start = m_clock.now();
-    const milliseconds attempt_timeout = timeout_for_attempt();
-    m_client->set_read_timeout(attempt_timeout);
-    m_client->set_write_timeout(attempt_timeout);
+    m_client->set_connection_timeout(timeouts.connect);
+    m_client->set_read_timeout(timeouts.answer);
+    m_client->set_write_timeout(timeouts.answer);
     httplib::Result result = call(full_path);
     const milliseconds pause = jittered(backoff);
     backoff = std::min(backoff * 2, milliseconds(1000));
     if (result) {
-      // Under high availability, a JobManager that lost its leadership: ask who leads now.
-      if (idempotent && is_gateway_status(result->status) && follow_leader()) continue;
-      // A proxy without a JobManager behind it, or Flink electing a leader: worth another try.
-      if (idempotent && is_gateway_status(result->status) && may_retry(attempt, pause)) {
-        spdlog::debug("{} {} answered HTTP {}; retrying in {} ms (attempt {} of {})", method, path,
-                      result->status, pause.count(), attempt + 1, k_max_attempts);
-        m_clock.sleep_for(pause);
-        continue;
+      if (idempotent && is_gateway_status(result->status)) {
+        // Under high availability, a JobManager that lost its leadership: ask who leads now.
+        if (follow_leader()) continue;
+        if (is_leader_election(result.value())) {
+          if (fits_before_deadline(pause)) {
+            ++elections;
+            spdlog::debug("{} {}: the JobManager is electing a leader (HTTP 503); retrying in {} ms "
+                          "(attempt {}, until the deadline)",
+                          method, path, pause.count(), elections + 1);
+            m_clock.sleep_for(pause);
+            continue;
+          }
+        } else if (++lost < k_max_attempts && fits_before_deadline(pause)) {
+          // A proxy without a JobManager behind it: worth another try.
+          spdlog::debug("{} {} answered HTTP {}; retrying in {} ms (attempt {} of {})", method, path,
+                        result->status, pause.count(), lost + 1, k_max_attempts);
+          m_clock.sleep_for(pause);
+          continue;
+        }
       }
-      return to_reply(method, path, options.missing_route_ok, result.value());
+      return to_reply(method, path, options, result.value());
     }
 
     const auto error = result.error();
     if (m_tls && !is_connect_error(error)) throw_if_tls_failure(error);  // never retried
     if (!is_connect_error(error)) {
-      const bool timed_out = m_clock.now() - attempt_start >= attempt_timeout - std::min(milliseconds(50), attempt_timeout / 10);
+      const bool timed_out = m_clock.now() - attempt_start >=
+                             timeouts.answer - std::min(milliseconds(50), timeouts.answer / 10);
       const bool broken = error == httplib::Error::Read || error == httplib::Error::Write;
       // The request may have reached the JobManager: only a request that may run twice is sent again.
-      if (idempotent && broken && !timed_out && may_retry(attempt, pause)) {
+      if (idempotent && broken && !timed_out && ++lost < k_max_attempts && fits_before_deadline(pause)) {
         spdlog::debug("{} {}: connection lost ({}); retrying in {} ms (attempt {} of {})", method, path,
-                      httplib::to_string(error), pause.count(), attempt + 1, k_max_attempts);
+                      httplib::to_string(error), pause.count(), lost + 1, k_max_attempts);
         m_clock.sleep_for(pause);
         continue;
       }
-      throw_transport_error(error, method, path, attempt_start, attempt_timeout);
+      throw_transport_error(error, method, path, options, timed_out);
     }
-    // A name that does not resolve will not resolve in a second either: say so at once.
-    if (!host_resolves) {
-      if (auto why = resolve_error(endpoint.host, endpoint.port)) {
-        throw CliError(ErrorClass::unreachable, "Cannot resolve the JobManager host '" +
-                                                    endpoint.host + "': " + *why + ". " +
-                                                    k_check_address);
-      }
-      host_resolves = true;
-    }
+    // Nothing was sent. The host's next address first, at once, as a resolver's list is tried.
+    if (next_address()) continue;
     // Under high availability a refused connection may be a crashed leader: ask who leads now, and
     // go there at once when that changed.
     if (follow_leader()) continue;
-    // Nothing reached the JobManager, so retrying cannot duplicate an operation. Under high
-    // availability, until the crashed leader's znode expires (no limit on attempts but time).
-    const bool attempts_left = m_settings.rediscover ? (!m_deadline || m_clock.now() + pause < *m_deadline)
-                                                     : may_retry(attempt, pause);
-    if (m_clock.now() - start + pause < m_settings.connect_retry && attempts_left) {
-      spdlog::debug("connection failed ({}), retrying in {} ms (attempt {} of {})",
-                    httplib::to_string(error), pause.count(), attempt + 1, k_max_attempts);
+    // Retrying cannot duplicate an operation. Under high availability, until the crashed
+    // leader's znode expires (no limit on attempts but time).
+    ++refused;
+    const bool within_window = m_clock.now() - start + pause < m_settings.connect_retry && fits_before_deadline(pause);
+    if (within_window && (m_settings.rediscover || refused < k_max_attempts)) {
+      if (m_settings.rediscover) {
+        spdlog::debug("connection failed ({}), retrying in {} ms (attempt {}, for up to {})",
+                      httplib::to_string(error), pause.count(), refused + 1,
+                      format_duration(m_settings.connect_retry));
+      } else {
+        spdlog::debug("connection failed ({}), retrying in {} ms (attempt {} of {})",
+                      httplib::to_string(error), pause.count(), refused + 1, k_max_attempts);
+      }
       m_clock.sleep_for(pause);
       continue;
     }
+    const milliseconds diagnosis = attempt_timeouts(time_left(), m_settings.request_timeout).diagnosis;
     throw CliError(ErrorClass::unreachable,
                    "Could not connect to the JobManager at " + endpoint.host_port() + ": " +
                        (error == httplib::Error::ConnectionTimeout
                             ? "connection timed out"
-                            : describe_connect_failure(endpoint.host, endpoint.port)) +
+                            : describe_connect_failure(m_addresses, endpoint.port, diagnosis)) +
                        ". " + (m_settings.endpoint_origin.empty()
                                    ? std::string(k_check_address)
                                    : "It is " + m_settings.endpoint_origin + "; check that it runs."));
   }
 }
 
+CliError HttpTransport::lost_answer(const std::string& method, const std::string& path, const std::string& cause,
+                                    const RequestOptions& options) const {
+  return CliError(ErrorClass::outcome_unknown,
+                  method + " " + path + " was sent to the JobManager at " + m_settings.endpoint.host_port() +
+                      " and its answer was lost (" + cause + "); whether it took effect is unknown" +
+                      (options.advice.empty() ? "" : ": " + options.advice));
+}
+
 void HttpTransport::throw_transport_error(httplib::Error error, const std::string& method,
-                                          const std::string& path, steady_clock::time_point attempt_start,
-                                          milliseconds attempt_timeout) {
+                                          const std::string& path, const RequestOptions& options,
+                                          bool timed_out) {
   const std::string where = m_settings.endpoint.host_port();
   if (error == httplib::Error::SSLServerVerification || error == httplib::Error::SSLConnection ||
       error == httplib::Error::SSLLoadingCerts) {
     throw CliError(ErrorClass::tls, "TLS handshake with the JobManager at " + where + " failed (" +
                                         httplib::to_string(error) + ")");
   }
-  const auto elapsed = m_clock.now() - attempt_start;
-  if ((error == httplib::Error::Read || error == httplib::Error::Write) &&
-      elapsed >= attempt_timeout - std::min(milliseconds(50), attempt_timeout / 10)) {
+  const bool after_connecting = error == httplib::Error::Read || error == httplib::Error::Write;
+  const std::string within = format_duration(m_settings.request_timeout) + " (client.timeout)";
+  if (after_connecting && timed_out) {
+    // A trigger with our trigger id can be followed; a request that cannot be sent twice cannot.
+    if (has_effects(method, options) && options.retry != Retry::idempotent) {
+      throw lost_answer(method, path, "no answer within " + within, options);
+    }
     throw CliError(ErrorClass::timeout,
-                   "The JobManager at " + where + " did not answer " + method + " " + path +
-                       " within " + format_duration(m_settings.request_timeout) + " (client.timeout)" +
-                       (method == "GET" ? "" : "; the operation may still complete on the cluster"));
+                   "The JobManager at " + where + " did not answer " + method + " " + path + " within " +
+                       within + (method == "GET" ? "" : "; the operation may still complete on the cluster"));
+  }
+  if (after_connecting && has_effects(method, options)) {
+    throw lost_answer(method, path, "the connection was reset or broken: " + std::string(httplib::to_string(error)),
+                      options);
   }
   throw CliError(ErrorClass::unreachable, "Connection to the JobManager at " + where +
                                               " failed during " + method + " " + path + " (" +
@@ -280,7 +295,7 @@ void HttpTransport::throw_if_tls_failure(httplib::Error error) {
 }
 
 HttpReply HttpTransport::to_reply(const std::string& method, const std::string& path,
-                                  bool missing_route_ok, const httplib::Response& response) {
+                                  const RequestOptions& options, const httplib::Response& response) {
   const std::string where = m_settings.endpoint.url();
   HttpReply reply;
   reply.status = response.status;
@@ -319,6 +334,11 @@ HttpReply HttpTransport::to_reply(const std::string& method, const std::string& 
   const std::string trace = parsed ? errors_text(body) : std::string();
   if (trace.empty()) {
     // Not Flink's error format: a proxy, a load balancer, another web server.
+    // A proxy's 502/504: the request may have been passed on before the JobManager's answer was lost.
+    if (response.status != 503 && is_gateway_status(response.status) && has_effects(method, options)) {
+      CliError lost = lost_answer(method, path, status + " from a proxy or load balancer", options);
+      throw CliError(ErrorClass::outcome_unknown, lost.what(), excerpt);
+    }
     if (is_gateway_status(response.status)) {
       throw CliError(ErrorClass::unreachable,
                      "The server at " + where + " answered " + method + " " + path + " with " +
@@ -334,7 +354,7 @@ HttpReply HttpTransport::to_reply(const std::string& method, const std::string& 
   // Flink's router has no such path: a wrong rest.path or -m path prefix, or an endpoint this
   // JobManager does not serve.
   if (response.status == 404 && is_missing_route(trace)) {
-    if (missing_route_ok) return reply;
+    if (options.missing_route_ok) return reply;
     throw CliError(ErrorClass::protocol,
                    "The server at " + where + " has no REST endpoint " + method + " " + path +
                        " (HTTP 404, " + one_line(trace, 200) + "). Check -m / rest.address / "
@@ -343,8 +363,19 @@ HttpReply HttpTransport::to_reply(const std::string& method, const std::string& 
   }
   CliError failure = java_failure(trace);
   if (response.status == 404) failure = CliError(ErrorClass::not_found, failure.what(), failure.detail());
-  // Flink itself busy electing a leader (503) and still so after the retries: not a failed operation.
+  if (response.status == 503) {
+    // Flink electing a leader (and, for a read or a trigger, still so at the deadline): the
+    // request was not processed, so nothing happened.
+    throw CliError(ErrorClass::unreachable,
+                   "The JobManager at " + m_settings.endpoint.host_port() + " is electing a leader (HTTP 503 for " +
+                       method + " " + path + "): nothing was done; run the command again once a leader is elected",
+                   failure.what());
+  }
   if (is_gateway_status(response.status)) {
+    if (has_effects(method, options)) {
+      CliError lost = lost_answer(method, path, status + ": " + std::string(failure.what()), options);
+      throw CliError(ErrorClass::outcome_unknown, lost.what(), failure.detail());
+    }
     failure = CliError(ErrorClass::unreachable, failure.what(), failure.detail());
   }
   throw failure;
@@ -396,9 +427,10 @@ HttpReply HttpTransport::send(const std::string& method, const std::string& path
 }
 
 HttpReply HttpTransport::upload(const std::string& path, const std::string& field,
-                                const std::string& file_name, const std::string& content) {
+                                const std::string& file_name, const std::string& content,
+                                const RequestOptions& options) {
   httplib::MultipartFormDataItems items{{field, content, file_name, "application/x-java-archive"}};
-  return perform("POST", path, RequestOptions{}, [&](const std::string& full_path) {
+  return perform("POST", path, options, [&](const std::string& full_path) {
     return m_client->Post(full_path.c_str(), m_headers, items);
   });
 }

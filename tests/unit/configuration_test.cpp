@@ -407,6 +407,52 @@ TEST(Configuration, FlinkDurations) {
   EXPECT_EQ(format_duration(milliseconds(1500)), "1500 ms");
 }
 
+// Rounding and the 10-year limit: nothing overflows a deadline, and a value too large says so.
+TEST(Configuration, FlinkDurationsAreRoundedAndBounded) {
+  struct Case {
+    std::string text;
+    std::optional<milliseconds> value;
+    bool too_large;
+  };
+  using std::chrono::hours;
+  const Case cases[] = {
+      {"1 ns", milliseconds(1), false},
+      {"999999 ns", milliseconds(1), false},
+      {"1 us", milliseconds(1), false},
+      {"1500 us", milliseconds(1), false},
+      {"0 ns", milliseconds(0), false},
+      {"3650 d", hours(24 * 3650), false},
+      {"315360000000", milliseconds(315360000000), false},  // 10 years in ms
+      {"3651 d", std::nullopt, true},
+      {"315360000001", std::nullopt, true},
+      {"200000 d", std::nullopt, true},
+      {"999999999999999", std::nullopt, true},  // -D client.timeout=999999999999999
+      {"9223372036854775807 ms", std::nullopt, true},
+      {"9223372036854775808 ns", std::nullopt, true},
+      {"99999999999999999999999999999999 s", std::nullopt, true},
+      {"000000000000000000000000000001 s", milliseconds(1000), false},
+      {"99999999999999999999 fortnights", std::nullopt, false},  // malformed first
+      {"", std::nullopt, false},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE("'" + c.text + "'");
+    const DurationReading reading = read_flink_duration(c.text);
+    EXPECT_EQ(reading.value, c.value);
+    EXPECT_EQ(reading.too_large, c.too_large);
+  }
+}
+
+TEST(Configuration, ClientTimeoutAboveTenYearsIsRefusedAsSuch) {
+  Configuration config;
+  config.set("client.timeout", "999999999999999");
+  const CliError error = error_of([&] { config.client_timeout(); });
+  EXPECT_EQ(error.error_class(), ErrorClass::config);
+  EXPECT_EQ(std::string(error.what()),
+            "Invalid value '999999999999999' for client.timeout: at most 10 years (3650 d)");
+  config.set("client.timeout", "1 ns");
+  EXPECT_EQ(config.client_timeout(), milliseconds(1));
+}
+
 TEST(Configuration, ClientTimeout) {
   Configuration config;
   EXPECT_EQ(config.client_timeout(), milliseconds(60000));

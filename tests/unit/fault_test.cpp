@@ -37,6 +37,7 @@ RawAction failed(const std::string& trace) {
 RawAction flink_error(int status, const std::string& text) {
   return RawAction::http(status, json{{"errors", {text}}}.dump());
 }
+const std::string election = "Service temporarily unavailable due to an ongoing leader election. Please refresh.";
 const std::string proxy_page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
 
 // The checks after a completed savepoint (SAVEPOINT, the job RUNNING) or stop (SYNC_SAVEPOINT,
@@ -159,13 +160,57 @@ std::vector<FaultCase> fault_cases() {
                      return completed();
                    },
                    0, "", "POST", "/jobs/" + J + "/stop", 2});
+  // A request that may have arrived and lost its answer: exit 16, sent once, and what to check.
+  const std::string dispose_lost = "and its answer was lost (the connection was reset or broken: Read); whether it took "
+                                   "effect is unknown: check whether file:///sp/savepoint-1 still exists before "
+                                   "disposing again";
+  const std::string cancel_lost = "check with `flink list` whether job " + J + " is cancelling";
   cases.push_back({"dispose: reset mid-trigger is never sent again (Flink picks its id)",
                    {"savepoint", "-d", "file:///sp/savepoint-1"},
                    [](const RawRequest&, int) { return RawAction::reset_connection(); },
-                   3, "Connection to the JobManager", "POST", "/savepoint-disposal", 1});
+                   16, "POST /savepoint-disposal was sent to the JobManager at 127.0.0.1:", "POST",
+                   "/savepoint-disposal", 1});
+  cases.push_back({"dispose: reset, and the line says what to check", {"savepoint", "-d", "file:///sp/savepoint-1"},
+                   [](const RawRequest&, int) { return RawAction::reset_connection(); },
+                   16, dispose_lost, "POST", "/savepoint-disposal", 1});
+  cases.push_back({"dispose: a proxy's 502 after the POST", {"savepoint", "-d", "file:///sp/savepoint-1"},
+                   [](const RawRequest&, int) { return RawAction::http(502, proxy_page, "text/html"); },
+                   16, "its answer was lost (HTTP 502 from a proxy or load balancer)", "POST", "/savepoint-disposal", 1});
+  cases.push_back({"dispose: a proxy's 504 after the POST", {"savepoint", "-d", "file:///sp/savepoint-1"},
+                   [](const RawRequest&, int) { return RawAction::http(504, proxy_page, "text/html"); },
+                   16, "HTTP 504 from a proxy", "POST", "/savepoint-disposal", 1});
   cases.push_back({"cancel: reset is never sent again", {"cancel", J},
                    [](const RawRequest&, int) { return RawAction::reset_connection(); },
-                   3, "Connection to the JobManager", "PATCH", "/jobs/" + J, 1});
+                   16, "PATCH /jobs/" + J + "?mode=cancel was sent to the JobManager at 127.0.0.1:", "PATCH",
+                   "/jobs/" + J, 1});
+  cases.push_back({"cancel: reset, and the line says what to check", {"cancel", J},
+                   [](const RawRequest&, int) { return RawAction::reset_connection(); },
+                   16, cancel_lost, "PATCH", "/jobs/" + J, 1});
+  cases.push_back({"cancel: a proxy's 504 after the PATCH", {"cancel", J},
+                   [](const RawRequest&, int) { return RawAction::http(504, proxy_page, "text/html"); },
+                   16, cancel_lost, "PATCH", "/jobs/" + J, 1});
+  cases.push_back({"cancel: the JobManager's own 502 after the PATCH", {"cancel", J},
+                   [](const RawRequest&, int) { return flink_error(502, "upstream gone"); },
+                   16, "HTTP 502: upstream gone); whether it took effect is unknown: " + cancel_lost, "PATCH",
+                   "/jobs/" + J, 1});
+  cases.push_back({"cancel: a proxy's 503 (nothing was passed on) stays unreachable", {"cancel", J},
+                   [](const RawRequest&, int) { return RawAction::http(503, proxy_page, "text/html"); },
+                   3, "HTTP 503 instead of the JobManager", "PATCH", "/jobs/" + J, 1});
+  cases.push_back({"cancel: Flink's 503 while electing a leader: nothing was done, not sent again", {"cancel", J},
+                   [](const RawRequest&, int) { return flink_error(503, election); },
+                   3, "is electing a leader (HTTP 503 for PATCH /jobs/" + J + "?mode=cancel): nothing was done",
+                   "PATCH", "/jobs/" + J, 1});
+  cases.push_back({"savepoint: every retry of the trigger loses its answer", savepoint,
+                   savepoint_script([](int) { return RawAction::reset_connection(); }, [](int) { return completed(); }),
+                   16, "POST " + trigger_path + " was sent to the JobManager at 127.0.0.1:", "POST", trigger_path, 8});
+  cases.push_back({"savepoint: every retry of the trigger answered by a proxy's 502", savepoint,
+                   savepoint_script([](int) { return RawAction::http(502, proxy_page, "text/html"); },
+                                    [](int) { return completed(); }),
+                   16, "its answer was lost (HTTP 502 from a proxy or load balancer)", "POST", trigger_path, 8});
+  cases.push_back({"savepoint: a proxy's 503 on every poll is still capped at 8 attempts", savepoint,
+                   savepoint_script([](int) { return accepted(); },
+                                    [](int) { return RawAction::http(503, proxy_page, "text/html"); }),
+                   3, "HTTP 503 instead of the JobManager", "GET", poll_path, 8});
   cases.push_back({"list: reset, then the read is repeated", {"list"},
                    [](const RawRequest&, int index) {
                      return index == 0 ? RawAction::reset_connection() : RawAction::http(200, R"({"jobs":[]})");
@@ -278,24 +323,116 @@ TEST(FaultInjection, InterruptedWaitsSayHowToFollowTheSavepoint) {
   EXPECT_EQ(json::parse(again.requests().front().body)["triggerId"], T);
 }
 
-// run submits a job: a lost answer to /jars/:id/run is never sent again (two jobs).
+// A run's requests, with `run_answer` for POST /jars/x_job.jar/run and `upload_answer` for the upload.
+RawServer::Handler run_script(RawAction upload_answer, RawAction run_answer) {
+  return [=](const RawRequest& request, int) {
+    if (request.method == "GET" && request.target == "/jars") return RawAction::http(200, R"({"files":[]})");
+    if (request.method == "POST" && request.target == "/jars/upload") return upload_answer;
+    if (request.method == "POST" && request.target == "/jars/x_job.jar/run") return run_answer;
+    return RawAction::http(200, "{}");
+  };
+}
+
+const RawAction uploaded = RawAction::http(200, R"({"filename":"/tmp/flink-web/x_job.jar","status":"success"})");
+
+// run submits a job: a lost answer to /jars/:id/run is never sent again (two jobs), and its exit
+// code is not "unreachable", which a script may retry on.
 TEST(FaultInjection, LostRunAnswerIsNeverSentAgain) {
   TestEnvironment env;
   TempDir jars;
   const std::string jar = jars.write("job.jar", fake_jar_bytes("fault")).string();
-  RawServer server([](const RawRequest& request, int) {
-    if (request.method == "GET" && request.target == "/jars") return RawAction::http(200, R"({"files":[]})");
-    if (request.method == "POST" && request.target == "/jars/upload") {
-      return RawAction::http(200, R"({"filename":"/tmp/flink-web/x_job.jar","status":"success"})");
-    }
-    if (request.method == "POST" && request.target == "/jars/x_job.jar/run") return RawAction::reset_connection();
-    return RawAction::http(200, "{}");
-  });
+  struct Case {
+    std::string name;
+    RawAction run_answer;
+    std::string cause;
+  };
+  const Case cases[] = {
+      {"reset", RawAction::reset_connection(), "the connection was reset or broken: Read"},
+      {"a proxy's 502", RawAction::http(502, proxy_page, "text/html"), "HTTP 502 from a proxy or load balancer"},
+      {"a proxy's 504", RawAction::http(504, proxy_page, "text/html"), "HTTP 504 from a proxy or load balancer"},
+      {"the JobManager's own 504", flink_error(504, "gateway timeout"), "HTTP 504: gateway timeout"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    RawServer server(run_script(uploaded, c.run_answer));
+    FakeClock clock;
+    const auto result = run_flink_http({"run", "-d", "-m", server.address(), jar}, env, clock);
+    EXPECT_EQ(result.exit_code, 16);
+    ASSERT_EQ(result.err.size(), 1u) << ::testing::PrintToString(result.err);
+    EXPECT_NE(result.err[0].find("POST /jars/x_job.jar/run was sent to the JobManager at " + server.address() +
+                                 " and its answer was lost (" + c.cause +
+                                 "); whether it took effect is unknown: check with `flink list` whether the job "
+                                 "was submitted before running again"),
+              std::string::npos)
+        << result.err[0];
+    EXPECT_EQ(server.count("POST", "/jars/x_job.jar/run"), 1);
+    EXPECT_EQ(server.count("DELETE", "/jars/x_job.jar"), 1);  // still cleaned up
+  }
+}
+
+TEST(FaultInjection, LostUploadAnswerIsNeverSentAgain) {
+  TestEnvironment env;
+  TempDir jars;
+  const std::string jar = jars.write("job.jar", fake_jar_bytes("fault")).string();
+  for (const RawAction& upload_answer : {RawAction::reset_connection(), RawAction::http(502, proxy_page, "text/html")}) {
+    RawServer server(run_script(upload_answer, RawAction::http(200, R"({"jobid":")" + J + R"("})")));
+    FakeClock clock;
+    const auto result = run_flink_http({"run", "-d", "-m", server.address(), jar}, env, clock);
+    EXPECT_EQ(result.exit_code, 16);
+    ASSERT_EQ(result.err.size(), 1u) << ::testing::PrintToString(result.err);
+    EXPECT_NE(result.err[0].find("POST /jars/upload was sent to the JobManager at " + server.address()),
+              std::string::npos)
+        << result.err[0];
+    EXPECT_NE(result.err[0].find("the jar may be on the JobManager (`GET /jars`); run again to upload it anew"),
+              std::string::npos)
+        << result.err[0];
+    EXPECT_EQ(server.count("POST", "/jars/upload"), 1);
+    EXPECT_EQ(server.count("POST", "/jars/x_job.jar/run"), 0);
+  }
+}
+
+// A non-idempotent request that gets no answer in time may have arrived: not a timeout that
+// invites running it again, but an unknown outcome.
+TEST(FaultInjection, UnansweredCancelIsAnUnknownOutcome) {
+  TestEnvironment env;
+  RawServer silent([](const RawRequest&, int) { return RawAction::hang_for(milliseconds(1500)); });
+  const auto result = run_flink_http({"cancel", J, "-m", silent.address(), "-D", "client.timeout=1s"}, env);
+  EXPECT_EQ(result.exit_code, 16);
+  ASSERT_EQ(result.err.size(), 1u);
+  EXPECT_NE(result.err[0].find("and its answer was lost (no answer within 1 s (client.timeout))"), std::string::npos)
+      << result.err[0];
+  EXPECT_EQ(silent.count("PATCH", "/jobs/" + J), 1);
+}
+
+// Flink answers 503 while it elects a leader: a poll is retried until the deadline, past the cap
+// of 8 attempts that holds for a proxy's answers.
+TEST(FaultInjection, LeaderElectionIsWaitedForUntilTheDeadline) {
+  TestEnvironment env;
+  RawServer server(savepoint_script([](int) { return accepted(); },
+                                    [](int n) { return n < 12 ? flink_error(503, election) : completed(); }));
   FakeClock clock;
-  const auto result = run_flink_http({"run", "-d", "-m", server.address(), jar}, env, clock);
-  EXPECT_EQ(result.exit_code, 3);
-  EXPECT_EQ(server.count("POST", "/jars/x_job.jar/run"), 1);
-  EXPECT_EQ(server.count("DELETE", "/jars/x_job.jar"), 1);  // still cleaned up
+  const auto result = run_flink_http({"savepoint", J, "-v", "-m", server.address(), "-D", "client.timeout=60s"}, env,
+                                     clock);
+  EXPECT_EQ(result.exit_code, 0) << ::testing::PrintToString(result.err);
+  EXPECT_EQ(server.count("GET", poll_path), 13);
+  EXPECT_EQ(server.count("POST", trigger_path), 1);
+  bool said_until_the_deadline = false;
+  for (const auto& line : result.err) {
+    EXPECT_EQ(line.find(" of 8)"), std::string::npos) << line;  // no cap where there is none
+    said_until_the_deadline = said_until_the_deadline || line.find("(attempt 12, until the deadline)") != std::string::npos;
+  }
+  EXPECT_TRUE(said_until_the_deadline) << ::testing::PrintToString(result.err);
+
+  // still electing at the deadline: nothing was done, and the line says why
+  RawServer electing(savepoint_script([](int) { return accepted(); }, [](int) { return flink_error(503, election); }));
+  FakeClock later;
+  const auto ended = run_flink_http({"savepoint", J, "-m", electing.address(), "-D", "client.timeout=20s"}, env, later);
+  EXPECT_EQ(ended.exit_code, 3);
+  ASSERT_EQ(ended.err.size(), 1u);
+  EXPECT_NE(ended.err[0].find("is electing a leader (HTTP 503 for GET " + poll_path + ")"), std::string::npos)
+      << ended.err[0];
+  EXPECT_GT(electing.count("GET", poll_path), 8);
+  EXPECT_LE(later.elapsed(), milliseconds(20000));
 }
 
 }  // namespace

@@ -584,6 +584,27 @@ TEST_F(FailoverTest, SavepointWaitFollowsTheNewLeader) {
   EXPECT_GT(reads, 4);  // the stale znode was read again until it changed
 }
 
+// After a failover the new leader answers 503 while it is still being elected: the poll is
+// retried until the deadline. The refused connections to the old leader before it do not use up
+// the attempts of another kind of failure.
+TEST_F(FailoverTest, TheNewLeaderElectingIsWaitedForAfterRefusedConnections) {
+  HookedClock clock;
+  script_first_then_crash(clock);
+  std::vector<CannedReply> polls(10, CannedReply::errors(503, {"Service temporarily unavailable due to an ongoing "
+                                                               "leader election. Please refresh."}));
+  polls.push_back(CannedReply::json(200, completed_body(L)));
+  second.on("GET", "/jobs/" + J + "/savepoints/" + T, polls);
+  const auto result = run_http({"savepoint", J, "-v"}, clock);
+  EXPECT_EQ(result.exit_code, 0) << ::testing::PrintToString(without_debug(result.err));
+  EXPECT_EQ(second.requests_to("GET", "/jobs/" + J + "/savepoints/" + T).size(), 11u);
+  EXPECT_EQ(second.requests_to("POST", "/jobs/" + J + "/savepoints").size(), 0u);
+  for (const auto& line : result.err) {
+    for (int beyond = 9; beyond <= 20; ++beyond) {
+      EXPECT_EQ(line.find("attempt " + std::to_string(beyond) + " of 8"), std::string::npos) << line;
+    }
+  }
+}
+
 TEST_F(FailoverTest, AnOperationLostWithTheOldLeaderIsSaidWithItsTriggerId) {
   HookedClock clock;
   script_first_then_crash(clock);

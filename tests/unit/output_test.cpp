@@ -483,6 +483,9 @@ TEST_F(OutputTest, WaitTimeoutArgumentErrors) {
   } cases[] = {
       {{"savepoint", "--wait-timeout", "soon", J}, "Invalid --wait-timeout 'soon': expected a positive duration such as 90 s, 30 min or 2 h."},
       {{"savepoint", "--wait-timeout", "0", J}, "Invalid --wait-timeout '0': expected a positive duration such as 90 s, 30 min or 2 h."},
+      {{"savepoint", "--wait-timeout", "200000 d", J}, "Invalid --wait-timeout '200000 d': at most 10 years (3650 d)."},
+      {{"savepoint", "--wait-timeout", "9223372036854775807 ms", J},
+       "Invalid --wait-timeout '9223372036854775807 ms': at most 10 years (3650 d)."},
       {{"savepoint", "-detached", "--wait-timeout", "1s", J}, "--wait-timeout cannot be used with -detached: nothing is waited for."},
       {{"stop", "-detached", "--wait-timeout", "1s", J}, "--wait-timeout cannot be used with -detached: nothing is waited for."},
       {{"cancel", "--wait-timeout", "1s", J}, "--wait-timeout needs -s: a plain cancel waits for nothing."},

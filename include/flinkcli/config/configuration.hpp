@@ -62,7 +62,16 @@ class Configuration {
 // Applies "-D key=value" entries; throws a usage error for an entry without a key.
 void apply_dynamic_properties(Configuration& config, const std::vector<std::string>& properties);
 
-// Flink's duration syntax: "60 s", "1 min", "500ms", "2 h", bare number = milliseconds.
+// Flink's duration syntax: "60 s", "1 min", "500ms", "2 h", bare number = milliseconds. Values
+// above 0 but below 1 ms round up to 1 ms; at most k_max_duration, so that a deadline (now + the
+// duration) never overflows the clock.
+inline constexpr std::chrono::hours k_max_duration{24 * 3650};
+inline constexpr const char* k_max_duration_text = "10 years (3650 d)";
+struct DurationReading {
+  std::optional<std::chrono::milliseconds> value;  // none: malformed or too large
+  bool too_large = false;                          // well-formed, but above k_max_duration
+};
+DurationReading read_flink_duration(const std::string& text);
 std::optional<std::chrono::milliseconds> parse_flink_duration(const std::string& text);
 std::string format_duration(std::chrono::milliseconds duration);
 
