@@ -67,19 +67,15 @@ class HttpJobManagerApi final : public JobManagerApi {
     return decode_job_list(get("/jobs/overview").body, "GET /jobs/overview");
   }
 
-  std::vector<JarInfo> list_jars() override {
-    const HttpReply reply = m_http.send("GET", "/jars", nullptr, {Retry::idempotent, /*missing_route_ok=*/true});
+  std::string upload_jar(const std::string& file_name, const std::string& content) override {
+    const HttpReply reply =
+        m_http.upload("/jars/upload", "jarfile", file_name, content, {Retry::connect_only, /*missing_route_ok=*/true});
     if (reply.status == 404) {
       throw CliError(ErrorClass::operation_failed,
-                     "the JobManager does not accept jar submissions (no /jars endpoint; is "
+                     "the JobManager does not accept jar submissions (no /jars/upload endpoint; is "
                      "web.submit.enable false?)");
     }
-    return decode_jar_list(reply.body, "GET /jars");
-  }
-
-  std::string upload_jar(const std::string& file_name, const std::string& content) override {
-    return decode_uploaded_jar_id(m_http.upload("/jars/upload", "jarfile", file_name, content).body,
-                                  "POST /jars/upload");
+    return decode_uploaded_jar_id(reply.body, "POST /jars/upload");
   }
 
   JobId run_jar(const std::string& jar_id, const JarRunRequest& request) override {

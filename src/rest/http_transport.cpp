@@ -396,9 +396,10 @@ HttpReply HttpTransport::send(const std::string& method, const std::string& path
 }
 
 HttpReply HttpTransport::upload(const std::string& path, const std::string& field,
-                                const std::string& file_name, const std::string& content) {
+                                const std::string& file_name, const std::string& content,
+                                const RequestOptions& options) {
   httplib::MultipartFormDataItems items{{field, content, file_name, "application/x-java-archive"}};
-  return perform("POST", path, RequestOptions{}, [&](const std::string& full_path) {
+  return perform("POST", path, options, [&](const std::string& full_path) {
     return m_client->Post(full_path.c_str(), m_headers, items);
   });
 }

@@ -48,7 +48,7 @@ class HttpTransport {
   HttpReply send(const std::string& method, const std::string& path, const nlohmann::json* body,
                  const RequestOptions& options);
   HttpReply upload(const std::string& path, const std::string& field, const std::string& file_name,
-                   const std::string& content);
+                   const std::string& content, const RequestOptions& options);
 
   // Calls end by `deadline` at the latest (none: each call has client.timeout of its own).
   void set_deadline(std::optional<std::chrono::steady_clock::time_point> deadline) {
