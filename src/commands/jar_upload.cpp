@@ -41,18 +41,24 @@ std::string read_jar(const std::string& path) {
   return content;
 }
 
-std::pair<std::string, bool> provide_jar(JobManagerApi& api, const std::string& path,
-                                         const std::string& content) {
+std::string upload_name(const std::string& path, const std::string& content, const std::string& run_token) {
   const std::string stem = std::filesystem::path(path).stem().string();
-  // The content hash in the upload name lets a later run find an identical jar.
-  const std::string upload_name = stem + "-" + sha256_hex(content).substr(0, 16) + ".jar";
-  for (const auto& jar : api.list_jars()) {
-    if (jar.name == upload_name) {
-      spdlog::debug("reusing jar {} already on the JobManager", jar.id);
-      return {jar.id, false};
-    }
+  return stem + "-" + sha256_hex(content).substr(0, 16) + "-" + run_token.substr(0, 8) + ".jar";
+}
+
+std::string upload_jar_copy(JobManagerApi& api, const std::string& path, const std::string& content,
+                            const std::string& run_token) {
+  return api.upload_jar(upload_name(path, content, run_token), content);
+}
+
+bool delete_uploaded_jar(JobManagerApi& api, const std::string& jar_id) {
+  try {
+    api.delete_jar(jar_id);
+    return true;
+  } catch (const CliError& error) {
+    spdlog::warn("could not delete uploaded jar {}: {}", jar_id, error.what());
+    return false;
   }
-  return {api.upload_jar(upload_name, content), true};
 }
 
 std::optional<int> parallelism(const ParsedArgs& args) {

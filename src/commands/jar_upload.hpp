@@ -1,9 +1,8 @@
 #pragma once
-// The jar side of `run` (and `inspect --jar`): read and check the local file, get it onto the
-// JobManager once, and the options that go with it.
+// The jar side of `run` (and `inspect --jar`): read and check the local file, upload a copy of
+// its own for this run and delete it again, and the options that go with it.
 #include <optional>
 #include <string>
-#include <utility>
 
 #include "flinkcli/api/jobmanager_api.hpp"
 #include "flinkcli/core/option_parser.hpp"
@@ -14,11 +13,19 @@ namespace flinkcli {
 // Java's words ("Could not get job jar and dependencies from JAR file: ...").
 std::string read_jar(const std::string& path);
 
-// Uploads `content` unless the JobManager already holds a jar with identical content (found by
-// the content hash in the uploaded name). Returns the jar id and whether we uploaded it (and so
-// must delete it).
-std::pair<std::string, bool> provide_jar(JobManagerApi& api, const std::string& path,
-                                         const std::string& content);
+// The name this run uploads `content` under: `<stem>-<16 hex of its SHA-256>-<8 hex of
+// run_token>.jar`. The hash tells builds apart in the JobManager's jar list; the token (random per
+// run) keeps concurrent runs of one jar apart.
+std::string upload_name(const std::string& path, const std::string& content, const std::string& run_token);
+
+// Uploads `content` under upload_name() and returns the jar id. A jar already on the JobManager is
+// never reused: the run that uploaded it may delete it at any moment.
+std::string upload_jar_copy(JobManagerApi& api, const std::string& path, const std::string& content,
+                            const std::string& run_token);
+
+// Deletes the jar this run uploaded; returns whether it is gone. A failure is one warning naming
+// the jar id, never an error: the action's own outcome stands.
+bool delete_uploaded_jar(JobManagerApi& api, const std::string& jar_id);
 
 // -p <parallelism>: a positive number, or none given.
 std::optional<int> parallelism(const ParsedArgs& args);

@@ -1,7 +1,5 @@
 #include "plan_check.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <map>
 #include <set>
 
@@ -112,29 +110,17 @@ void report_plan_check(CommandContext& context, const PlanOptions& options, cons
   const std::string jar_content = read_jar(options.jar);  // a bad jar fails before any network call
   JobManagerApi& api = context.api();
   const std::string failure = "Could not get the plan of " + options.jar + " from the JobManager";
-  const auto [jar_id, uploaded] =
-      with_error_context(failure, [&] { return provide_jar(api, options.jar, jar_content); });
-  // The plan is built from the uploaded file; afterwards it is not needed, whatever happened.
+  const std::string jar_id = with_error_context(
+      failure, [&] { return upload_jar_copy(api, options.jar, jar_content, context.new_trigger_id()); });
+  // The plan is built from our copy; afterwards it is not needed, whatever happened.
   JobPlan plan;
   try {
-    plan = with_error_context(failure, [&, &jar_id = jar_id] { return api.jar_plan(jar_id, options.request); });
+    plan = with_error_context(failure, [&] { return api.jar_plan(jar_id, options.request); });
   } catch (...) {
-    if (uploaded) {
-      try {
-        api.delete_jar(jar_id);
-      } catch (const CliError& error) {
-        spdlog::warn("could not delete uploaded jar {}: {}", jar_id, error.what());
-      }
-    }
+    delete_uploaded_jar(api, jar_id);
     throw;
   }
-  if (uploaded) {
-    try {
-      api.delete_jar(jar_id);
-    } catch (const CliError& error) {
-      spdlog::warn("could not delete uploaded jar {}: {}", jar_id, error.what());
-    }
-  }
+  const bool jar_deleted = delete_uploaded_jar(api, jar_id);
 
   const PlanCheck check = check_against_plan(savepoint, plan, expected_uids);
   std::map<std::string, const metadata::OperatorState*> by_id;
@@ -202,7 +188,8 @@ void report_plan_check(CommandContext& context, const PlanOptions& options, cons
   report.set("plan_check",
              {{"jar", options.jar},
               {"jar_id", jar_id},
-              {"jar_uploaded", uploaded},
+              {"jar_uploaded", true},
+              {"jar_deleted", jar_deleted},
               {"entry_class", nullable(options.request.entry_class)},
               {"program_args", program_args},
               {"parallelism", options.request.parallelism ? JsonDocument(*options.request.parallelism) : JsonDocument()},

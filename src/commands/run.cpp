@@ -1,8 +1,6 @@
 // flink run [-s <savepoint> [-n] [-cm mode]] [-c class] [-p n] [-d] <jar> [args...]
 // Without a JVM we cannot run main() locally, so the jar goes through the JobManager's web
-// submission endpoints: upload (unless an identical jar is there), run, delete what we uploaded.
-#include <spdlog/spdlog.h>
-
+// submission endpoints: upload a copy of our own, run it, delete that copy.
 #include <filesystem>
 #include <set>
 
@@ -252,8 +250,8 @@ std::vector<OptionSpec> run_option_specs() {
        "restored from exactly that savepoint; exit 14 if it restored from another path or from "
        "nothing (this client's extension)."}),
       extension_option({"", "keepJar", Arity::none, "",
-       "Keep the uploaded jar on the JobManager after the run (this client's extension); a later "
-       "run of the identical jar then skips the upload."}),
+       "Keep the uploaded jar on the JobManager after the run (this client's extension); every "
+       "run uploads a copy of its own, so a kept jar is for the web UI, not a later run."}),
   };
 }
 
@@ -279,28 +277,23 @@ int run_run(CommandContext& context, const RunOptions& options) {
 
   JobManagerApi& api = context.api();
   const std::string failure = "Could not submit the job from " + options.jar;
-  const auto [jar_id, uploaded] =
-      with_error_context(failure, [&] { return provide_jar(api, options.jar, jar_content); });
+  const std::string jar_id = with_error_context(
+      failure, [&] { return upload_jar_copy(api, options.jar, jar_content, context.new_trigger_id()); });
   report.set("jar_id", jar_id);
-  report.set("jar_uploaded", uploaded);
-  // The job's code is in the BlobServer after the run call, so the uploaded file is no longer
-  // needed, whether the run worked or not. A failed clean-up must not hide the run's outcome.
-  auto delete_uploaded = [&, jar_id = jar_id, uploaded = uploaded] {
-    if (!uploaded || options.keep_jar) return;
-    try {
-      api.delete_jar(jar_id);
-    } catch (const CliError& error) {
-      spdlog::warn("could not delete uploaded jar {}: {}", jar_id, error.what());
-    }
+  report.set("jar_uploaded", true);
+  // The job's code is in the BlobServer after the run call, so our copy is no longer needed,
+  // whether the run worked or not. A failed clean-up must not hide the run's outcome.
+  auto delete_copy = [&] {
+    report.set("jar_deleted", !options.keep_jar && delete_uploaded_jar(api, jar_id));
   };
   std::optional<JobId> job;
   try {
     job = api.run_jar(jar_id, request);
   } catch (const CliError& error) {
-    delete_uploaded();
+    delete_copy();
     throw restore_error(error, request.savepoint_path.value_or("")).with_context(failure);
   }
-  delete_uploaded();
+  delete_copy();
   report.line("Job has been submitted with JobID " + job->str());
   report.set("job_id", job->str());
   if (options.verify_restore) verify_restore(context, *job, *request.savepoint_path);

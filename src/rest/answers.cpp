@@ -128,18 +128,6 @@ std::vector<JobOverview> decode_job_list(const json& body, const std::string& wh
   });
 }
 
-std::vector<JarInfo> decode_jar_list(const json& body, const std::string& what) {
-  return parse_answer(what, [&] {
-    std::vector<JarInfo> jars;
-    const json files = body.is_object() ? body.value("files", json::array()) : json::array();
-    if (!files.is_array()) throw CliError(ErrorClass::protocol, "The JobManager's answer to " + what + " has an unexpected 'files'");
-    for (const auto& item : files) {
-      jars.push_back({item.value("id", std::string()), item.value("name", std::string())});
-    }
-    return jars;
-  });
-}
-
 std::string decode_uploaded_jar_id(const json& body, const std::string& what) {
   const auto filename = required_field<std::string>(body, "filename", what);
   return filename.substr(filename.find_last_of('/') + 1);  // the jar id is the last component

@@ -71,23 +71,20 @@ class HttpJobManagerApi final : public JobManagerApi {
     return decode_job_list(get("/jobs/overview").body, "GET /jobs/overview");
   }
 
-  std::vector<JarInfo> list_jars() override {
-    RequestOptions options = reading();
-    options.missing_route_ok = true;
-    const HttpReply reply = m_http.send("GET", "/jars", nullptr, options);
-    if (reply.status == 404) {
-      throw CliError(ErrorClass::operation_failed,
-                     "the JobManager does not accept jar submissions (no /jars endpoint; is "
-                     "web.submit.enable false?)");
-    }
-    return decode_jar_list(reply.body, "GET /jars");
-  }
-
   std::string upload_jar(const std::string& file_name, const std::string& content) override {
     RequestOptions options;
-    options.advice = "the jar may be on the JobManager (`GET /jars`); run again to upload it anew";
-    return decode_uploaded_jar_id(m_http.upload("/jars/upload", "jarfile", file_name, content, options).body,
-                                  "POST /jars/upload");
+    options.missing_route_ok = true;
+    // Each run uploads its own copy under a name of its own: a lost answer leaves at most an
+    // unused copy behind.
+    options.advice = "a copy of the jar may be left on the JobManager (`GET /jars`); run again to upload it anew";
+    const HttpReply reply = m_http.upload("/jars/upload", "jarfile", file_name, content, options);
+    if (reply.status == 404) {
+      throw CliError(ErrorClass::operation_failed,
+                     "the JobManager does not accept jar submissions (no /jars/upload endpoint; is "
+                     "web.submit.enable false?)");
+    }
+    return decode_uploaded_jar_id(reply.body, "POST /jars/upload");
+  }
   }
 
   JobId run_jar(const std::string& jar_id, const JarRunRequest& request) override {

@@ -7,14 +7,17 @@ helpers. Every `-o json` document is validated against its schema in docs/schema
 that outlasts client.timeout (the sample job's --snapshot-sleep-ms) exits 6 with the `flink follow`
 command, which completes it; --wait-timeout outlasts client.timeout; `follow` of triggers made by
 our client and by Java's `-detached`, `follow --no-wait`, a stop followed after the job finished,
-`follow --dispose`; re-runs with --trigger-id attach to the savepoint already taken; --job-name.
+`follow --dispose`; re-runs with --trigger-id attach to the savepoint already taken; --job-name;
+two runs of one jar at the same moment.
 """
 import glob
 import json
 import os
 import re
 import shlex
+import subprocess
 import sys
+import time
 import unittest
 
 import side_by_side as e2e
@@ -325,6 +328,43 @@ class Scripting(unittest.TestCase):
         self.assertEqual(again["operation"], "dispose")
         result = ours("follow", "-d", "0" * 32)
         self.assertEqual(result.rc, 4, result)
+
+    def test_06_concurrent_runs_of_one_jar(self):
+        """Two `run -d` of the same jar at the same moment: each uploads a copy of its own and deletes
+        only that, so both submit (a shared upload, deleted by the run that made it, failed the other)."""
+        ready_slots(2)
+        jars_before = {jar["id"] for jar in rest("/jars")["files"]}
+        argv = [e2e.OUR_FLINK, "run", "-d", JAR, "--name", "e2e-concurrent"]
+        start = time.monotonic()
+        processes = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                      env=e2e.client_env(), stdin=subprocess.DEVNULL) for _ in range(2)]
+        results = []
+        try:
+            for process in processes:
+                out, err = process.communicate(timeout=120)
+                completed = subprocess.CompletedProcess(argv, process.returncode, out, err)
+                results.append(e2e.Result(argv, completed, time.monotonic() - start))
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+        jobs = [e2e.job_id_from_submission(result) for result in results if result.rc == 0]
+        try:
+            for result in results:
+                self.assertEqual(result.rc, 0, result)
+                self.assertNotIn("could not delete uploaded jar", result.err, result)
+            self.assertEqual(len(set(jobs)), 2, results)
+            left = {jar["id"] for jar in rest("/jars")["files"]} - jars_before
+            self.assertEqual(left, set(), "a run left its uploaded jar behind")
+            for job in jobs:
+                e2e.wait_tasks_running(job)  # fails at once if the job FAILED
+        finally:
+            for job in jobs:
+                rest(f"/jobs/{job}?mode=cancel", method="PATCH")
+            for job in jobs:
+                wait_for_state(job, ("CANCELED",))
+            ready_slots(2)  # a cancelled job frees its slot a moment after CANCELED
 
 
 if __name__ == "__main__":

@@ -46,7 +46,6 @@ struct FakeCluster {
   // A call whose name is here throws that error instead of answering.
   std::map<std::string, CliError> failures;
   std::vector<JobOverview> jobs;
-  std::vector<JarInfo> jars;
   std::string uploaded_jar_id = "0abcd287-dea0-4428-8020-9ade876a5c0a_job.jar";
   std::string submitted_job = "b03c4fea69492ff7b636af1aa8bca047";
   // Polled in order; the last one repeats. Empty: what the last trigger leaves behind, as on a
@@ -122,10 +121,6 @@ class FakeJobManagerApi final : public JobManagerApi {
   std::vector<JobOverview> list_jobs() override {
     record("list_jobs", "");
     return m_cluster.jobs;
-  }
-  std::vector<JarInfo> list_jars() override {
-    record("list_jars", "");
-    return m_cluster.jars;
   }
   std::string upload_jar(const std::string& file_name, const std::string& content) override {
     record("upload_jar", file_name);

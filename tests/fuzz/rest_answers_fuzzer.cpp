@@ -22,7 +22,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try { (void)decode_request_id(body, what); } catch (const CliError&) {}
   try { (void)decode_operation_status(body, what); } catch (const CliError&) {}
   try { (void)decode_job_list(body, what); } catch (const CliError&) {}
-  try { (void)decode_jar_list(body, what); } catch (const CliError&) {}
   try { (void)decode_uploaded_jar_id(body, what); } catch (const CliError&) {}
   try { (void)decode_submitted_job(body, what); } catch (const CliError&) {}
   try { (void)decode_job_state(body, what); } catch (const CliError&) {}

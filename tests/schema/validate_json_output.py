@@ -166,8 +166,6 @@ class FakeJobManager(BaseHTTPRequestHandler):
         match = re.fullmatch(r"/savepoint-disposal/([0-9a-f]{32})", path)
         if method == "GET" and match:
             return 200, IN_PROGRESS if match.group(1) == SLOW_DISPOSE_T else completed({})
-        if method == "GET" and path == "/jars":
-            return 200, {"address": "http://localhost:8081", "files": []}
         if method == "POST" and path == "/jars/upload":
             return 200, {"filename": "/tmp/flink-web/flink-web-upload/" + JAR_ID, "status": "success"}
         if method == "POST" and path == f"/jars/{JAR_ID}/run":
@@ -400,7 +398,8 @@ def main():
                   "failed", m=False)
         # run
         json_case("run -d", ["run", "-d", jar], 0, "flinkcli.run/1", "submitted",
-                  has(job_id=RUN_JOB, jar_id=JAR_ID, jar_uploaded=True, detached=True, from_savepoint=None))
+                  has(job_id=RUN_JOB, jar_id=JAR_ID, jar_uploaded=True, jar_deleted=True, detached=True,
+                      from_savepoint=None))
         json_case("run attached", ["run", jar], 0, "flinkcli.run/1", "finished",
                   has(job_state="FINISHED", job_runtime_ms=4126))
         json_case("run -s -rm legacy: notices on stderr", ["run", "-d", "-s", "file:///sp", "-rm", "legacy", jar], 0,

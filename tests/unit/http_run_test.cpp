@@ -2,10 +2,14 @@
 // DELETE /jars/:id) on a fake JobManager that keeps its uploaded jars like Flink does.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <functional>
 #include <mutex>
+#include <thread>
 
 #include "fake/fake_jobmanager.hpp"
 #include "fake/test_support.hpp"
+#include "flinkcli/rest/http_jobmanager_api.hpp"
 
 namespace flinkcli::testing {
 namespace {
@@ -17,6 +21,7 @@ const std::string K = "665dcc48d7ad6d54247d3740084adaa9";  // the job id the fak
 const std::string k_uuid = "0abcd287-dea0-4428-8020-9ade876a5c0a";
 
 // Flink's web submission endpoints, with state: GET /jars lists what was uploaded and not deleted.
+// Like Flink, the jar id is "<uuid>_<uploaded name>" (Flink's uuid is random, this one fixed).
 class JarEndpoints {
  public:
   explicit JarEndpoints(FakeJobManager& jm) {
@@ -39,12 +44,13 @@ class JarEndpoints {
                                      {"status", "success"}});
     });
     jm.on_other([this](const RecordedRequest& request) {
-      std::lock_guard<std::mutex> lock(m_mutex);
       const std::string prefix = "/jars/";
       if (request.path.rfind(prefix, 0) != 0) return CannedReply::errors(404, {"Not found: " + request.path});
       std::string id = request.path.substr(prefix.size());
       const bool is_run = request.method == "POST" && id.size() > 4 && id.substr(id.size() - 4) == "/run";
       if (is_run) id.resize(id.size() - 4);
+      if (is_run && before_run) before_run(request);  // outside the lock: it may wait for other requests
+      std::lock_guard<std::mutex> lock(m_mutex);
       if (!m_jars.count(id)) {
         return CannedReply::errors(400, {"org.apache.flink.runtime.rest.handler.RestHandlerException: Jar file "
                                          "/tmp/flink-web-upload/" + id + " does not exist"});
@@ -68,11 +74,31 @@ class JarEndpoints {
   }
 
   CannedReply run_reply = CannedReply::json(200, {{"jobid", K}});
+  // Called as a run request arrives, before the fake looks for its jar.
+  std::function<void(const RecordedRequest&)> before_run;
 
  private:
   mutable std::mutex m_mutex;
   std::map<std::string, std::string> m_jars;  // id -> name
 };
+
+// The client in-process with the real HTTP client, as run_flink_http, but with `random_id` as the
+// run's random id (run_flink_http fixes it) and a header "X-Run: <its first 8 hex>" on every
+// request, to tell runs apart on the fake.
+CliRun run_with_random_id(const std::vector<std::string>& args, const std::string& random_id) {
+  TestEnvironment env;
+  env.set("FLINK_REST_CLIENT_HEADERS", "X-Run:" + random_id.substr(0, 8));
+  CapturingConsole console;
+  FakeInterrupt interrupt;
+  SystemClock clock;
+  Runtime runtime{console, clock, interrupt, env.environment(), make_http_jobmanager_api};
+  runtime.new_trigger_id = [&random_id] { return random_id; };
+  CliRun run;
+  run.exit_code = run_cli(args, runtime);
+  run.out = console.stdout_lines;
+  run.err = console.stderr_lines;
+  return run;
+}
 
 class HttpRunTest : public ::testing::Test {
  protected:
@@ -111,7 +137,7 @@ TEST_F(HttpRunTest, DetachedUploadsRunsAndDeletesTheJar) {
 
   const std::string id = uploaded_id();
   EXPECT_EQ(jm.request_lines(),
-            (Lines{"GET /jars", "POST /jars/upload", "POST /jars/" + id + "/run", "DELETE /jars/" + id}));
+            (Lines{"POST /jars/upload", "POST /jars/" + id + "/run", "DELETE /jars/" + id}));
   const auto upload = jm.requests_to("POST", "/jars/upload").at(0);
   ASSERT_EQ(upload.files.size(), 1u);
   EXPECT_EQ(upload.files[0].field, "jarfile");
@@ -151,31 +177,85 @@ TEST_F(HttpRunTest, RunBodyCarriesEveryOption) {
     const auto claimed = run_flink_http({"run", "-m", server.address(), "-d", "-s", "file:/sp", option, mode, jar}, env);
     ASSERT_EQ(claimed.exit_code, 0);
     const auto requests = server.requests();
-    ASSERT_EQ(requests.size(), 4u);
-    EXPECT_EQ(requests[2].json()["claimMode"], sent);
+    ASSERT_EQ(requests.size(), 3u);
+    EXPECT_EQ(requests[1].json()["claimMode"], sent);
   }
 }
 
-TEST_F(HttpRunTest, IdenticalJarAlreadyOnTheJobManagerIsReused) {
+TEST_F(HttpRunTest, AJarAlreadyOnTheJobManagerIsNeverReused) {
   const std::string jar = write_jar();
   ASSERT_EQ(run({"-d", "--keepJar"}, jar).exit_code, 0);
-  const std::string id = uploaded_id();
-  EXPECT_EQ(jm.request_lines(), (Lines{"GET /jars", "POST /jars/upload", "POST /jars/" + id + "/run"}));
+  const std::string kept = uploaded_id();
+  EXPECT_EQ(jm.request_lines(), (Lines{"POST /jars/upload", "POST /jars/" + kept + "/run"}));
   ASSERT_EQ(endpoints.jars().size(), 1u);
 
-  // the same bytes under another path: found by content, no second upload, and not deleted
-  const std::string copy = dir.write("elsewhere/job.jar", fake_jar_bytes("v1")).string();
-  ASSERT_EQ(run({"-d"}, copy).exit_code, 0);
-  EXPECT_EQ(jm.requests_to("POST", "/jars/upload").size(), 1u);
-  EXPECT_EQ(jm.requests_to("POST", "/jars/" + id + "/run").size(), 2u);
-  EXPECT_TRUE(jm.requests_to("DELETE", "/jars/" + id).empty());
-  EXPECT_EQ(endpoints.jars().size(), 1u);
+  // the same bytes again: no GET /jars, a copy of its own, run and deleted; the kept jar stays
+  const auto again = run_with_random_id({"run", "-m", jm.address(), "-d", jar}, std::string(32, 'c'));
+  ASSERT_EQ(again.exit_code, 0) << (again.err.empty() ? "" : again.err[0]);
+  const auto uploads = jm.requests_to("POST", "/jars/upload");
+  ASSERT_EQ(uploads.size(), 2u);
+  const std::string copy = k_uuid + "_" + uploads[1].files.at(0).filename;
+  EXPECT_EQ(jm.request_lines(), (Lines{"POST /jars/upload", "POST /jars/" + kept + "/run", "POST /jars/upload",
+                                       "POST /jars/" + copy + "/run", "DELETE /jars/" + copy}));
+  EXPECT_EQ(endpoints.jars(), (std::map<std::string, std::string>{{kept, kept.substr(k_uuid.size() + 1)}}));
+}
 
-  // changed content is a new upload, deleted after its run
-  const std::string changed = write_jar("job.jar", "v2");
-  ASSERT_EQ(run({"-d"}, changed).exit_code, 0);
-  EXPECT_EQ(jm.requests_to("POST", "/jars/upload").size(), 2u);
-  EXPECT_EQ(endpoints.jars().size(), 1u);
+// Two runs of one jar at once, each with its own Runtime (so its own random id) on a thread of its
+// own. The fake holds every submission until both runs have uploaded, and the second submission
+// until the first run has deleted its jar: the order in which a shared jar breaks the second run.
+TEST_F(HttpRunTest, ConcurrentRunsOfOneJarEachSubmitAndDeleteTheirOwnCopy) {
+  const std::string jar = write_jar();
+  auto wait_for = [&](const std::function<bool()>& condition) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!condition() && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  };
+  auto count = [&](const std::string& method) {
+    std::size_t n = 0;
+    for (const auto& request : jm.requests()) n += request.method == method;
+    return n;
+  };
+  std::atomic<int> submissions{0};
+  endpoints.before_run = [&](const RecordedRequest&) {
+    const bool first = submissions++ == 0;
+    wait_for([&] { return count("POST") >= 3; });  // both uploads and this run
+    if (!first) wait_for([&] { return count("DELETE") >= 1; });
+  };
+
+  struct Run {
+    std::string random_id;
+    CliRun result;
+  };
+  Run runs[] = {{std::string(32, 'a'), {}}, {std::string(32, 'b'), {}}};
+  auto run_one = [&](Run& one) {
+    one.result = run_with_random_id({"run", "-m", jm.address(), "-d", jar}, one.random_id);
+  };
+  std::thread first(run_one, std::ref(runs[0]));
+  std::thread second(run_one, std::ref(runs[1]));
+  first.join();
+  second.join();
+
+  for (const auto& one : runs) {
+    const std::string mark = one.random_id.substr(0, 8);
+    SCOPED_TRACE(mark);
+    EXPECT_EQ(one.result.exit_code, 0) << (one.result.err.empty() ? "" : one.result.err[0]);
+    EXPECT_EQ(one.result.out, (Lines{"Job has been submitted with JobID " + K}));
+    EXPECT_TRUE(one.result.err.empty());
+    Lines own;
+    std::string uploaded_name;
+    for (const auto& request : jm.requests()) {
+      if (request.header("X-Run") != mark) continue;
+      own.push_back(request.method + " " + request.target);
+      if (!request.files.empty()) uploaded_name = request.files[0].filename;
+    }
+    ASSERT_GT(uploaded_name.size(), 13u);
+    EXPECT_EQ(uploaded_name.substr(uploaded_name.size() - 13), "-" + mark + ".jar") << uploaded_name;
+    const std::string id = k_uuid + "_" + uploaded_name;
+    // its own copy: uploaded, submitted and deleted, and no other jar touched
+    EXPECT_EQ(own, (Lines{"POST /jars/upload", "POST /jars/" + id + "/run", "DELETE /jars/" + id}));
+  }
+  EXPECT_TRUE(endpoints.jars().empty());  // both copies deleted, each by its own run
 }
 
 TEST_F(HttpRunTest, RefusedRestoreNamesTheOperatorSuggestsDashNAndDeletesTheJar) {
@@ -223,19 +303,20 @@ TEST_F(HttpRunTest, NonexistentSavepointIsNotFound) {
 }
 
 TEST_F(HttpRunTest, WebSubmissionDisabledIsAClearError) {
-  // Flink without web submission has no /jars route: a GET falls to the static file handler
-  // (recorded on 1.20: 404 "Unable to load requested file /jars."), other methods to the router.
+  // Flink without web submission has no /jars routes: a GET falls to the static file handler
+  // (recorded on 1.20: 404 "Unable to load requested file /jars."), a POST such as the upload to
+  // the router (404 "Not found: /jars/upload").
   FakeJobManager no_jars;
-  no_jars.on("GET", "/jars", {CannedReply::errors(404, {"Unable to load requested file /jars."})});
+  no_jars.on("POST", "/jars/upload", {CannedReply::errors(404, {"Not found: /jars/upload"})});
   const std::string jar = write_jar();
   const auto result = run_flink_http({"run", "-d", "-m", no_jars.address(), jar}, env);
   EXPECT_EQ(result.exit_code, 5);
   EXPECT_EQ(result.err, (Lines{"Could not submit the job from " + jar +
-                               ": the JobManager does not accept jar submissions (no /jars endpoint; "
+                               ": the JobManager does not accept jar submissions (no /jars/upload endpoint; "
                                "is web.submit.enable false?)"}));
   FakeJobManager router_404;  // nothing scripted: every path is the router's "Not found: <path>"
   EXPECT_EQ(run_flink_http({"run", "-d", "-m", router_404.address(), jar}, env).err, result.err);
-  EXPECT_EQ(no_jars.request_lines(), (Lines{"GET /jars"}));
+  EXPECT_EQ(no_jars.request_lines(), (Lines{"POST /jars/upload"}));
 }
 
 TEST_F(HttpRunTest, JarProblemsStopBeforeAnyRequest) {
@@ -270,7 +351,7 @@ TEST_F(HttpRunTest, AttachedRunWaitsForTheJobAndPrintsItsRuntime) {
                                "Job with JobID " + K + " has finished.", "Job Runtime: 4126 ms", ""}));
   const std::string id = uploaded_id();
   EXPECT_EQ(jm.request_lines(),
-            (Lines{"GET /jars", "POST /jars/upload", "POST /jars/" + id + "/run", "DELETE /jars/" + id,
+            (Lines{"POST /jars/upload", "POST /jars/" + id + "/run", "DELETE /jars/" + id,
                    "GET /jobs/" + K + "/status", "GET /jobs/" + K + "/status", "GET /jobs/" + K + "/status",
                    "GET /jobs/" + K + "/execution-result"}));
 }

@@ -398,6 +398,7 @@ TEST_F(OutputTest, RunJson) {
   EXPECT_EQ(detached["jar"], jar);
   EXPECT_EQ(detached["jar_id"], cluster.uploaded_jar_id);
   EXPECT_EQ(detached["jar_uploaded"], true);
+  EXPECT_EQ(detached["jar_deleted"], true);
   EXPECT_EQ(detached["from_savepoint"], "file:/sp");
   EXPECT_EQ(detached["claim_mode"], "CLAIM");
 

@@ -58,11 +58,6 @@ struct JarRunRequest {
   std::map<std::string, std::string> flink_configuration;
 };
 
-struct JarInfo {
-  std::string id;    // "<uuid>_<name>.jar"
-  std::string name;  // the uploaded file name
-};
-
 // A globally terminal job's result (its state comes from job_state()).
 struct JobResult {
   std::int64_t duration_ms = 0;
@@ -134,10 +129,9 @@ class JobManagerApi {
   virtual void cancel_job(const JobId& job) = 0;
   virtual std::vector<JobOverview> list_jobs() = 0;
 
-  // Web submission (run without a JVM). A JobManager with web submission disabled fails
-  // list_jars with an operation_failed error that says so.
-  virtual std::vector<JarInfo> list_jars() = 0;
-  // Uploads `content` as `file_name`; returns the jar id.
+  // Web submission (run without a JVM). Uploads `content` as `file_name`; returns the jar id
+  // ("<uuid>_<file_name>"). A JobManager with web submission disabled fails it with an
+  // operation_failed error that says so.
   virtual std::string upload_jar(const std::string& file_name, const std::string& content) = 0;
   virtual JobId run_jar(const std::string& jar_id, const JarRunRequest& request) = 0;
   virtual void delete_jar(const std::string& jar_id) = 0;

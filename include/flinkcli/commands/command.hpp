@@ -38,7 +38,8 @@ struct Runtime {
   ApiFactory api_factory;
   // High availability through ZooKeeper: how znodes are read (tests: a fake quorum).
   ZnodeReaderFactory znode_reader_factory = make_zookeeper_reader;
-  // Trigger ids of our own for savepoint, stop and cancel -s (random; tests fix them).
+  // Random ids: trigger ids of our own for savepoint, stop and cancel -s, and the random part of
+  // an uploaded jar's name (tests fix them).
   std::function<std::string()> new_trigger_id = random_hex_id;
   // Wall-clock time, only for the "started_at" of JSON documents (durations use `clock`).
   std::function<std::chrono::system_clock::time_point()> wall_clock = std::chrono::system_clock::now;

@@ -14,7 +14,6 @@ namespace flinkcli {
 std::string decode_request_id(const nlohmann::json& body, const std::string& what);
 OperationStatus decode_operation_status(const nlohmann::json& body, const std::string& what);
 std::vector<JobOverview> decode_job_list(const nlohmann::json& body, const std::string& what);
-std::vector<JarInfo> decode_jar_list(const nlohmann::json& body, const std::string& what);
 std::string decode_uploaded_jar_id(const nlohmann::json& body, const std::string& what);
 JobId decode_submitted_job(const nlohmann::json& body, const std::string& what);
 std::string decode_job_state(const nlohmann::json& body, const std::string& what);
