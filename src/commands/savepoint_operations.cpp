@@ -263,7 +263,7 @@ OperationStatus wait_or_name_follow_command(CommandContext& context, const std::
           OperationStatus status = poll();
           completed = status.completed;
           if (status.failure) status.failure = status.failure->with_context(failure);
-          if (!completed) progress.show(what + " in progress, trigger " + trigger_id);
+          if (!completed) progress.show(what + " in progress, " + trigger_id);
           return status;
         },
         trigger_id, policy, context.clock());

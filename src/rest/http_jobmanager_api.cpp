@@ -85,7 +85,6 @@ class HttpJobManagerApi final : public JobManagerApi {
     }
     return decode_uploaded_jar_id(reply.body, "POST /jars/upload");
   }
-  }
 
   JobId run_jar(const std::string& jar_id, const JarRunRequest& request) override {
     json body = json::object();

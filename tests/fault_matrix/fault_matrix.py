@@ -226,7 +226,7 @@ def expected(action, phase, fault):
         return 0, [], "0: sent again" + (" with the same trigger id" if phase == "during trigger" else "")
     if fault == "election":
         if disposal and phase == "during trigger":
-            return 3, ["leader election"], "3: nothing done, sent once"
+            return 3, ["is electing a leader", "nothing was done"], "3: nothing done, sent once"
         return 0, [], "0: retried until elected"
     if fault == "restart":
         if phase == "during wait":

@@ -207,10 +207,11 @@ std::vector<FaultCase> fault_cases() {
                    savepoint_script([](int) { return RawAction::http(502, proxy_page, "text/html"); },
                                     [](int) { return completed(); }),
                    16, "its answer was lost (HTTP 502 from a proxy or load balancer)", "POST", trigger_path, 8});
+  // The savepoint was triggered: losing the JobManager while waiting leaves its outcome unknown.
   cases.push_back({"savepoint: a proxy's 503 on every poll is still capped at 8 attempts", savepoint,
                    savepoint_script([](int) { return accepted(); },
                                     [](int) { return RawAction::http(503, proxy_page, "text/html"); }),
-                   3, "HTTP 503 instead of the JobManager", "GET", poll_path, 8});
+                   16, "HTTP 503 instead of the JobManager", "GET", poll_path, 8});
   cases.push_back({"list: reset, then the read is repeated", {"list"},
                    [](const RawRequest&, int index) {
                      return index == 0 ? RawAction::reset_connection() : RawAction::http(200, R"({"jobs":[]})");
@@ -383,7 +384,7 @@ TEST(FaultInjection, LostUploadAnswerIsNeverSentAgain) {
     EXPECT_NE(result.err[0].find("POST /jars/upload was sent to the JobManager at " + server.address()),
               std::string::npos)
         << result.err[0];
-    EXPECT_NE(result.err[0].find("the jar may be on the JobManager (`GET /jars`); run again to upload it anew"),
+    EXPECT_NE(result.err[0].find("a copy of the jar may be left on the JobManager (`GET /jars`); run again to upload it anew"),
               std::string::npos)
         << result.err[0];
     EXPECT_EQ(server.count("POST", "/jars/upload"), 1);
@@ -423,14 +424,16 @@ TEST(FaultInjection, LeaderElectionIsWaitedForUntilTheDeadline) {
   }
   EXPECT_TRUE(said_until_the_deadline) << ::testing::PrintToString(result.err);
 
-  // still electing at the deadline: nothing was done, and the line says why
+  // still electing at the deadline: the savepoint was triggered and its outcome is unknown; the
+  // line says why and how to follow it
   RawServer electing(savepoint_script([](int) { return accepted(); }, [](int) { return flink_error(503, election); }));
   FakeClock later;
   const auto ended = run_flink_http({"savepoint", J, "-m", electing.address(), "-D", "client.timeout=20s"}, env, later);
-  EXPECT_EQ(ended.exit_code, 3);
+  EXPECT_EQ(ended.exit_code, 16);
   ASSERT_EQ(ended.err.size(), 1u);
   EXPECT_NE(ended.err[0].find("is electing a leader (HTTP 503 for GET " + poll_path + ")"), std::string::npos)
       << ended.err[0];
+  EXPECT_NE(ended.err[0].find(follow_hint), std::string::npos) << ended.err[0];
   EXPECT_GT(electing.count("GET", poll_path), 8);
   EXPECT_LE(later.elapsed(), milliseconds(20000));
 }

@@ -522,12 +522,12 @@ TEST(Progress, OnlyOnATerminalInTextMode) {
     std::vector<std::string> args;
     bool terminal;
     bool shown;
-    std::string line = "\r0.0 s  savepoint in progress, trigger " + T;  // when shown
+    std::string line = "\r0.0 s  savepoint in progress, " + T;  // when shown
   };
   const Case cases[] = {
       {{"savepoint", J}, true, true},
       // names what is waited for, the whole trigger id within 80 columns
-      {{"stop", J}, true, true, "\r0.0 s  stop-with-savepoint in progress, trigger " + T},
+      {{"stop", J}, true, true, "\r0.0 s  stop-with-savepoint in progress, " + T},
       {{"savepoint", J}, false, false},            // a pipe, a CI log
       {{"savepoint", J, "-q"}, true, false},       // quiet
       {{"savepoint", J, "-o", "json"}, true, false},  // JSON
