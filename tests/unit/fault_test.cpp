@@ -3,6 +3,9 @@
 // the action's deadline (on the injected clock), and never with a second savepoint: every trigger
 // sent again carries the same trigger id, and what cannot be deduplicated is never sent twice.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -11,6 +14,7 @@
 #include "fake/fake_jobmanager.hpp"
 #include "fake/raw_server.hpp"
 #include "fake/test_support.hpp"
+#include "flinkcli/rest/http_jobmanager_api.hpp"
 
 namespace flinkcli::testing {
 namespace {
@@ -282,6 +286,29 @@ TEST(FaultInjection, EachFaultEndsInItsExitCodeWithOneLineAndNoDuplicateTrigger)
 // failure does not.
 TEST(FaultInjection, InterruptedWaitsSayHowToFollowTheSavepoint) {
   TestEnvironment env;
+  // Ctrl-C for real, while the JobManager answers a poll: the savepoint goes on, and the line
+  // says how to wait for it; nothing is cancelled or triggered again.
+  const pid_t self = ::getpid();
+  RawServer polled(savepoint_script([](int) { return accepted(); },
+                                    [self](int) {
+                                      ::kill(self, SIGINT);
+                                      RawAction in_progress = RawAction::http(200, json{{"status", {{"id", "IN_PROGRESS"}}}, {"operation", nullptr}}.dump());
+                                      in_progress.delay = milliseconds(100);
+                                      return in_progress;
+                                    }));
+  SystemClock real_clock;
+  SignalInterrupt interrupt;
+  const auto interrupted =
+      run_flink({"savepoint", J, "-m", polled.address()}, env, make_http_jobmanager_api, real_clock, &interrupt);
+  EXPECT_EQ(interrupted.exit_code, 130);
+  ASSERT_EQ(interrupted.err.size(), 1u);
+  EXPECT_NE(interrupted.err[0].find("Interrupted by SIGINT: the savepoint goes on in the JobManager"), std::string::npos)
+      << interrupted.err[0];
+  EXPECT_NE(interrupted.err[0].find("trigger id " + T), std::string::npos) << interrupted.err[0];
+  EXPECT_NE(interrupted.err[0].find(polled.address() + follow_ids), std::string::npos) << interrupted.err[0];
+  EXPECT_EQ(polled.count("POST", trigger_path), 1);
+  EXPECT_EQ(polled.count("PATCH", "/jobs/"), 0);
+
   RawServer dies(savepoint_script([](int) { RawAction a = accepted(); a.then_stop = true; return a; },
                                   [](int) { return completed(); }));
   FakeClock clock;
