@@ -305,8 +305,7 @@ def page(outcomes):
         "`POST /savepoint-disposal`), *during wait* the status polls. Faults: a signal sent to the client",
         "while the JobManager handles that request; `reset`, the connection reset instead of the first",
         "answer; `election`, Flink's 503 \"ongoing leader election\" twice; `restart`, the JobManager",
-        "restarted and forgot every trigger id (a ZooKeeper leader change is covered by the",
-        "`FailoverTest` unit tests and the HA end-to-end suite).",
+        "restarted and forgot every trigger id. A ZooKeeper leader change is the last table.",
         "",
         "In every cell: one stderr line on failure; the trigger id and the `flink follow` command",
         "wherever the operation may go on; a disposal is never sent twice; a trigger sent again carries",
@@ -324,6 +323,24 @@ def page(outcomes):
             cells = [outcomes.get((action, phase, fault), "-") for phase in PHASES]
             lines.append(f"| {fault} | " + " | ".join(cells) + " |")
         lines.append("")
+    lines += [
+        "## ZooKeeper leader change",
+        "",
+        "From `FailoverTest.LeaderChangeAtEachStep` (tests/unit/ha_test.cpp: two fake JobManagers and a",
+        "fake quorum): *before trigger* the published leader is down and its znode lingers; *during",
+        "trigger* the leader answers Flink's 503 and the standby is published; *during wait* the leader",
+        "crashes and the standby, which took the operation over, answers for it. When the new leader",
+        "does not know the trigger id, the wait ends with exit 4 naming both leaders and the trigger id",
+        "(`FailoverTest.AnOperationLostWithTheOldLeaderIsSaidWithItsTriggerId`); the HA end-to-end suite",
+        "kills a real leader mid-savepoint.",
+        "",
+        "| action | before trigger | during trigger | during wait |",
+        "|---|---|---|---|",
+        "| savepoint, stop, cancel -s | 0: waits for the new leader | 0: follows it, same trigger id | 0: polls the new leader |",
+        "| savepoint -d | 0: waits for the new leader | 3: nothing done, sent once | 0: polls the new leader |",
+        "| follow | - | - | 0: polls the new leader |",
+        "",
+    ]
     return "\n".join(lines)
 
 

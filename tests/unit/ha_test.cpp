@@ -660,5 +660,100 @@ TEST_F(FailoverTest, ALeaderThatNeverComesBackEndsAtTheDeadline) {
   EXPECT_GE(clock.slept, milliseconds(15000));
 }
 
+// A leader change at each step of each action (the fault-injection matrix's ZooKeeper column,
+// docs/fault-matrix.md): before the trigger (the published leader is down), during it (the leader
+// answers Flink's 503 "ongoing leader election" and the standby is published), during the wait
+// (the leader crashes; the standby took the operation over). Triggers follow the leader with the
+// same trigger id; a disposal is never sent twice; nothing is reported that did not complete.
+TEST_F(FailoverTest, LeaderChangeAtEachStep) {
+  const std::string dispose_id = "d1d2d3d4d5d6d7d8d9d0d1d2d3d4d5d6";
+  const json election = {{"errors", {"Service temporarily unavailable due to an ongoing leader election. Please refresh."}}};
+  struct Case {
+    std::string action;
+    std::vector<std::string> args;
+    std::string phase;
+    int exit_code;
+    std::string message_part;  // in the one stderr line when failing
+  };
+  const std::vector<Case> cases = {
+      {"savepoint", {"savepoint", J}, "before trigger", 0, ""},
+      {"savepoint", {"savepoint", J}, "during trigger", 0, ""},
+      {"savepoint", {"savepoint", J}, "during wait", 0, ""},
+      {"stop", {"stop", J}, "before trigger", 0, ""},
+      {"stop", {"stop", J}, "during trigger", 0, ""},
+      {"stop", {"stop", J}, "during wait", 0, ""},
+      {"cancel -s", {"cancel", "-s", J}, "before trigger", 0, ""},
+      {"cancel -s", {"cancel", "-s", J}, "during trigger", 0, ""},
+      {"cancel -s", {"cancel", "-s", J}, "during wait", 0, ""},
+      {"dispose", {"savepoint", "-d", L}, "before trigger", 0, ""},
+      {"dispose", {"savepoint", "-d", L}, "during trigger", 3, "is electing a leader (HTTP 503 for POST /savepoint-disposal): nothing was done"},
+      {"dispose", {"savepoint", "-d", L}, "during wait", 0, ""},
+      {"follow", {"follow", J, T}, "during wait", 0, ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.action + ", leader change " + c.phase);
+    const bool dispose = c.action == "dispose";
+    const std::string trigger_path = dispose ? "/savepoint-disposal" : "/jobs/" + J + (c.action == "stop" ? "/stop" : "/savepoints");
+    const std::string poll_path = dispose ? "/savepoint-disposal/" + dispose_id : "/jobs/" + J + "/savepoints/" + T;
+    auto old_leader = std::make_unique<FakeJobManager>();
+    const std::string old_address = old_leader->address();
+    FakeJobManager new_leader;
+    if (dispose) {
+      new_leader.on("POST", trigger_path, {CannedReply::json(200, {{"request-id", dispose_id}})});
+      new_leader.on("GET", poll_path, {CannedReply::json(200, {{"status", {{"id", "COMPLETED"}}}, {"operation", json::object()}})});
+    } else {
+      serve_savepoints(new_leader, J, T, L);
+    }
+    bool moved = false;
+    quorum.answer = [&](const std::string&) {
+      return data(leader_bytes("http://" + (moved ? new_leader.address() : old_address)));
+    };
+    HookedClock clock;
+    int reads_left = 3;
+    if (c.phase == "before trigger") {
+      old_leader.reset();  // its znode is still published for a few reads
+      quorum.answer = [&](const std::string&) {
+        return data(leader_bytes("http://" + (reads_left-- > 0 ? old_address : new_leader.address())));
+      };
+    } else if (c.phase == "during trigger") {
+      old_leader->on("POST", trigger_path, [&](const RecordedRequest&) {
+        moved = true;
+        return CannedReply::json(503, election);
+      });
+    } else {
+      if (!dispose) {  // the new leader took over the old one's operation, of its kind
+        const bool stop = c.action == "stop";
+        SnapshotEntry entry{L, stop ? "SYNC_SAVEPOINT" : "SAVEPOINT"};
+        script_result_checks(new_leader, J, entry, stop ? "FINISHED" : c.action == "cancel -s" ? "CANCELED" : "RUNNING");
+      }
+      old_leader->on("POST", trigger_path, {CannedReply::json(dispose ? 200 : 202, {{"request-id", dispose ? dispose_id : T}})});
+      old_leader->on("GET", poll_path, {CannedReply::json(200, in_progress_body())});
+      clock.on_sleep = [&] {
+        if (old_leader && !old_leader->requests_to("GET", poll_path).empty()) {
+          old_leader.reset();
+          moved = true;
+        }
+      };
+    }
+    const auto result = run_http(c.args, clock);
+    EXPECT_EQ(result.exit_code, c.exit_code) << ::testing::PrintToString(result.err);
+    if (c.exit_code == 0) {
+      EXPECT_TRUE(result.err.empty()) << result.err.front();
+    } else {
+      ASSERT_EQ(result.err.size(), 1u);
+      EXPECT_NE(result.err[0].find(c.message_part), std::string::npos) << result.err[0];
+    }
+    const auto new_triggers = new_leader.requests_to("POST", trigger_path);
+    if (dispose) {
+      const std::size_t old_triggers = old_leader ? old_leader->requests_to("POST", trigger_path).size() : 0;
+      EXPECT_LE(new_triggers.size() + (c.phase == "during trigger" ? 1 : old_triggers), 1u) << "a disposal is sent once";
+    } else {
+      for (const auto& trigger : new_triggers) EXPECT_EQ(trigger.json()["triggerId"], T) << "the same trigger id";
+      EXPECT_LE(new_triggers.size(), 1u);
+    }
+    for (const auto& request : new_leader.requests()) EXPECT_NE(request.method, "PATCH") << "nothing is cancelled";
+  }
+}
+
 }  // namespace
 }  // namespace flinkcli::testing
