@@ -152,24 +152,13 @@ class FakeJobManager(BaseHTTPRequestHandler):
                 script.forgotten = False  # whichever JobManager took the trigger knows it
             return 202, {"request-id": request.get("triggerId")}
         if method == "GET" and path == f"/jobs/{JOB}/savepoints/{TRIGGER}":
-            with script.lock:
-                if script.forgotten:
-                    return flink_error(404, f"org.apache.flink.runtime.rest.NotFoundException: Operation not found under key: {JOB} {TRIGGER}")
-                script.polls += 1
-                done = script.polls > POLLS_UNTIL_DONE
-            return 200, ({"status": {"id": "COMPLETED"}, "operation": {"location": LOCATION}} if done
-                         else {"status": {"id": "IN_PROGRESS"}, "operation": None})
+            return self.poll(f"{JOB} {TRIGGER}", {"location": LOCATION})
         if method == "POST" and path == "/savepoint-disposal":
             with script.lock:
                 script.forgotten = False
             return 200, {"request-id": DISPOSAL}
         if method == "GET" and path == f"/savepoint-disposal/{DISPOSAL}":
-            with script.lock:
-                if script.forgotten:
-                    return flink_error(404, f"org.apache.flink.runtime.rest.NotFoundException: Operation not found under key: {DISPOSAL}")
-                script.polls += 1
-                done = script.polls > POLLS_UNTIL_DONE
-            return 200, ({"status": {"id": "COMPLETED"}, "operation": {}} if done else {"status": {"id": "IN_PROGRESS"}, "operation": None})
+            return self.poll(DISPOSAL, {})
         if method == "GET" and path == f"/jobs/{JOB}/checkpoints":
             return 200, {"counts": {"completed": 1}, "latest": {"restored": None}, "history": [
                 {"className": "completed", "id": 3, "status": "COMPLETED", "is_savepoint": True,
@@ -178,6 +167,17 @@ class FakeJobManager(BaseHTTPRequestHandler):
             state = {"stop": "FINISHED", "cancel -s": "CANCELED"}.get(script.action, "RUNNING")
             return 200, {"status": state}
         return flink_error(404, f"Not found: {path}")
+
+    def poll(self, key, result):
+        """An operation's status: unknown after a restart, else in progress for the first polls."""
+        script = FakeJobManager.script
+        with script.lock:
+            if script.forgotten:
+                return flink_error(404, f"org.apache.flink.runtime.rest.NotFoundException: Operation not found under key: {key}")
+            script.polls += 1
+            done = script.polls > POLLS_UNTIL_DONE
+        return 200, ({"status": {"id": "COMPLETED"}, "operation": result} if done
+                     else {"status": {"id": "IN_PROGRESS"}, "operation": None})
 
     def do_GET(self):
         self.handle_request("GET")
