@@ -156,6 +156,24 @@ bool HttpTransport::follow_leader() {
 template <typename Call>
 HttpReply HttpTransport::perform(const std::string& method, const std::string& path,
                                  const RequestOptions& options, Call&& call) {
+  // An attempt that may have reached the JobManager (a broken connection, a 502/504) makes a
+  // later "nothing was sent" untrue: the outcome is unknown then.
+  bool may_have_arrived = false;
+  try {
+    return attempt(method, path, options, call, may_have_arrived);
+  } catch (const CliError& error) {
+    if (error.error_class() != ErrorClass::unreachable || !may_have_arrived || !has_effects(method, options)) throw;
+    throw CliError(ErrorClass::outcome_unknown,
+                   lost_answer(method, path, "an earlier attempt's answer was lost, then: " + std::string(error.what()),
+                               options)
+                       .what(),
+                   error.detail());
+  }
+}
+
+template <typename Call>
+HttpReply HttpTransport::attempt(const std::string& method, const std::string& path, const RequestOptions& options,
+                                 Call& call, bool& may_have_arrived) {
   const std::string full_path = m_settings.endpoint.path_prefix + path;
   const auto& endpoint = m_settings.endpoint;
   const bool idempotent = options.retry == Retry::idempotent;
@@ -189,12 +207,16 @@ HttpReply HttpTransport::perform(const std::string& method, const std::string& p
             m_clock.sleep_for(pause);
             continue;
           }
-        } else if (++lost < k_max_attempts && fits_before_deadline(pause)) {
-          // A proxy without a JobManager behind it: worth another try.
-          spdlog::debug("{} {} answered HTTP {}; retrying in {} ms (attempt {} of {})", method, path,
-                        result->status, pause.count(), lost + 1, k_max_attempts);
-          m_clock.sleep_for(pause);
-          continue;
+        } else {
+          // A proxy's 502/504 may have passed the request on; its 503 did not.
+          if (result->status != 503) may_have_arrived = true;
+          if (++lost < k_max_attempts && fits_before_deadline(pause)) {
+            // A proxy without a JobManager behind it: worth another try.
+            spdlog::debug("{} {} answered HTTP {}; retrying in {} ms (attempt {} of {})", method, path,
+                          result->status, pause.count(), lost + 1, k_max_attempts);
+            m_clock.sleep_for(pause);
+            continue;
+          }
         }
       }
       return to_reply(method, path, options, result.value());
@@ -207,6 +229,7 @@ HttpReply HttpTransport::perform(const std::string& method, const std::string& p
                              timeouts.answer - std::min(milliseconds(50), timeouts.answer / 10);
       const bool broken = error == httplib::Error::Read || error == httplib::Error::Write;
       // The request may have reached the JobManager: only a request that may run twice is sent again.
+      if (broken) may_have_arrived = true;
       if (idempotent && broken && !timed_out && ++lost < k_max_attempts && fits_before_deadline(pause)) {
         spdlog::debug("{} {}: connection lost ({}); retrying in {} ms (attempt {} of {})", method, path,
                       httplib::to_string(error), pause.count(), lost + 1, k_max_attempts);

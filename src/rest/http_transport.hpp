@@ -72,6 +72,10 @@ class HttpTransport {
   template <typename Call>
   HttpReply perform(const std::string& method, const std::string& path,
                     const RequestOptions& options, Call&& call);
+  // perform()'s attempts; sets `may_have_arrived` once an attempt may have reached the JobManager.
+  template <typename Call>
+  HttpReply attempt(const std::string& method, const std::string& path, const RequestOptions& options, Call& call,
+                    bool& may_have_arrived);
   // Whether a retry after `pause` still starts before the deadline.
   bool fits_before_deadline(std::chrono::milliseconds pause) const;
   std::optional<std::chrono::milliseconds> time_left() const;

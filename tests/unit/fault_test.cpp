@@ -211,6 +211,11 @@ std::vector<FaultCase> fault_cases() {
                    savepoint_script([](int) { return RawAction::http(502, proxy_page, "text/html"); },
                                     [](int) { return completed(); }),
                    16, "its answer was lost (HTTP 502 from a proxy or load balancer)", "POST", trigger_path, 8});
+  // The trigger may have arrived before the JobManager died: not "nothing was sent".
+  cases.push_back({"savepoint: reset mid-trigger, then the JobManager is gone", savepoint,
+                   savepoint_script([](int) { RawAction reset = RawAction::reset_connection(); reset.then_stop = true; return reset; },
+                                    [](int) { return completed(); }),
+                   16, "an earlier attempt's answer was lost, then: Could not connect", "POST", trigger_path, 1});
   // The savepoint was triggered: losing the JobManager while waiting leaves its outcome unknown.
   cases.push_back({"savepoint: a proxy's 503 on every poll is still capped at 8 attempts", savepoint,
                    savepoint_script([](int) { return accepted(); },
