@@ -58,7 +58,8 @@ int cancel_with_savepoint(CommandContext& context, const CancelOptions& options)
               (trigger.target_directory ? *trigger.target_directory + "."
                                         : std::string("default savepoint directory.")));
   JobManagerApi& api = context.api();
-  const SavepointRequest request{SavepointRequest::Kind::cancel, trigger.target_directory, trigger.format};
+  const SavepointRequest request{SavepointRequest::Kind::cancel, trigger.target_directory, trigger.format,
+                                 options.trigger_id.has_value()};
   const std::string location =
       trigger_and_verify(context, job, *trigger.trigger_id, "savepoint", "Could not cancel job " + job.str(), request,
                          [&] { return api.trigger_savepoint(job, trigger); });

@@ -98,7 +98,8 @@ int run_savepoint(CommandContext& context, const SavepointOptions& options) {
   trigger.format = options.format;
   trigger.trigger_id = trigger_id_to_send(context, options.trigger_id);
   trigger.target_directory = savepoint_target(context, options.target_directory);
-  const SavepointRequest request{SavepointRequest::Kind::savepoint, trigger.target_directory, trigger.format};
+  const SavepointRequest request{SavepointRequest::Kind::savepoint, trigger.target_directory, trigger.format,
+                                 options.trigger_id.has_value()};
   report.set("trigger_id", *trigger.trigger_id);
   report.set("target_directory", trigger.target_directory ? JsonDocument(*trigger.target_directory) : JsonDocument());
   report.set("format", to_string(trigger.format));

@@ -418,10 +418,14 @@ void verify_savepoint_result(CommandContext& context, const JobId& job, const st
     throw_foreign_result(trigger_id, location, "it is not under the directory sent, " + *request.target_directory);
   }
   std::vector<std::string> unverified;
-  check_history(context, job, trigger_id, location, request, unverified);
   JsonDocument checks = JsonDocument::object();
   checks["directory"] = request.target_directory ? "verified" : "not_applicable";
-  checks["kind_and_format"] = unverified.empty() ? "verified" : "unverified";
+  if (request.trigger_id_given) {
+    check_history(context, job, trigger_id, location, request, unverified);
+    checks["kind_and_format"] = unverified.empty() ? "verified" : "unverified";
+  } else {
+    checks["kind_and_format"] = "not_applicable";
+  }
   if (request.kind != SavepointRequest::Kind::savepoint) {
     const std::size_t before = unverified.size();
     const std::string state = check_job_state(context, job, trigger_id, location, request.kind, unverified);

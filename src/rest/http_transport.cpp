@@ -296,8 +296,7 @@ void HttpTransport::throw_transport_error(httplib::Error error, const std::strin
       throw lost_answer(method, path, "no answer within " + within, options);
     }
     throw CliError(ErrorClass::timeout,
-                   "The JobManager at " + where + " did not answer " + method + " " + path + " within " +
-                       within + (method == "GET" ? "" : "; the operation may still complete on the cluster"));
+                   "The JobManager at " + where + " did not answer " + method + " " + path + " within " + within);
   }
   if (after_connecting && has_effects(method, options)) {
     throw lost_answer(method, path, "the connection was reset or broken: " + std::string(httplib::to_string(error)),

@@ -101,7 +101,7 @@ TEST(ResultVerification, AReusedTriggerIdNeverYieldsAnotherOperationsResultAsSuc
       jm.on("GET", "/jobs/" + J + "/status", states);
     }
     std::vector<std::string> args = c.args;
-    args.insert(args.end(), {"-m", jm.address()});
+    args.insert(args.end(), {"-m", jm.address(), "--trigger-id", T});  // an id that may have been used before
     FakeClock clock;
     const auto result = run_flink_http(args, env, clock);
     EXPECT_EQ(result.exit_code, c.exit_code);
@@ -129,14 +129,21 @@ TEST(ResultVerification, JsonSaysWhatWasCheckedAndAMismatchIsExit5) {
   jm.on("GET", "/jobs/" + J + "/checkpoints", {CannedReply::json(200, history_of("SYNC_SAVEPOINT", "NATIVE", in_a))});
   jm.on("GET", "/jobs/" + J + "/status", {CannedReply::json(200, {{"status", "FINISHED"}})});
   FakeClock clock;
-  const auto ok = run_flink_http({"stop", "-o", "json", "-type", "native", "-p", dir_a, J, "-m", jm.address()}, env, clock);
+  const auto ok = run_flink_http({"stop", "-o", "json", "-type", "native", "-p", dir_a, J, "-m", jm.address(), "--trigger-id", T},
+                                 env, clock);
   ASSERT_EQ(ok.exit_code, 0);
   const json document = json::parse(ok.out.at(0));
   EXPECT_EQ(document["checks"], (json{{"directory", "verified"}, {"kind_and_format", "verified"}, {"job_state", "verified"}}));
   EXPECT_EQ(document["job_state"], "FINISHED");
   EXPECT_FALSE(document.contains("follow_command")) << "a completed operation needs no follow";
 
-  const auto mismatch = run_flink_http({"stop", "-o", "json", "-p", dir_a, J, "-m", jm.address()}, env, clock);
+  const auto mismatch = run_flink_http({"stop", "-o", "json", "-p", dir_a, J, "-m", jm.address(), "--trigger-id", T}, env, clock);
+  // An id this client picked itself cannot have been used before: no look at the (cached) history,
+  // but the job's state after a stop is still checked.
+  const auto own_id = run_flink_http({"stop", "-o", "json", "-p", dir_a, J, "-m", jm.address()}, env, clock);
+  ASSERT_EQ(own_id.exit_code, 0) << own_id.out.at(0);
+  EXPECT_EQ(json::parse(own_id.out.at(0))["checks"],
+            (json{{"directory", "verified"}, {"kind_and_format", "not_applicable"}, {"job_state", "verified"}}));
   EXPECT_EQ(mismatch.exit_code, 5);
   const json failed = json::parse(mismatch.out.at(0));
   EXPECT_EQ(failed["status"], "failed");
