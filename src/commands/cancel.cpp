@@ -72,7 +72,6 @@ int cancel_with_savepoint(CommandContext& context, const CancelOptions& options)
 // CANCELED (or ended otherwise), so a script that starts the next job right after finds the
 // slots free and the old job gone.
 std::string wait_until_cancelled(CommandContext& context, const JobId& job) {
-  InterruptWatch watch(context.interrupt());
   JobManagerApi& api = context.api();
   Clock& clock = context.clock();
   const auto deadline = context.deadline();
@@ -110,6 +109,11 @@ int run_cancel(CommandContext& context, const CancelOptions& options) {
   report.set("with_savepoint", false);
   report.line("Cancelling job " + job.str() + ".");
   JobManagerApi& api = context.api();
+  InterruptWatch watch(context.interrupt());
+  if (const int signal_number = context.interrupt().signal_number(); signal_number != 0) {
+    throw Interrupted(signal_number, "Interrupted by " + signal_name(signal_number) +
+                                         " before the cancel was sent: nothing was sent.");
+  }
   with_error_context("Could not cancel job " + job.str(), [&] { api.cancel_job(job); });
   report.set("job_state", wait_until_cancelled(context, job));
   report.line("Cancelled job " + job.str() + ".");

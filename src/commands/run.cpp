@@ -147,6 +147,12 @@ void verify_restore(CommandContext& context, const JobId& job, const std::string
       report.line("Job " + job.str() + " restored from savepoint " + restored->external_path + " (verified).");
       return;
     }
+    if (context.interrupt().requested()) {
+      const int signal_number = context.interrupt().signal_number();
+      throw Interrupted(signal_number, "Interrupted by " + signal_name(signal_number) + ": job " + job.str() +
+                                           " was submitted and keeps running; its restore from " + savepoint +
+                                           " was not verified.");
+    }
     if (context.clock().now() + delay >= deadline) break;
     context.clock().sleep_for(delay);
     delay = std::min(delay * 2, std::chrono::milliseconds(1000));
@@ -160,7 +166,6 @@ void verify_restore(CommandContext& context, const JobId& job, const std::string
 // inside this function.
 std::optional<std::string> poll_until_terminal(CommandContext& context, const JobId& job) {
   JobManagerApi& api = context.api();
-  InterruptWatch watch(context.interrupt());
   ProgressLine progress(context.console(), context.clock(), context.show_progress());
   std::chrono::milliseconds delay(50);
   while (true) {
@@ -276,6 +281,9 @@ int run_run(CommandContext& context, const RunOptions& options) {
   }
 
   JobManagerApi& api = context.api();
+  // A signal from here on is reported with what it leaves on the JobManager: nothing, or a job.
+  InterruptWatch watch(context.interrupt());
+  Interrupt& interrupt = context.interrupt();
   const std::string failure = "Could not submit the job from " + options.jar;
   const std::string jar_id = with_error_context(
       failure, [&] { return upload_jar_copy(api, options.jar, jar_content, context.new_trigger_id()); });
@@ -286,6 +294,19 @@ int run_run(CommandContext& context, const RunOptions& options) {
   auto delete_copy = [&] {
     report.set("jar_deleted", !options.keep_jar && delete_uploaded_jar(api, jar_id));
   };
+  if (interrupt.requested()) {
+    delete_copy();
+    const int signal_number = interrupt.signal_number();
+    throw Interrupted(signal_number, "Interrupted by " + signal_name(signal_number) + " before the job was submitted: "
+                                         "nothing was submitted.");
+  }
+  const auto unanswered = [jar = options.jar](int signal_number) {
+    return "Interrupted by " + signal_name(signal_number) + " before the JobManager answered the submission of " + jar +
+           ": the job may have been submitted; check with: flink list";
+  };
+  interrupt.set_last_words([&report, unanswered](int signal_number) {
+    return report.last_words(unanswered(signal_number), signal_number);
+  });
   std::optional<JobId> job;
   try {
     job = api.run_jar(jar_id, request);
@@ -293,10 +314,19 @@ int run_run(CommandContext& context, const RunOptions& options) {
     delete_copy();
     throw restore_error(error, request.savepoint_path.value_or("")).with_context(failure);
   }
+  interrupt.set_last_words(nullptr);
   delete_copy();
   report.line("Job has been submitted with JobID " + job->str());
   report.set("job_id", job->str());
-  if (options.verify_restore) verify_restore(context, *job, *request.savepoint_path);
+  const auto keeps_running = [&](int signal_number) {
+    return "Interrupted by " + signal_name(signal_number) + ": job " + job->str() +
+           " was submitted and keeps running (it is not cancelled).";
+  };
+  if (options.verify_restore) {
+    verify_restore(context, *job, *request.savepoint_path);
+  }
+  // Attached, the wait reports a signal itself (and cancels the job with -sae).
+  if (options.detached && interrupt.requested()) throw Interrupted(interrupt.signal_number(), keeps_running(interrupt.signal_number()));
   if (options.detached) {
     report.set_status("submitted");
     report.add_value(job->str());

@@ -384,7 +384,7 @@ TEST_F(HardeningTest, InterruptedAttachedRun) {
     SCOPED_TRACE(::testing::PrintToString(c.args));
     FakeCluster fresh = cluster;
     FakeInterrupt interrupt;
-    interrupt.after = 3;
+    interrupt.after = 4;  // asked once before the submission, then at each poll: the third poll's
     const auto result = run_flink(c.args, env, fresh.factory(), clock, &interrupt);
     EXPECT_EQ(result.exit_code, 130);
     EXPECT_EQ(result.err, (Lines{c.message}));

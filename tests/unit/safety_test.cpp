@@ -269,6 +269,71 @@ TEST(Signals, AWaitCutShortReportsTheOperationAndNeverCancelsIt) {
   }
 }
 
+// run: a signal while the jar is uploaded means nothing was submitted (and the copy is deleted);
+// during the submission, the job is named and keeps running; plain cancel: a signal never hides
+// that the cancel was sent.
+TEST(Signals, RunAndCancelSayWhatTheSignalLeftBehind) {
+  TestEnvironment env;
+  TempDir jars;
+  const std::string jar = jars.write("job.jar", fake_jar_bytes("signals")).string();
+  const std::string submitted = "b03c4fea69492ff7b636af1aa8bca047";
+  for (const std::string phase : {"upload", "submission"}) {
+    SCOPED_TRACE(phase);
+    FakeJobManager jm;
+    const pid_t self = ::getpid();
+    auto answer_after_signal = [self](json body) {
+      return [self, body](const RecordedRequest&) {
+        ::kill(self, SIGTERM);
+        CannedReply reply = CannedReply::json(200, body);
+        reply.delay = milliseconds(200);
+        return reply;
+      };
+    };
+    const json uploaded = {{"filename", "/tmp/flink-web-upload/x_job.jar"}, {"status", "success"}};
+    if (phase == "upload") {
+      jm.on("POST", "/jars/upload", answer_after_signal(uploaded));
+    } else {
+      jm.on("POST", "/jars/upload", {CannedReply::json(200, uploaded)});
+    }
+    jm.on("POST", "/jars/x_job.jar/run", answer_after_signal({{"jobid", submitted}}));
+    jm.on("DELETE", "/jars/x_job.jar", {CannedReply::json(200, json::object())});
+    SystemClock clock;
+    SignalInterrupt interrupt;
+    const auto result = run_flink({"run", "-d", "-m", jm.address(), jar}, env, make_http_jobmanager_api, clock, &interrupt);
+    EXPECT_EQ(result.exit_code, 128 + SIGTERM);
+    ASSERT_EQ(result.err.size(), 1u) << ::testing::PrintToString(result.err);
+    EXPECT_EQ(jm.requests_to("DELETE", "/jars/x_job.jar").size(), 1u) << "the copy is deleted either way";
+    if (phase == "upload") {
+      EXPECT_NE(result.err[0].find("before the job was submitted: nothing was submitted"), std::string::npos) << result.err[0];
+      EXPECT_TRUE(jm.requests_to("POST", "/jars/x_job.jar/run").empty());
+    } else {
+      EXPECT_NE(result.err[0].find("job " + submitted + " was submitted and keeps running"), std::string::npos)
+          << result.err[0];
+      EXPECT_EQ(result.out, (Lines{"Job has been submitted with JobID " + submitted}));
+    }
+  }
+
+  // cancel: the signal arrives while the JobManager takes the cancel; the job is still CANCELLING
+  FakeJobManager jm;
+  const pid_t self = ::getpid();
+  jm.on("PATCH", "/jobs/" + J, [self](const RecordedRequest&) {
+    ::kill(self, SIGINT);
+    CannedReply reply = CannedReply::json(202, json::object());
+    reply.delay = milliseconds(200);
+    return reply;
+  });
+  jm.on("GET", "/jobs/" + J + "/status", {CannedReply::json(200, {{"status", "CANCELLING"}})});
+  SystemClock clock;
+  SignalInterrupt interrupt;
+  const auto result = run_flink({"cancel", J, "-m", jm.address()}, env, make_http_jobmanager_api, clock, &interrupt);
+  EXPECT_EQ(result.exit_code, 130);
+  ASSERT_EQ(result.err.size(), 1u);
+  EXPECT_NE(result.err[0].find("job " + J + " is CANCELLING; the cancellation goes on in the JobManager"),
+            std::string::npos)
+      << result.err[0];
+  EXPECT_EQ(jm.requests_to("PATCH", "/jobs/" + J).size(), 1u);
+}
+
 // Once the trigger may have arrived, a second signal has the process print the operation's
 // line (armed in advance) even when it cannot stop sooner.
 TEST(Signals, TheLastWordsNameTheTriggerOnceItMayHaveArrived) {
