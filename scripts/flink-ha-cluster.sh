@@ -123,7 +123,7 @@ ensure_job_jar() {
 our_pids() {
   local p cmd
   for p in /proc/[0-9]*; do
-    cmd="$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null || true)"
+    cmd="$({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null || true)"  # a process may end meanwhile
     [[ "$cmd" == *"-Dlog.file=$LOG_DIR/"* ]] && echo "${p#/proc/}"
   done
   return 0

@@ -9,7 +9,7 @@
 #include "flinkcli/core/text.hpp"
 #include "jar_upload.hpp"
 #include "savepoint_operations.hpp"
-#include "savepoint_paths.hpp"
+#include "flinkcli/commands/savepoint_paths.hpp"
 
 namespace flinkcli {
 

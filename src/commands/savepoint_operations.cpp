@@ -7,7 +7,7 @@
 
 #include "flinkcli/core/text.hpp"
 #include "flinkcli/output/progress.hpp"
-#include "savepoint_paths.hpp"
+#include "flinkcli/commands/savepoint_paths.hpp"
 
 namespace flinkcli {
 
@@ -298,9 +298,16 @@ const char* kind_name(SavepointRequest::Kind kind) {
   return "savepoint";
 }
 
-// A result that belongs to another operation: exit 5, naming the trigger id and what differs.
-[[noreturn]] void throw_foreign_result(const std::string& trigger_id, const std::string& location,
-                                       const std::string& mismatch) {
+// A result that is not what the request asked for: exit 5, naming the trigger id and what differs.
+// With --trigger-id it is another operation's, cached under the same id; with an id of our own it
+// cannot be, and the job's state is what disagrees.
+[[noreturn]] void throw_foreign_result(const SavepointRequest& request, const std::string& trigger_id,
+                                       const std::string& location, const std::string& mismatch) {
+  if (!request.trigger_id_given) {
+    throw CliError(ErrorClass::operation_failed,
+                   "The JobManager reported trigger id " + trigger_id + " complete (" + location + "), but " + mismatch +
+                       ". Check the job with: flink list -a");
+  }
   throw CliError(ErrorClass::operation_failed,
                  "The JobManager answered trigger id " + trigger_id + " with the result of another operation (" +
                      location + "): " + mismatch +
@@ -315,8 +322,9 @@ constexpr std::chrono::milliseconds k_running_grace{2000};
 // stop: FINISHED; cancel -s: CANCELED (CANCELLING on the way). Returns the state, or "" when the
 // job's state could not be read.
 std::string check_job_state(CommandContext& context, const JobId& job, const std::string& trigger_id,
-                            const std::string& location, SavepointRequest::Kind kind,
+                            const std::string& location, const SavepointRequest& request,
                             std::vector<std::string>& unverified) {
+  const SavepointRequest::Kind kind = request.kind;
   const std::string expected = kind == SavepointRequest::Kind::stop ? "FINISHED" : "CANCELED";
   JobManagerApi& api = context.api();
   Clock& clock = context.clock();
@@ -335,11 +343,11 @@ std::string check_job_state(CommandContext& context, const JobId& job, const std
     }
     if (state == expected) return state;
     if (is_globally_terminal(state)) {
-      throw_foreign_result(trigger_id, location, std::string("the ") + kind_name(kind) + " should leave the job " +
+      throw_foreign_result(request, trigger_id, location, std::string("the ") + kind_name(kind) + " should leave the job " +
                                                      expected + ", but it is " + state);
     }
     if (state == "RUNNING" && clock.now() - first_look >= k_running_grace) {
-      throw_foreign_result(trigger_id, location, std::string("the ") + kind_name(kind) + " should leave the job " +
+      throw_foreign_result(request, trigger_id, location, std::string("the ") + kind_name(kind) + " should leave the job " +
                                                      expected + ", but it is still RUNNING");
     }
     if (context.interrupt().requested() || clock.now() + delay >= deadline) {
@@ -394,16 +402,16 @@ void check_history(CommandContext& context, const JobId& job, const std::string&
                          "web.checkpoints.history entries)");
     return;
   }
-  if (!entry->is_savepoint) throw_foreign_result(trigger_id, location, "it is a checkpoint, not a savepoint");
+  if (!entry->is_savepoint) throw_foreign_result(request, trigger_id, location, "it is a checkpoint, not a savepoint");
   const std::string expected_type = expected_checkpoint_type(request.kind);
   if (!entry->checkpoint_type.empty() && entry->checkpoint_type != expected_type) {
-    throw_foreign_result(trigger_id, location,
+    throw_foreign_result(request, trigger_id, location,
                          std::string("a ") + kind_name(request.kind) + " takes a " + expected_type +
                              ", but this one is a " + entry->checkpoint_type +
                              (entry->checkpoint_type == "SYNC_SAVEPOINT" ? " (a stop's)" : ""));
   }
   if (!entry->savepoint_format.empty() && entry->savepoint_format != to_string(request.format)) {
-    throw_foreign_result(trigger_id, location,
+    throw_foreign_result(request, trigger_id, location,
                          std::string("the format asked for is ") + to_string(request.format) + ", but it is " +
                              entry->savepoint_format);
   }
@@ -414,21 +422,26 @@ void check_history(CommandContext& context, const JobId& job, const std::string&
 void verify_savepoint_result(CommandContext& context, const JobId& job, const std::string& trigger_id,
                              const std::string& location, const SavepointRequest& request) {
   Report& report = context.report();
-  if (request.target_directory && !lies_under(location, *request.target_directory)) {
-    throw_foreign_result(trigger_id, location, "it is not under the directory sent, " + *request.target_directory);
-  }
   std::vector<std::string> unverified;
   JsonDocument checks = JsonDocument::object();
-  checks["directory"] = request.target_directory ? "verified" : "not_applicable";
+  checks["directory"] = "not_applicable";
+  checks["kind_and_format"] = "not_applicable";
+  // Only an id given with --trigger-id can be one a JobManager holds another result under.
   if (request.trigger_id_given) {
+    if (request.target_directory) {
+      const std::string entropy_key = context.config().get("s3.entropy.key").value_or("");
+      if (!lies_under(location, *request.target_directory, entropy_key)) {
+        throw_foreign_result(request, trigger_id, location,
+                             "it is not under the directory sent, " + *request.target_directory);
+      }
+      checks["directory"] = "verified";
+    }
     check_history(context, job, trigger_id, location, request, unverified);
     checks["kind_and_format"] = unverified.empty() ? "verified" : "unverified";
-  } else {
-    checks["kind_and_format"] = "not_applicable";
   }
   if (request.kind != SavepointRequest::Kind::savepoint) {
     const std::size_t before = unverified.size();
-    const std::string state = check_job_state(context, job, trigger_id, location, request.kind, unverified);
+    const std::string state = check_job_state(context, job, trigger_id, location, request, unverified);
     checks["job_state"] = unverified.size() == before ? "verified" : "unverified";
     if (!state.empty()) report.set("job_state", state);
   } else {

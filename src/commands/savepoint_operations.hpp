@@ -83,9 +83,9 @@ struct SavepointRequest {
   bool trigger_id_given = false;
 };
 
-// Checks a completed result against `request`: under the directory sent; with --trigger-id, the
-// job's checkpoint history lists it as a savepoint of the request's kind (SAVEPOINT, or
-// SYNC_SAVEPOINT for a stop) and format; a stop left the job FINISHED, a cancel -s CANCELED. A mismatch is an
+// Checks a completed result against `request`: with --trigger-id, it lies under the directory sent
+// and the job's checkpoint history lists it as a savepoint of the request's kind (SAVEPOINT, or
+// SYNC_SAVEPOINT for a stop) and format; always, a stop left the job FINISHED, a cancel -s CANCELED. A mismatch is an
 // operation_failed error (exit 5) naming the trigger id and what differs; what could not be
 // checked is said on stderr and in the report ("checks", "unverified").
 void verify_savepoint_result(CommandContext& context, const JobId& job, const std::string& trigger_id,

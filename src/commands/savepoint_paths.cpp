@@ -1,4 +1,4 @@
-#include "savepoint_paths.hpp"
+#include "flinkcli/commands/savepoint_paths.hpp"
 
 #include <filesystem>
 
@@ -45,9 +45,21 @@ std::string savepoint_identity(std::string path) {
   return path;
 }
 
-bool lies_under(const std::string& location, const std::string& directory) {
+bool lies_under(const std::string& location, const std::string& directory, const std::string& entropy_key) {
   const std::string savepoint = savepoint_identity(location);
-  const std::string parent = savepoint_identity(directory);
+  std::string parent = savepoint_identity(directory);
+  if (!entropy_key.empty()) {
+    // Flink's EntropyInjector: "<...>/<key>/<rest>" becomes "<...>/<rest>" in the reported path.
+    const std::string segment = "/" + entropy_key;
+    for (auto at = parent.find(segment); at != std::string::npos; at = parent.find(segment, at)) {
+      const auto end = at + segment.size();
+      if (end == parent.size() || parent[end] == '/') {
+        parent.erase(at, segment.size());
+      } else {
+        at = end;
+      }
+    }
+  }
   if (parent.empty()) return false;
   const bool absolute = parent.front() == '/' || parent.find("://") != std::string::npos;
   if (absolute) return parent == "/" ? savepoint.front() == '/' : starts_with(savepoint, parent + "/");

@@ -200,7 +200,7 @@ TEST_F(OutputTest, SavepointJson) {
   EXPECT_EQ(doc["format"], "CANONICAL");
   EXPECT_EQ(doc["detached"], false);
   EXPECT_EQ(doc["savepoint_path"], "file:///sp/savepoint-a48f8e-f8b2e237b6f8");  // under the directory sent
-  EXPECT_EQ(doc["checks"], (json{{"directory", "verified"}, {"kind_and_format", "not_applicable"},
+  EXPECT_EQ(doc["checks"], (json{{"directory", "not_applicable"}, {"kind_and_format", "not_applicable"},
                                  {"job_state", "not_applicable"}}));
   EXPECT_FALSE(doc.contains("unverified"));
   EXPECT_FALSE(doc.contains("error"));
@@ -332,7 +332,7 @@ TEST_F(OutputTest, StopCancelDisposeJson) {
   EXPECT_EQ(stop["drain"], true);
   EXPECT_EQ(stop["target_directory"], "file:///s");
   EXPECT_EQ(stop["savepoint_path"], "file:///s/savepoint-a48f8e-f8b2e237b6f8");  // under the directory sent
-  EXPECT_EQ(stop["checks"], (json{{"directory", "verified"}, {"kind_and_format", "not_applicable"},
+  EXPECT_EQ(stop["checks"], (json{{"directory", "not_applicable"}, {"kind_and_format", "not_applicable"},
                                   {"job_state", "verified"}}));
   EXPECT_EQ(stop["job_state"], "FINISHED");
 

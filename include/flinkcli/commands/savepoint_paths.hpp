@@ -12,7 +12,9 @@ std::string savepoint_identity(std::string path);
 
 // Whether `location` (a savepoint the JobManager reports) lies under `directory` (the target
 // directory sent). A relative directory (resolved by the JobManager against its own working
-// directory) matches when the location's parent path ends with it.
-bool lies_under(const std::string& location, const std::string& directory);
+// directory) matches when the location's parent path ends with it. With S3 entropy injection
+// (`s3.entropy.key`, here `entropy_key`), Flink reports savepoints with the key's path segment
+// removed from the directory.
+bool lies_under(const std::string& location, const std::string& directory, const std::string& entropy_key = "");
 
 }  // namespace flinkcli
