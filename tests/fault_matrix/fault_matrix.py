@@ -29,7 +29,10 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fake"))
+from json_handler import JsonHandler  # noqa: E402
 
 FLINK, PAGE = sys.argv[1], sys.argv[2]
 WRITE = "--write" in sys.argv[3:]
@@ -83,20 +86,8 @@ def flink_error(status, text):
     return status, {"errors": [text]}
 
 
-class FakeJobManager(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class FakeJobManager(JsonHandler):
     script = None
-
-    def log_message(self, *args):
-        pass
-
-    def answer(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def reset(self):
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

@@ -14,7 +14,10 @@ import subprocess
 import sys
 import tempfile
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fake"))
+from json_handler import JsonHandler  # noqa: E402
 
 try:
     import jsonschema
@@ -98,19 +101,7 @@ def checkpoints(job):
                  "history": history}
 
 
-class FakeJobManager(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def answer(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+class FakeJobManager(JsonHandler):
 
     def body(self):
         length = int(self.headers.get("Content-Length") or 0)
