@@ -77,15 +77,15 @@ struct SavepointRequest {
   Kind kind = Kind::savepoint;
   std::optional<std::string> target_directory;  // none: the JobManager's default
   SavepointFormat format = SavepointFormat::canonical;
-  // --trigger-id: an id that may have been used before. One this client picked at random cannot
-  // have been, so its result needs no look at the checkpoint history (served from a cache that
-  // can lag by web.refresh-interval, 3 s).
+  // --trigger-id: an id that may have been used before, so the checkpoint history is waited for
+  // (it is cached for web.refresh-interval) and what cannot be checked is said on stderr. An id
+  // this client picked at random cannot have been used: one look, and -v says what was not checked.
   bool trigger_id_given = false;
 };
 
-// Checks a completed result against `request`: with --trigger-id, it lies under the directory sent
-// and the job's checkpoint history lists it as a savepoint of the request's kind (SAVEPOINT, or
-// SYNC_SAVEPOINT for a stop) and format; always, a stop left the job FINISHED, a cancel -s CANCELED. A mismatch is an
+// Checks a completed result against `request`: it lies under the directory sent; the job's
+// checkpoint history lists it as a savepoint of the request's kind (SAVEPOINT, or SYNC_SAVEPOINT
+// for a stop) and format; a stop left the job FINISHED, a cancel -s CANCELED. A mismatch is an
 // operation_failed error (exit 5) naming the trigger id and what differs; what could not be
 // checked is said on stderr and in the report ("checks", "unverified").
 void verify_savepoint_result(CommandContext& context, const JobId& job, const std::string& trigger_id,

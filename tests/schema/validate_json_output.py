@@ -268,9 +268,7 @@ def main():
                 if status == "completed" and document.get("action") in ("savepoint", "stop", "cancel") \
                         and document.get("with_savepoint", True):
                     checks = document.get("checks") or {}
-                    # kind and format are looked up only for a trigger id given with --trigger-id
-                    expected_kind = "verified" if "--trigger-id" in args else "not_applicable"
-                    if checks.get("kind_and_format") != expected_kind or "unverified" in checks.values() \
+                    if checks.get("kind_and_format") != "verified" or "unverified" in checks.values() \
                             or "unverified" in document:
                         problems.append(f"checks {checks!r}, unverified {document.get('unverified')!r}")
                     expected_state = {"stop": "FINISHED", "cancel": "CANCELED"}.get(document["action"])

@@ -68,31 +68,32 @@ TEST_F(CommandTest, Savepoint) {
                  "You can resume your program from this savepoint with the run command."};
   };
   const Lines done = done_at(L);
-  // The poll; an id of our own needs no look at the history.
+  // The poll, then the check that the result is this request's: its entry in the history.
   const std::string poll = "savepoint_status " + J + " " + T;
+  const std::string history = "snapshot_history " + J;
   const ActionCase cases[] = {
       {"default directory", {"savepoint", J, "-m", "localhost:8081"}, done,
-       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll}},
+       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll, history}},
       {"explicit directory", {"savepoint", J, "file:///data/explicit-dir"},
        done_at("file:///data/explicit-dir/savepoint-a48f8e-f8b2e237b6f8"),
-       {"trigger_savepoint " + J + " target=file:///data/explicit-dir cancel=false format=CANONICAL", poll}},
+       {"trigger_savepoint " + J + " target=file:///data/explicit-dir cancel=false format=CANONICAL", poll, history}},
       {"native format", {"savepoint", "-type", "native", J}, done,
-       {"trigger_savepoint " + J + " target=null cancel=false format=NATIVE", poll}},
+       {"trigger_savepoint " + J + " target=null cancel=false format=NATIVE", poll, history}},
       {"format is case-insensitive", {"savepoint", "--type=NATIVE", J}, done,
-       {"trigger_savepoint " + J + " target=null cancel=false format=NATIVE", poll}},
+       {"trigger_savepoint " + J + " target=null cancel=false format=NATIVE", poll, history}},
       {"canonical explicitly", {"savepoint", "--type", "Canonical", J}, done,
-       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll}},
+       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll, history}},
       {"upper-case job id is Flink's lower case", {"savepoint", "A48F8E8B712AC1616C58C37184D4A569"}, done,
-       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll}},
+       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll, history}},
       {"verbose flag accepted", {"savepoint", "-v", J}, done,
-       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll}},
+       {"trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll, history}},
       {"too many arguments",
        {"savepoint", J, "file:///data/x", "extra"},
        {"Provided more arguments than required. Ignoring not needed arguments.",
         "Triggering savepoint for job " + J + ".", "Waiting for response...",
         "Savepoint completed. Path: file:///data/x/savepoint-a48f8e-f8b2e237b6f8",
         "You can resume your program from this savepoint with the run command."},
-       {"trigger_savepoint " + J + " target=file:///data/x cancel=false format=CANONICAL", poll}},
+       {"trigger_savepoint " + J + " target=file:///data/x cancel=false format=CANONICAL", poll, history}},
       {"detached",
        {"savepoint", "-detached", J},
        {"Triggering savepoint in detached mode for job " + J + ".",
@@ -114,7 +115,7 @@ TEST_F(CommandTest, SavepointPollsUntilCompleted) {
   const auto result = run({"savepoint", J});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.out.at(2), "Savepoint completed. Path: " + L);
-  EXPECT_EQ(cluster.calls.size(), 5u);  // trigger + 4 polls (an id of our own needs no look at the history)
+  EXPECT_EQ(cluster.calls.size(), 6u);  // trigger + 4 polls + the history entry's check
   EXPECT_EQ(clock.sleeps, (std::vector<std::chrono::milliseconds>{
                               std::chrono::milliseconds(10), std::chrono::milliseconds(20),
                               std::chrono::milliseconds(40)}));
@@ -122,7 +123,8 @@ TEST_F(CommandTest, SavepointPollsUntilCompleted) {
 
 TEST_F(CommandTest, Cancel) {
   const std::string poll = "savepoint_status " + J + " " + T;
-  // The result's check: the job left CANCELED (an id of our own needs no look at the history).
+  // The result's checks: its entry in the history, and the job left CANCELED.
+  const std::string history = "snapshot_history " + J;
   const std::string state = "job_state " + J;
   const ActionCase cases[] = {
       // "Cancelled" once the job is CANCELED, not when the JobManager acknowledges
@@ -133,23 +135,23 @@ TEST_F(CommandTest, Cancel) {
        {Deprecation,
         "Cancelling job " + J + " with CANONICAL savepoint to default savepoint directory.",
         "Cancelled job " + J + ". Savepoint stored in " + L + "."},
-       {"trigger_savepoint " + J + " target=null cancel=true format=CANONICAL", poll,
+       {"trigger_savepoint " + J + " target=null cancel=true format=CANONICAL", poll, history,
         state}},
       {"with savepoint, -s <jobId>", {"cancel", "-s", J},
        {Deprecation,
         "Cancelling job " + J + " with CANONICAL savepoint to default savepoint directory.",
         "Cancelled job " + J + ". Savepoint stored in " + L + "."},
-       {"trigger_savepoint " + J + " target=null cancel=true format=CANONICAL", poll,
+       {"trigger_savepoint " + J + " target=null cancel=true format=CANONICAL", poll, history,
         state}},
       {"with savepoint, explicit directory", {"cancel", "-s", "file:///data/cancel-dir", J},
        {Deprecation, "Cancelling job " + J + " with CANONICAL savepoint to file:///data/cancel-dir.",
         "Cancelled job " + J + ". Savepoint stored in file:///data/cancel-dir/savepoint-a48f8e-f8b2e237b6f8."},
-       {"trigger_savepoint " + J + " target=file:///data/cancel-dir cancel=true format=CANONICAL", poll,
+       {"trigger_savepoint " + J + " target=file:///data/cancel-dir cancel=true format=CANONICAL", poll, history,
         state}},
       {"with savepoint, long form", {"cancel", "--withSavepoint=file:///d", J},
        {Deprecation, "Cancelling job " + J + " with CANONICAL savepoint to file:///d.",
         "Cancelled job " + J + ". Savepoint stored in file:///d/savepoint-a48f8e-f8b2e237b6f8."},
-       {"trigger_savepoint " + J + " target=file:///d cancel=true format=CANONICAL", poll,
+       {"trigger_savepoint " + J + " target=file:///d cancel=true format=CANONICAL", poll, history,
         state}},
   };
   for (const auto& c : cases) check(c);
@@ -157,7 +159,8 @@ TEST_F(CommandTest, Cancel) {
 
 TEST_F(CommandTest, Stop) {
   const std::string poll = "savepoint_status " + J + " " + T;
-  // The result's check: the job left FINISHED (an id of our own needs no look at the history).
+  // The result's checks: its entry in the history, and the job left FINISHED.
+  const std::string history = "snapshot_history " + J;
   const std::string state = "job_state " + J;
   auto suspending = [](const std::string& format) {
     return "Suspending job \"" + J + "\" with a " + format + " savepoint.";
@@ -170,22 +173,22 @@ TEST_F(CommandTest, Stop) {
   const std::string draining = "Draining job \"" + J + "\" with a CANONICAL savepoint.";
   const ActionCase cases[] = {
       {"default directory", {"stop", "-m", "localhost:8081", J}, lines(suspending("CANONICAL")),
-       {"trigger_stop " + J + " target=null drain=false format=CANONICAL", poll, state}},
+       {"trigger_stop " + J + " target=null drain=false format=CANONICAL", poll, history, state}},
       {"-p <jobId> is the default directory", {"stop", "-p", J}, lines(suspending("CANONICAL")),
-       {"trigger_stop " + J + " target=null drain=false format=CANONICAL", poll, state}},
+       {"trigger_stop " + J + " target=null drain=false format=CANONICAL", poll, history, state}},
       {"-p -d <jobId>: default directory and drain", {"stop", "-p", "-d", J}, lines(draining),
-       {"trigger_stop " + J + " target=null drain=true format=CANONICAL", poll, state}},
+       {"trigger_stop " + J + " target=null drain=true format=CANONICAL", poll, history, state}},
       {"-d -p dir <jobId>", {"stop", "-d", "-p", "test-target-dir", J},
        lines(draining, "test-target-dir/savepoint-a48f8e-f8b2e237b6f8"),
-       {"trigger_stop " + J + " target=test-target-dir drain=true format=CANONICAL", poll, state}},
+       {"trigger_stop " + J + " target=test-target-dir drain=true format=CANONICAL", poll, history, state}},
       {"explicit dir then drain", {"stop", "-p", "file:///data/stop-dir", "-d", J},
        lines(draining, "file:///data/stop-dir/savepoint-a48f8e-f8b2e237b6f8"),
-       {"trigger_stop " + J + " target=file:///data/stop-dir drain=true format=CANONICAL", poll, state}},
+       {"trigger_stop " + J + " target=file:///data/stop-dir drain=true format=CANONICAL", poll, history, state}},
       {"long options", {"stop", "--savepointPath", "file:///s", "--drain", J},
        lines(draining, "file:///s/savepoint-a48f8e-f8b2e237b6f8"),
-       {"trigger_stop " + J + " target=file:///s drain=true format=CANONICAL", poll, state}},
+       {"trigger_stop " + J + " target=file:///s drain=true format=CANONICAL", poll, history, state}},
       {"native", {"stop", "-type", "native", J}, lines(suspending("NATIVE")),
-       {"trigger_stop " + J + " target=null drain=false format=NATIVE", poll, state}},
+       {"trigger_stop " + J + " target=null drain=false format=NATIVE", poll, history, state}},
       {"detached",
        {"stop", "-detached", J},
        {suspending("CANONICAL"),

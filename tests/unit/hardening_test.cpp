@@ -75,7 +75,7 @@ TEST_F(HardeningTest, CancelTakesTheSavepointFormat) {
                                  "Cancelled job " + J + ". Savepoint stored in " + c.location + "."}));
     // the poll, then the checks of the result: the savepoint's format in the history, the job CANCELED
     EXPECT_EQ(fresh.calls,
-              (Lines{c.trigger, "savepoint_status " + J + " " + T, "job_state " + J}));
+              (Lines{c.trigger, "savepoint_status " + J + " " + T, "snapshot_history " + J, "job_state " + J}));
   }
   // a plain cancel takes it too (Java ignores it there), and the help does not show it
   EXPECT_EQ(run({"cancel", "-type", "native", J}).exit_code, 0);

@@ -58,7 +58,7 @@ TEST_F(HttpActionsTest, SavepointSendsJavasBodyAndPollsTheTrigger) {
   EXPECT_TRUE(result.err.empty());
   const std::string poll = "GET /jobs/" + J + "/savepoints/" + T;
   // then the result's check: this savepoint, in the job's checkpoint history
-  EXPECT_EQ(jm.request_lines(), (Lines{"POST /jobs/" + J + "/savepoints", poll, poll, poll}));
+  EXPECT_EQ(jm.request_lines(), (Lines{"POST /jobs/" + J + "/savepoints", poll, poll, poll, "GET /jobs/" + J + "/checkpoints"}));
   const auto trigger = jm.requests().front();
   EXPECT_EQ(trigger.json(),
             json::parse(R"({"target-directory":null,"cancel-job":false,"formatType":"CANONICAL","triggerId":"7bc1eb8a27587d4728b63c2fdb41d37a"})"));

@@ -200,7 +200,7 @@ TEST_F(OutputTest, SavepointJson) {
   EXPECT_EQ(doc["format"], "CANONICAL");
   EXPECT_EQ(doc["detached"], false);
   EXPECT_EQ(doc["savepoint_path"], "file:///sp/savepoint-a48f8e-f8b2e237b6f8");  // under the directory sent
-  EXPECT_EQ(doc["checks"], (json{{"directory", "not_applicable"}, {"kind_and_format", "not_applicable"},
+  EXPECT_EQ(doc["checks"], (json{{"directory", "verified"}, {"kind_and_format", "verified"},
                                  {"job_state", "not_applicable"}}));
   EXPECT_FALSE(doc.contains("unverified"));
   EXPECT_FALSE(doc.contains("error"));
@@ -332,7 +332,7 @@ TEST_F(OutputTest, StopCancelDisposeJson) {
   EXPECT_EQ(stop["drain"], true);
   EXPECT_EQ(stop["target_directory"], "file:///s");
   EXPECT_EQ(stop["savepoint_path"], "file:///s/savepoint-a48f8e-f8b2e237b6f8");  // under the directory sent
-  EXPECT_EQ(stop["checks"], (json{{"directory", "not_applicable"}, {"kind_and_format", "not_applicable"},
+  EXPECT_EQ(stop["checks"], (json{{"directory", "verified"}, {"kind_and_format", "verified"},
                                   {"job_state", "verified"}}));
   EXPECT_EQ(stop["job_state"], "FINISHED");
 
@@ -346,7 +346,7 @@ TEST_F(OutputTest, StopCancelDisposeJson) {
   const json cancel_s = run_json({"cancel", "-s", J}, 0);
   EXPECT_EQ(cancel_s["with_savepoint"], true);
   EXPECT_EQ(cancel_s["savepoint_path"], L);
-  EXPECT_EQ(cancel_s["checks"], (json{{"directory", "not_applicable"}, {"kind_and_format", "not_applicable"},
+  EXPECT_EQ(cancel_s["checks"], (json{{"directory", "not_applicable"}, {"kind_and_format", "verified"},
                                       {"job_state", "verified"}}));
   EXPECT_EQ(cancel_s["job_state"], "CANCELED");
   EXPECT_EQ(cancel_s["notices"].size(), 1u);
@@ -630,7 +630,8 @@ class JobNameTest : public OutputTest {
 
 TEST_F(JobNameTest, ResolvedAmongNonTerminalJobs) {
   const std::string poll = "savepoint_status " + J + " " + T;
-  // after the poll, the checks of the result (for stop and cancel -s, the job's state)
+  // after the poll, the checks of the result: its history entry (and for stop, cancel -s, the job's state)
+  const std::string history = "snapshot_history " + J;
   const std::string state = "job_state " + J;
   struct Case {
     std::vector<std::string> args;
@@ -638,20 +639,20 @@ TEST_F(JobNameTest, ResolvedAmongNonTerminalJobs) {
   };
   const Case cases[] = {
       {{"savepoint", "--job-name", "orders"},
-       {"list_jobs", "trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll}},
+       {"list_jobs", "trigger_savepoint " + J + " target=null cancel=false format=CANONICAL", poll, history}},
       {{"savepoint", "--job-name=orders", "file:///sp"},
-       {"list_jobs", "trigger_savepoint " + J + " target=file:///sp cancel=false format=CANONICAL", poll}},
+       {"list_jobs", "trigger_savepoint " + J + " target=file:///sp cancel=false format=CANONICAL", poll, history}},
       {{"stop", "--job-name", "orders", "-p", "file:///s", "-d"},
-       {"list_jobs", "trigger_stop " + J + " target=file:///s drain=true format=CANONICAL", poll, state}},
+       {"list_jobs", "trigger_stop " + J + " target=file:///s drain=true format=CANONICAL", poll, history, state}},
       {{"stop", "-p", "--job-name", "orders"},
-       {"list_jobs", "trigger_stop " + J + " target=null drain=false format=CANONICAL", poll, state}},
+       {"list_jobs", "trigger_stop " + J + " target=null drain=false format=CANONICAL", poll, history, state}},
       {{"cancel", "--job-name", "orders"}, {"list_jobs", "cancel_job " + J, state}},
       {{"cancel", "-s", "file:///c", "--job-name", "orders"},
-       {"list_jobs", "trigger_savepoint " + J + " target=file:///c cancel=true format=CANONICAL", poll, state}},
+       {"list_jobs", "trigger_savepoint " + J + " target=file:///c cancel=true format=CANONICAL", poll, history, state}},
       {{"follow", "--job-name", "orders", T}, {"list_jobs", poll}},
       {{"savepoint", "--job-name", "starting"},
        {"list_jobs", "trigger_savepoint 44444444444444444444444444444444 target=null cancel=false format=CANONICAL",
-        "savepoint_status 44444444444444444444444444444444 " + T}},
+        "savepoint_status 44444444444444444444444444444444 " + T, "snapshot_history 44444444444444444444444444444444"}},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.args.front() + " " + c.args.back());

@@ -138,12 +138,18 @@ TEST(ResultVerification, JsonSaysWhatWasCheckedAndAMismatchIsExit5) {
   EXPECT_FALSE(document.contains("follow_command")) << "a completed operation needs no follow";
 
   const auto mismatch = run_flink_http({"stop", "-o", "json", "-p", dir_a, J, "-m", jm.address(), "--trigger-id", T}, env, clock);
-  // An id this client picked itself cannot have been used before: no look at the (cached) history,
-  // but the job's state after a stop is still checked.
-  const auto own_id = run_flink_http({"stop", "-o", "json", "-p", dir_a, J, "-m", jm.address()}, env, clock);
+  // An id this client picked itself cannot have been used before: the history gets one look (it
+  // is cached for web.refresh-interval), and what it cannot show is in the JSON, not on stderr.
+  jm.on("GET", "/jobs/" + J + "/checkpoints", {CannedReply::json(200, empty_history())});
+  FakeClock own_clock;
+  const auto own_id = run_flink_http({"stop", "-o", "json", "-p", dir_a, J, "-m", jm.address()}, env, own_clock);
   ASSERT_EQ(own_id.exit_code, 0) << own_id.out.at(0);
-  EXPECT_EQ(json::parse(own_id.out.at(0))["checks"],
-            (json{{"directory", "not_applicable"}, {"kind_and_format", "not_applicable"}, {"job_state", "verified"}}));
+  const json own = json::parse(own_id.out.at(0));
+  EXPECT_EQ(own["checks"], (json{{"directory", "verified"}, {"kind_and_format", "unverified"}, {"job_state", "verified"}}));
+  EXPECT_NE(own["unverified"].get<std::string>().find("not in the job's checkpoint history yet"), std::string::npos);
+  EXPECT_TRUE(own_id.err.empty()) << own_id.err.front();
+  EXPECT_EQ(jm.requests_to("GET", "/jobs/" + J + "/checkpoints").size(), 3u) << "one look for an id of our own";
+  EXPECT_EQ(own_clock.total_slept(), milliseconds(0)) << "no wait for the history";
   EXPECT_EQ(mismatch.exit_code, 5);
   const json failed = json::parse(mismatch.out.at(0));
   EXPECT_EQ(failed["status"], "failed");
