@@ -12,11 +12,15 @@ stage() { printf '\n=== test.sh: %s\n' "$*" >&2; }
 
 stage "1/3 Release build and tests"
 "$repo/scripts/build.sh"
+# The AWS SigV4 test suite and botocore (pinned, cached in build/test-data/; the ASan build reads
+# the same directory).
+"$repo/scripts/fetch-test-data.sh" "$repo/build"
 (cd "$repo/build" && ctest --output-on-failure --timeout 1500 -j2 "$@")
 [ $# -eq 0 ] || exit 0
 
 stage "2/3 AddressSanitizer + UndefinedBehaviorSanitizer build, unit and fake-JobManager tests"
-cmake -S "$repo" -B "$repo/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLINKCLI_SANITIZE=ON >/dev/null
+cmake -S "$repo" -B "$repo/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLINKCLI_SANITIZE=ON \
+  -DFLINKCLI_TEST_DATA_DIR="$repo/build/test-data" >/dev/null
 cmake --build "$repo/build-asan"
 (cd "$repo/build-asan" && ctest --output-on-failure --timeout 300 -j2 -LE e2e)
 

@@ -48,6 +48,15 @@ set(FLINKCLI_PROBES
   "ha         commands   command.hpp              fail"
   "ha         config     configuration.hpp        pass"
   "commands   ha         leader_source.hpp        pass"
+  "storage    rest       http_jobmanager_api.hpp  fail"
+  "storage    commands   command.hpp              fail"
+  "storage    cli        cli.hpp                  fail"
+  "storage    api        jobmanager_api.hpp       fail"
+  "storage    output     report.hpp               fail"
+  "core       storage    location.hpp             fail"
+  "config     storage    s3_settings.hpp          fail"
+  "storage    config     configuration.hpp        pass"
+  "storage    core       error.hpp                pass"
 )
 foreach(probe IN LISTS FLINKCLI_PROBES)
   string(REGEX REPLACE " +" ";" fields "${probe}")

@@ -1,0 +1,83 @@
+#pragma once
+// Where S3 credentials, region, endpoint and addressing style come from, in this order:
+//   1. Flink's configuration (config.yaml and -D): the keys Flink's S3 plugins read, in each
+//      spelling they accept (s3.*, s3a.*, fs.s3a.*; access-key and access.key);
+//   2. the environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
+//      AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL;
+//   3. the AWS profile AWS_PROFILE (else "default") in ~/.aws/credentials and ~/.aws/config
+//      (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE).
+// No credentials anywhere means anonymous requests. Each value remembers its origin for -v; a
+// secret is never part of an origin, a note or an error.
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "flinkcli/config/conf_files.hpp"
+#include "flinkcli/config/configuration.hpp"
+#include "flinkcli/storage/sigv4.hpp"
+
+namespace flinkcli {
+
+struct SourcedValue {
+  std::string value;
+  std::string origin;  // "s3.endpoint (from /opt/flink/conf/config.yaml)", "AWS_REGION", ...
+};
+
+struct SourcedCredentials {
+  AwsCredentials credentials;
+  std::string origin;  // names the keys or variables, never their values
+};
+
+// One place credentials may come from. As in the AWS SDKs, a source gives a complete pair (key
+// id and secret, with its own session token if any) or nothing: a key id from one source is
+// never used with a secret from another. A source that is configured but cannot be used throws a
+// config CliError. Role-based sources (assume-role, web identity, SSO) fit here later.
+struct CredentialSource {
+  std::string name;  // "Flink configuration", "environment", "AWS profile 'default'"
+  // Adds a line to `notes` (for -v) when it skips a half-configured pair.
+  std::function<std::optional<SourcedCredentials>(std::vector<std::string>& notes)> resolve;
+};
+
+// An AWS profile as read from the shared credentials and config files: the credentials file's
+// values over the config file's. Keys are lower-cased; `s3` holds the nested `s3 =` block.
+struct AwsProfile {
+  std::string name;
+  bool named_explicitly = false;  // AWS_PROFILE was set
+  bool found = false;             // a section of that name is in either file
+  std::map<std::string, SourcedValue> values;
+  std::map<std::string, SourcedValue> s3;
+};
+
+// Reads the profile AWS_PROFILE names (else "default"). Missing files are skipped; an existing
+// file that cannot be read, or a profile named in AWS_PROFILE that neither file has, is a config
+// CliError (exit 2).
+AwsProfile read_aws_profile(const GetEnv& getenv);
+
+// The sources in the order they are tried: Flink's configuration, the environment, the profile.
+// They refer to `config` and `profile`, which must outlive them.
+std::vector<CredentialSource> default_credential_sources(const Configuration& config, const GetEnv& getenv,
+                                                         const AwsProfile& profile);
+
+struct S3Settings {
+  std::optional<SourcedCredentials> credentials;  // none: anonymous requests
+  SourcedValue region{"us-east-1", "default"};
+  std::optional<SourcedValue> endpoint;           // none: AWS's own endpoint for the region
+  bool path_style_access = false;                 // bucket in the path, not in the host name
+  std::string path_style_origin = "default";
+  std::vector<std::string> notes;                 // for -v: sources skipped and why
+
+  bool anonymous() const { return !credentials.has_value(); }
+  // Lines for -v: each setting and its origin; credentials as AwsCredentials::describe().
+  std::vector<std::string> describe() const;
+};
+
+// The whole static chain. Throws a config CliError for an invalid value (s3.path.style.access
+// not true/false), a missing profile named in AWS_PROFILE, or a profile that needs a feature
+// this client does not have (credential_process, sso_*, role_arn, web_identity_token_file,
+// credential_source) when the chain reaches it.
+S3Settings read_s3_settings(const Configuration& config, const GetEnv& getenv);
+
+}  // namespace flinkcli
