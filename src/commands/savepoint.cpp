@@ -62,7 +62,7 @@ int dispose_savepoint(CommandContext& context, const std::string& path) {
     return report.last_words(unanswered(signal_number), signal_number);
   });
   const std::string trigger_id = with_error_context(failure, [&] { return api.trigger_disposal(path); });
-  if (interrupt.requested()) throw Interrupted(interrupt.signal_number(), unanswered(interrupt.signal_number()));
+  // From here on the disposal has an id: a signal that came meanwhile is reported with it.
   report.set("trigger_id", trigger_id);
   wait_for_disposal(context, trigger_id, failure);
   report.line("Savepoint '" + path + "' disposed.");

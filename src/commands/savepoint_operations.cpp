@@ -255,6 +255,8 @@ OperationStatus wait_or_name_follow_command(CommandContext& context, const std::
   policy.subject = "The " + what;
   arm_last_words(context, interrupted);
   context.report().set("follow_command", command);
+  // A signal that came while the trigger's answer was awaited: the operation has its id now.
+  if (context.interrupt().requested()) throw_interrupted(context, interrupted);
   bool completed = false;
   ProgressLine progress(context.console(), context.clock(), context.show_progress());
   try {

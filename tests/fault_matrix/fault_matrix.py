@@ -207,9 +207,6 @@ def expected(action, phase, fault):
         code = 128 + SIGNALS[fault]
         if phase == "before trigger":
             return code, [fault, "nothing was sent"], f"{code}: nothing was sent"
-        if disposal and phase == "during trigger":
-            return code, [fault, "the disposal may have started", "check whether the savepoint still exists"], \
-                f"{code}: the disposal may have started, check the path"
         return code, [fault, f"the {what} goes on in the JobManager", follow], f"{code}: goes on; trigger id and follow command"
     if fault == "reset":
         if disposal and phase == "during trigger":

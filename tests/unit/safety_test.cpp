@@ -207,8 +207,9 @@ TEST(Signals, AWaitCutShortReportsTheOperationAndNeverCancelsIt) {
       {"cancel -s, SIGINT during the wait", {"cancel", "-s", J}, SIGINT, "wait", "the savepoint goes on in the JobManager", true},
       {"follow, SIGHUP during the wait", {"follow", J, T}, SIGHUP, "wait", "the savepoint goes on in the JobManager", true},
       {"dispose, SIGTERM during the wait", {"savepoint", "-d", in_a}, SIGTERM, "wait", "the disposal goes on in the JobManager", true},
-      {"dispose, SIGINT before the answer", {"savepoint", "-d", in_a}, SIGINT, "trigger",
-       "before the JobManager answered the disposal of '" + in_a + "': the disposal may have started", false},
+      // the answer arrives after the signal: the disposal is reported by the id it then has
+      {"dispose, SIGINT during the trigger", {"savepoint", "-d", in_a}, SIGINT, "trigger",
+       "the disposal goes on in the JobManager", true},
   };
   for (const auto& c : cases) {
     for (const bool json_output : {false, true}) {
@@ -361,6 +362,20 @@ TEST(Signals, TheLastWordsNameTheTriggerOnceItMayHaveArrived) {
   EXPECT_NE(interrupt.last_words->stderr_line.find("SIGTERM"), std::string::npos);
   EXPECT_EQ(interrupt.starts, 1);
   EXPECT_EQ(interrupt.stops, 1);
+
+  // A disposal's id is the JobManager's: before its answer, the words say how to check instead.
+  FakeJobManager unanswered;
+  unanswered.on("POST", "/savepoint-disposal", {CannedReply::errors(500, {"java.lang.RuntimeException: x"})});
+  FakeInterrupt dispose_interrupt;
+  dispose_interrupt.after = 1000000;
+  run_flink({"savepoint", "-d", in_a, "-m", unanswered.address()}, env, make_http_jobmanager_api, clock,
+            &dispose_interrupt);
+  ASSERT_TRUE(dispose_interrupt.last_words.has_value());
+  EXPECT_NE(dispose_interrupt.last_words->stderr_line.find("before the JobManager answered the disposal of '" + in_a +
+                                                           "': the disposal may have started"),
+            std::string::npos)
+      << dispose_interrupt.last_words->stderr_line;
+  EXPECT_NE(dispose_interrupt.last_words->stderr_line.find("check whether the savepoint still exists"), std::string::npos);
 }
 
 }  // namespace
