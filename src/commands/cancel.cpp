@@ -109,11 +109,8 @@ int run_cancel(CommandContext& context, const CancelOptions& options) {
   report.set("with_savepoint", false);
   report.line("Cancelling job " + job.str() + ".");
   JobManagerApi& api = context.api();
+  // From the cancel on: a signal during the wait for CANCELED says the cancellation goes on.
   InterruptWatch watch(context.interrupt());
-  if (const int signal_number = context.interrupt().signal_number(); signal_number != 0) {
-    throw Interrupted(signal_number, "Interrupted by " + signal_name(signal_number) +
-                                         " before the cancel was sent: nothing was sent.");
-  }
   with_error_context("Could not cancel job " + job.str(), [&] { api.cancel_job(job); });
   report.set("job_state", wait_until_cancelled(context, job));
   report.line("Cancelled job " + job.str() + ".");

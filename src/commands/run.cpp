@@ -285,6 +285,12 @@ int run_run(CommandContext& context, const RunOptions& options) {
   InterruptWatch watch(context.interrupt());
   Interrupt& interrupt = context.interrupt();
   const std::string failure = "Could not submit the job from " + options.jar;
+  interrupt.set_last_words([&report](int signal_number) {
+    return report.last_words("Interrupted by " + signal_name(signal_number) +
+                                 " while the jar was uploaded: nothing was submitted; a copy of the jar may be "
+                                 "left on the JobManager (GET /jars)",
+                             signal_number);
+  });
   const std::string jar_id = with_error_context(
       failure, [&] { return upload_jar_copy(api, options.jar, jar_content, context.new_trigger_id()); });
   report.set("jar_id", jar_id);

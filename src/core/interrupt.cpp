@@ -5,6 +5,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstring>
+#include <string_view>
 
 namespace flinkcli {
 
@@ -55,11 +56,16 @@ extern "C" void on_signal(int signal_number) {
   // A second signal: the action is stuck (in a request); end now, saying what goes on.
   const int first = g_first_signal;
   const int armed = g_armed.load();
+  const int i = watched_index(first);
   if (armed >= 0) {
     const WordsSet& words = g_words[armed];
-    const int i = watched_index(first);
     write_all(1, words.out[i], words.out_length[i]);
     write_all(2, words.err[i], words.err_length[i]);
+  } else {
+    // Nothing armed: no operation was sent yet, or the action has no operation to report.
+    static constexpr std::string_view k_unarmed[k_watched_count] = {
+        "Interrupted by SIGINT.\n", "Interrupted by SIGTERM.\n", "Interrupted by SIGHUP.\n"};
+    write_all(2, k_unarmed[i].data(), k_unarmed[i].size());
   }
   ::_exit(128 + first);
 }

@@ -437,6 +437,16 @@ TEST(SignalInterruptDeathTest, SecondSignalEndsWithTheLastWords) {
         std::exit(0);  // not reached
       },
       ::testing::ExitedWithCode(128 + SIGTERM), "stopped by SIGTERM, trigger id abc");
+  // Nothing armed (no operation sent yet): the signal is still named.
+  EXPECT_EXIT(
+      {
+        SignalInterrupt interrupt;
+        InterruptWatch watch(interrupt);
+        std::raise(SIGHUP);
+        std::raise(SIGHUP);
+        std::exit(0);  // not reached
+      },
+      ::testing::ExitedWithCode(128 + SIGHUP), "Interrupted by SIGHUP\\.");
 }
 
 // The Console never throws: a closed pipe is silence, a full disk is remembered for the end.
