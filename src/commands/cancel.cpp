@@ -80,11 +80,11 @@ std::string wait_until_cancelled(CommandContext& context, const JobId& job) {
     const std::string state = with_error_context("Job " + job.str() + " is being cancelled, but its state could not be read",
                                                  [&] { return api.job_state(job); });
     if (is_globally_terminal(state)) return state;
-    const int signal_number = context.interrupt().signal_number();
-    if (signal_number != 0) {
-      throw Interrupted(signal_number, "Interrupted by " + signal_name(signal_number) + ": job " + job.str() +
-                                           " is " + state + "; the cancellation goes on in the JobManager (check "
-                                           "with: flink list -a)");
+    if (context.interrupt().requested()) {
+      throw_interrupted(context, [&](int signal_number) {
+        return "Interrupted by " + signal_name(signal_number) + ": job " + job.str() + " is " + state +
+               "; the cancellation goes on in the JobManager (check with: flink list -a)";
+      });
     }
     if (clock.now() + delay >= deadline) {
       throw CliError(ErrorClass::timeout, "Job " + job.str() + " is still " + state + " after " +

@@ -148,10 +148,10 @@ void verify_restore(CommandContext& context, const JobId& job, const std::string
       return;
     }
     if (context.interrupt().requested()) {
-      const int signal_number = context.interrupt().signal_number();
-      throw Interrupted(signal_number, "Interrupted by " + signal_name(signal_number) + ": job " + job.str() +
-                                           " was submitted and keeps running; its restore from " + savepoint +
-                                           " was not verified.");
+      throw_interrupted(context, [&](int signal_number) {
+        return "Interrupted by " + signal_name(signal_number) + ": job " + job.str() +
+               " was submitted and keeps running; its restore from " + savepoint + " was not verified.";
+      });
     }
     if (context.clock().now() + delay >= deadline) break;
     context.clock().sleep_for(delay);
@@ -285,11 +285,10 @@ int run_run(CommandContext& context, const RunOptions& options) {
   InterruptWatch watch(context.interrupt());
   Interrupt& interrupt = context.interrupt();
   const std::string failure = "Could not submit the job from " + options.jar;
-  interrupt.set_last_words([&report](int signal_number) {
-    return report.last_words("Interrupted by " + signal_name(signal_number) +
-                                 " while the jar was uploaded: nothing was submitted; a copy of the jar may be "
-                                 "left on the JobManager (GET /jars)",
-                             signal_number);
+  arm_last_words(context, [](int signal_number) {
+    return "Interrupted by " + signal_name(signal_number) +
+           " while the jar was uploaded: nothing was submitted; a copy of the jar may be left on the JobManager "
+           "(GET /jars)";
   });
   const std::string jar_id = with_error_context(
       failure, [&] { return upload_jar_copy(api, options.jar, jar_content, context.new_trigger_id()); });
@@ -302,16 +301,13 @@ int run_run(CommandContext& context, const RunOptions& options) {
   };
   if (interrupt.requested()) {
     delete_copy();
-    const int signal_number = interrupt.signal_number();
-    throw Interrupted(signal_number, "Interrupted by " + signal_name(signal_number) + " before the job was submitted: "
-                                         "nothing was submitted.");
+    throw_interrupted(context, [](int signal_number) {
+      return "Interrupted by " + signal_name(signal_number) + " before the job was submitted: nothing was submitted.";
+    });
   }
-  const auto unanswered = [jar = options.jar](int signal_number) {
+  arm_last_words(context, [jar = options.jar](int signal_number) {
     return "Interrupted by " + signal_name(signal_number) + " before the JobManager answered the submission of " + jar +
            ": the job may have been submitted; check with: flink list";
-  };
-  interrupt.set_last_words([&report, unanswered](int signal_number) {
-    return report.last_words(unanswered(signal_number), signal_number);
   });
   std::optional<JobId> job;
   try {
@@ -332,7 +328,7 @@ int run_run(CommandContext& context, const RunOptions& options) {
     verify_restore(context, *job, *request.savepoint_path);
   }
   // Attached, the wait reports a signal itself (and cancels the job with -sae).
-  if (options.detached && interrupt.requested()) throw Interrupted(interrupt.signal_number(), keeps_running(interrupt.signal_number()));
+  if (options.detached && interrupt.requested()) throw_interrupted(context, keeps_running);
   if (options.detached) {
     report.set_status("submitted");
     report.add_value(job->str());

@@ -52,15 +52,12 @@ int dispose_savepoint(CommandContext& context, const std::string& path) {
            "': the disposal may have started (it is not cancelled); check whether the savepoint still exists "
            "before disposing of it again.";
   };
-  Interrupt& interrupt = context.interrupt();
-  if (interrupt.requested()) {
-    const int signal_number = interrupt.signal_number();
-    throw Interrupted(signal_number, "Interrupted by " + signal_name(signal_number) +
-                                         " before the disposal was sent: nothing was sent.");
+  if (context.interrupt().requested()) {
+    throw_interrupted(context, [](int signal_number) {
+      return "Interrupted by " + signal_name(signal_number) + " before the disposal was sent: nothing was sent.";
+    });
   }
-  context.interrupt().set_last_words([&report, unanswered](int signal_number) {
-    return report.last_words(unanswered(signal_number), signal_number);
-  });
+  arm_last_words(context, unanswered);
   const std::string trigger_id = with_error_context(failure, [&] { return api.trigger_disposal(path); });
   // From here on the disposal has an id: a signal that came meanwhile is reported with it.
   report.set("trigger_id", trigger_id);

@@ -206,6 +206,18 @@ std::string follow_command_line(CommandContext& context, const std::optional<Job
   return command;
 }
 
+void arm_last_words(CommandContext& context, const std::function<std::string(int)>& message) {
+  Report& report = context.report();
+  context.interrupt().set_last_words([&report, message](int signal_number) {
+    return report.last_words(message(signal_number), signal_number);
+  });
+}
+
+void throw_interrupted(CommandContext& context, const std::function<std::string(int)>& message) {
+  const int signal_number = context.interrupt().signal_number();
+  throw Interrupted(signal_number, message(signal_number));
+}
+
 namespace {
 
 std::string same_dynamic_properties(CommandContext& context) {
@@ -225,19 +237,6 @@ std::string goes_on_message(CommandContext& context, int signal_number, const st
   return "Interrupted by " + signal_name(signal_number) + ": the " + what +
          " goes on in the JobManager (it is not cancelled); trigger id " + trigger_id + "; to wait for it, run: " +
          command + same_dynamic_properties(context);
-}
-
-// Arms the second signal with `message`, the line (and JSON document) that reports the operation.
-void arm_last_words(CommandContext& context, const std::function<std::string(int)>& message) {
-  Report& report = context.report();
-  context.interrupt().set_last_words([&report, message](int signal_number) {
-    return report.last_words(message(signal_number), signal_number);
-  });
-}
-
-[[noreturn]] void throw_interrupted(CommandContext& context, const std::function<std::string(int)>& message) {
-  const int signal_number = context.interrupt().signal_number();
-  throw Interrupted(signal_number, message(signal_number));
 }
 
 // Waits through `poll` (a completed failure gets Flink's leading sentence `failure`); a wait that

@@ -69,6 +69,12 @@ std::optional<std::string> savepoint_target(CommandContext& context,
 std::string follow_command_line(CommandContext& context, const std::optional<JobId>& job,
                                 const std::string& trigger_id);
 
+// Arms the second signal with `message(signal)`: the line (and, in JSON mode, the document) that
+// reports what the action leaves on the JobManager if a second signal ends the process at once.
+void arm_last_words(CommandContext& context, const std::function<std::string(int)>& message);
+// Ends the action for the signal that arrived, saying `message(signal)`.
+[[noreturn]] void throw_interrupted(CommandContext& context, const std::function<std::string(int)>& message);
+
 // What a savepoint, stop or cancel -s trigger asked for. The JobManager keys its results by job
 // and trigger id, so a trigger id used before answers with that earlier operation's result: the
 // result is checked against this before it is reported as success.
