@@ -5,7 +5,7 @@
 
 #include "flinkcli/core/error.hpp"
 #include "flinkcli/core/text.hpp"
-#include "flinkcli/rest/bounded_connect.hpp"
+#include "flinkcli/http/bounded_connect.hpp"
 #include "flinkcli/rest/flink_error_text.hpp"
 
 namespace flinkcli {

@@ -11,7 +11,7 @@
 #include <mutex>
 
 #include "flinkcli/core/error.hpp"
-#include "flinkcli/rest/bounded_connect.hpp"
+#include "flinkcli/http/bounded_connect.hpp"
 
 namespace flinkcli::testing {
 namespace {

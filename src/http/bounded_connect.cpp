@@ -1,4 +1,4 @@
-#include "flinkcli/rest/bounded_connect.hpp"
+#include "flinkcli/http/bounded_connect.hpp"
 
 #include <netdb.h>
 #include <poll.h>
@@ -76,9 +76,7 @@ Resolution resolve_with_getaddrinfo(const std::string& host, int port) {
 }
 
 std::vector<std::string> resolve_within(const std::string& host, int port, milliseconds budget,
-                                        const Resolver& resolver) {
-  constexpr const char* check_address =
-      "Check that the cluster is running and -m / rest.address / rest.port point to its REST endpoint.";
+                                        const Resolver& resolver, const PeerDescription& peer) {
   std::string error;
   // An address needs no lookup (and no thread).
   if (AddrInfo numeric = lookup(host, port, AI_NUMERICHOST, error)) return numeric_addresses(numeric.get());
@@ -89,20 +87,21 @@ std::vector<std::string> resolve_within(const std::string& host, int port, milli
   std::future<Resolution> result = task->get_future();
   std::thread([task] { (*task)(); }).detach();
   if (result.wait_for(budget) != std::future_status::ready) {
-    throw CliError(ErrorClass::unreachable, "Resolving the JobManager host '" + host +
+    throw CliError(ErrorClass::unreachable, "Resolving " + peer.peer + " host '" + host +
                                                 "' did not finish within " + format_duration(budget) +
                                                 " (the time left for the request). Check the name "
                                                 "and the DNS servers (/etc/resolv.conf).");
   }
   Resolution resolution = result.get();
   if (!resolution.error.empty()) {
-    throw CliError(ErrorClass::unreachable, "Cannot resolve the JobManager host '" + host + "': " +
-                                                resolution.error + ". " + check_address);
+    throw CliError(ErrorClass::unreachable, "Cannot resolve " + peer.peer + " host '" + host + "': " +
+                                                resolution.error + ". " + peer.advice);
   }
   return resolution.addresses;
 }
 
-std::string describe_connect_failure(const std::vector<std::string>& addresses, int port, milliseconds budget) {
+std::string describe_connect_failure(const std::vector<std::string>& addresses, int port, milliseconds budget,
+                                     const std::string& peer) {
   // The poll waits in real time, so the budget is spent on the real clock too.
   const auto until = std::chrono::steady_clock::now() + budget;
   std::string reason = "connection failed";
@@ -126,7 +125,7 @@ std::string describe_connect_failure(const std::vector<std::string>& addresses, 
       }
     }
     close(fd);
-    if (error == 0) return "the connection was closed before the JobManager answered";
+    if (error == 0) return "the connection was closed before " + peer + " answered";
     reason = std::strerror(error);
   }
   return reason;
