@@ -125,6 +125,7 @@ const char* exit_summary(ErrorClass error_class) {
     case ErrorClass::restore_not_verified: return "restore not verified (run --verify-restore)";
     case ErrorClass::bad_savepoint: return "unreadable savepoint metadata";
     case ErrorClass::outcome_unknown: return "outcome unknown: the answer was lost after the request was sent";
+    case ErrorClass::storage_access: return "object storage refused access (credentials, signature, permissions)";
     case ErrorClass::output: return "stdout could not be written";
   }
   return "failure";

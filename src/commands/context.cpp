@@ -101,6 +101,16 @@ const Configuration& CommandContext::config() {
   return *m_config;
 }
 
+SnapshotStore& CommandContext::store(LocationKind kind) {
+  auto& store = m_stores[kind];
+  if (!store) {
+    const StoreContext context{config(), m_runtime.environment.getenv, m_runtime.clock, deadline(),
+                               config().client_timeout()};
+    store = m_runtime.store_factory(kind, context);
+  }
+  return *store;
+}
+
 std::chrono::steady_clock::time_point CommandContext::deadline() {
   return m_started + (m_wait_timeout ? *m_wait_timeout : config().client_timeout());
 }

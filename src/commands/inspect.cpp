@@ -15,6 +15,8 @@
 
 #include "actions.hpp"
 #include "flinkcli/core/text.hpp"
+#include "flinkcli/storage/location.hpp"
+#include "flinkcli/storage/snapshot_store.hpp"
 #include "flinkcli/metadata/restore_check.hpp"
 #include "flinkcli/metadata/savepoint_metadata.hpp"
 #include "jar_upload.hpp"
@@ -136,108 +138,120 @@ InspectOptions parse(const ParsedArgs& args) {
   return options;
 }
 
-// --- Local files: the savepoint path, `_metadata`, the state files ---
+// --- The snapshot's store: the savepoint path, `_metadata`, the state files ---
 
-// A local path from a path or a file: URI ("file:/x", "file:///x", "file://localhost/x").
-// Other schemes (hdfs://, s3://) need that file system's client: copy the savepoint first.
-std::string local_path(const std::string& text) {
-  std::string rest;
-  if (text.rfind("file://", 0) == 0) {
-    rest = text.substr(7);
-    if (rest.rfind("localhost/", 0) == 0) rest = rest.substr(9);
-    if (rest.empty() || rest.front() != '/') {
-      throw CliError(ErrorClass::unsupported, "Cannot inspect " + text + ": only local files can be read (file:///path)");
-    }
-    return rest;
+// Where the savepoint is: a local path (as the user wrote it, so that messages show it so) or an
+// S3 location. Other schemes (hdfs://, gs://) need that file system's client: copy it first.
+Location snapshot_location(const std::string& text) {
+  const auto scheme = location_scheme(text);
+  if (scheme && *scheme != "file" && *scheme != "s3" && *scheme != "s3a" && *scheme != "s3p" && scheme->size() > 1) {
+    throw CliError(ErrorClass::unsupported,
+                   "Cannot inspect " + text + ": this client reads local and s3:// savepoints only; copy the "
+                   "savepoint directory (" + *scheme + ":) to a local disk and inspect that");
   }
-  if (text.rfind("file:", 0) == 0) return text.substr(5);
-  const auto colon = text.find(':');
-  const auto slash = text.find('/');
-  if (colon != std::string::npos && colon > 0 && (slash == std::string::npos || colon < slash)) {
-    const std::string scheme = text.substr(0, colon);
-    const bool is_scheme = std::all_of(scheme.begin(), scheme.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '.' || c == '-';
-    });
-    if (is_scheme && scheme.size() > 1) {
-      throw CliError(ErrorClass::unsupported,
-                     "Cannot inspect " + text + ": this client reads local savepoints only; copy the "
-                     "savepoint directory (" + scheme + ":) to a local disk and inspect that");
-    }
-  }
-  return text;
-}
-
-// The file a state handle names, on this machine; none when it is on another file system.
-std::optional<fs::path> state_file_path(const metadata::StateFile& file, const fs::path& base) {
-  if (file.relative) return base / file.path;
+  Location location;
   try {
-    const std::string path = local_path(file.path);
-    if (!path.empty() && path.front() == '/') return fs::path(path);
+    location = parse_location(text, fs::current_path());
+  } catch (const CliError& error) {
+    throw CliError(ErrorClass::unsupported, "Cannot inspect " + text + ": " + error.what());
+  }
+  if (location.kind == LocationKind::local) {
+    // As given (relative stays relative), only a file: prefix removed.
+    std::string path = text;
+    if (path.rfind("file://", 0) == 0) {
+      path = path.substr(7);
+      if (path.rfind("localhost/", 0) == 0) path = path.substr(9);
+    } else if (path.rfind("file:", 0) == 0) {
+      path = path.substr(5);
+    }
+    location.local_path = path;
+    location.text = path;
+  }
+  return location;
+}
+
+// The state file a handle names, in the snapshot's store; none when it is in another one
+// (absolute hdfs:// paths, or an s3:// file of a local copy).
+std::optional<Location> state_file_location(const metadata::StateFile& file, const Location& directory) {
+  if (file.relative) return child_location(directory, file.path);
+  try {
+    Location location = parse_location(file.path, "/");
+    if (location.kind != directory.kind) return std::nullopt;
+    if (location.kind == LocationKind::local && (file.path.empty() || (file.path.front() != '/' && file.path.rfind("file:", 0) != 0))) {
+      return std::nullopt;
+    }
+    return location;
   } catch (const CliError&) {
+    return std::nullopt;
   }
-  return std::nullopt;
 }
 
-// The `_metadata` file of `savepoint_path`: the file itself, or the one in that directory.
-fs::path locate_metadata_file(const std::string& savepoint_path) {
-  const fs::path given = local_path(savepoint_path);
-  std::error_code error;
-  const auto status = fs::status(given, error);
-  if (!fs::exists(status)) throw CliError(ErrorClass::not_found, "Savepoint path not found: " + given.string());
-  const fs::path metadata_file = fs::is_directory(status) ? given / "_metadata" : given;
-  if (!fs::exists(metadata_file, error)) {
-    throw CliError(ErrorClass::not_found, "No _metadata file in the savepoint directory " + given.string());
+// The `_metadata` object of `given`: the object itself, or the one in that directory.
+Location locate_metadata_file(SnapshotStore& store, const Location& given) {
+  const bool named_metadata = given.display().ends_with("/_metadata");
+  if (named_metadata && store.stat(given)) return given;
+  const Location inside = child_location(given, "_metadata");
+  if (store.stat(inside)) return inside;
+  if (!named_metadata && store.stat(given)) return given;
+  if (store.is_directory(given)) {
+    throw CliError(ErrorClass::not_found, "No _metadata file in the savepoint directory " + given.display());
   }
-  if (!fs::is_regular_file(metadata_file, error)) {
-    throw CliError(ErrorClass::bad_savepoint, "Not a file: " + metadata_file.string());
-  }
-  return metadata_file;
+  throw CliError(ErrorClass::not_found, "Savepoint path not found: " + given.display());
 }
 
-metadata::SavepointMetadata read_metadata(const fs::path& metadata_file) {
-  const std::string bytes = read_bounded(metadata_file, k_max_metadata_bytes, ErrorClass::bad_savepoint, "savepoint metadata");
+metadata::SavepointMetadata read_metadata(SnapshotStore& store, const Location& metadata_file) {
+  const std::string bytes = store.read(metadata_file, k_max_metadata_bytes, ErrorClass::bad_savepoint);
   try {
     return metadata::parse_metadata(bytes);
   } catch (const metadata::MetadataError& bad) {
-    throw CliError(ErrorClass::bad_savepoint, "Cannot read savepoint metadata " + metadata_file.string() + ": " + bad.what());
+    throw CliError(ErrorClass::bad_savepoint, "Cannot read savepoint metadata " + metadata_file.display() + ": " + bad.what());
   }
 }
 
-// A state file as found on this machine.
+// A state file as found in the store.
 struct CheckedFile {
-  std::optional<fs::path> local_path;          // none: on another file system
-  std::optional<std::uintmax_t> size_on_disk;  // none: missing, or not on a local file system
+  std::optional<Location> location;            // none: in another store
+  std::optional<std::uintmax_t> size_on_disk;  // none: missing, or in another store
 };
 
-// Every state file the savepoint names, looked up on disk.
+// Every state file the savepoint names, looked up in the store.
 struct StateFileCheck {
   std::vector<std::vector<CheckedFile>> by_operator;  // [i][j]: operators[i].files[j]
   std::size_t total = 0;
   std::size_t present = 0;
-  std::size_t unknown = 0;  // not on a local file system
+  std::size_t unknown = 0;  // in another store
   std::vector<std::string> missing;
 };
 
-// Relative state files are resolved against `base`, the directory of `_metadata`.
-StateFileCheck check_state_files(const metadata::SavepointMetadata& savepoint, const fs::path& base) {
+// Relative state files are resolved against `base`, the directory of `_metadata`. All lookups
+// go to the store at once: it lists shared directories instead of asking file by file.
+StateFileCheck check_state_files(SnapshotStore& store, const metadata::SavepointMetadata& savepoint, const Location& base) {
   StateFileCheck check;
+  std::vector<Location> wanted;
   for (const auto& op : savepoint.operators) {
     auto& checked = check.by_operator.emplace_back();
     for (const auto& file : op.files) {
       ++check.total;
       CheckedFile& entry = checked.emplace_back();
-      entry.local_path = state_file_path(file, base);
-      if (!entry.local_path) {
-        ++check.unknown;
-        continue;
-      }
-      std::error_code error;
-      const auto size = fs::file_size(*entry.local_path, error);
-      if (error) {
-        check.missing.push_back(entry.local_path->string());
+      entry.location = state_file_location(file, base);
+      if (entry.location) {
+        wanted.push_back(*entry.location);
       } else {
-        entry.size_on_disk = size;
+        ++check.unknown;
+      }
+    }
+  }
+  const auto found = store.stat_all(wanted);
+  std::size_t next = 0;
+  for (auto& checked : check.by_operator) {
+    for (CheckedFile& entry : checked) {
+      if (!entry.location) continue;
+      const auto& object = found[next++];
+      if (object) {
+        entry.size_on_disk = object->size;
         ++check.present;
+      } else {
+        check.missing.push_back(entry.location->display());
       }
     }
   }
@@ -312,12 +326,13 @@ UidsByOperatorId given_uids_by_operator_id(const InspectOptions& options) {
 
 JsonDocument file_json(const metadata::StateFile& file, const CheckedFile& checked) {
   JsonDocument entry = {{"path", file.path}, {"relative", file.relative}, {"stored_size", file.size}};
-  if (!checked.local_path) {
-    entry["local_path"] = nullptr;
+  const bool local = checked.location && checked.location->kind == LocationKind::local;
+  entry["location"] = checked.location ? JsonDocument(checked.location->display()) : JsonDocument();
+  entry["local_path"] = local ? JsonDocument(checked.location->display()) : JsonDocument();
+  if (!checked.location) {
     entry["exists"] = nullptr;
     entry["size_on_disk"] = nullptr;
   } else {
-    entry["local_path"] = checked.local_path->string();
     entry["exists"] = checked.size_on_disk.has_value();
     entry["size_on_disk"] = checked.size_on_disk ? JsonDocument(*checked.size_on_disk) : JsonDocument();
   }
@@ -378,7 +393,7 @@ std::string summary_line(std::size_t operators, std::int64_t total_size, std::in
 
 // What the savepoint holds: its header, one table row (one JSON object) per operator, the
 // missing state files.
-void report_savepoint(Report& report, const metadata::SavepointMetadata& savepoint, const fs::path& directory,
+void report_savepoint(Report& report, const metadata::SavepointMetadata& savepoint, const Location& directory,
                       const StateFileCheck& files, const UidsByOperatorId& given_uids) {
   report.set("metadata_version", savepoint.version);
   report.set("checkpoint_id", savepoint.checkpoint_id);
@@ -409,7 +424,7 @@ void report_savepoint(Report& report, const metadata::SavepointMetadata& savepoi
 
   std::string kind = savepoint.snapshot_type.value_or("snapshot");
   if (savepoint.format) kind += " (" + *savepoint.format + ")";
-  report.line("Savepoint " + directory.string() + ": " + kind + ", checkpoint " +
+  report.line("Savepoint " + directory.display() + ": " + kind + ", checkpoint " +
               std::to_string(savepoint.checkpoint_id) + ", metadata version " + std::to_string(savepoint.version));
   report.line(summary_line(savepoint.operators.size(), total_size, inline_size, files));
   if (savepoint.version < 5) {
@@ -504,11 +519,13 @@ void report_restore_check(Report& report, const InspectOptions& options, const m
 int run_inspect(CommandContext& context, const InspectOptions& options) {
   Report& report = context.report();
   report.set("savepoint_path", options.savepoint_path);
-  const fs::path metadata_file = locate_metadata_file(options.savepoint_path);
-  report.set("metadata_file", metadata_file.string());
-  const metadata::SavepointMetadata savepoint = read_metadata(metadata_file);
-  const fs::path directory = metadata_file.parent_path();
-  const StateFileCheck files = check_state_files(savepoint, directory);
+  const Location given = snapshot_location(options.savepoint_path);
+  SnapshotStore& store = context.store(given.kind);
+  const Location metadata_file = locate_metadata_file(store, given);
+  report.set("metadata_file", metadata_file.display());
+  const metadata::SavepointMetadata savepoint = read_metadata(store, metadata_file);
+  const Location directory = parent_location(metadata_file);
+  const StateFileCheck files = check_state_files(store, savepoint, directory);
 
   report_savepoint(report, savepoint, directory, files, given_uids_by_operator_id(options));
   if (!options.uids.empty()) report_uids(report, savepoint, options.uids);

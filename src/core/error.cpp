@@ -19,6 +19,7 @@ int exit_code_for(ErrorClass error_class) {
     case ErrorClass::restore_not_verified: return 14;
     case ErrorClass::bad_savepoint: return 15;
     case ErrorClass::outcome_unknown: return 16;
+    case ErrorClass::storage_access: return 17;
     case ErrorClass::output: return 13;
   }
   return 1;
@@ -41,6 +42,7 @@ const char* error_class_name(ErrorClass error_class) {
     case ErrorClass::restore_not_verified: return "restore_not_verified";
     case ErrorClass::bad_savepoint: return "bad_savepoint";
     case ErrorClass::outcome_unknown: return "outcome_unknown";
+    case ErrorClass::storage_access: return "storage_access";
     case ErrorClass::output: return "output";
   }
   return "unknown";

@@ -112,6 +112,31 @@ Location parse_location(std::string_view text, const std::filesystem::path& curr
   return location;
 }
 
+std::optional<std::string> location_scheme(std::string_view text) { return scheme_of(text); }
+
+Location child_location(const Location& directory, std::string_view name) {
+  Location child = directory;
+  if (directory.kind == LocationKind::local) {
+    child.local_path = directory.local_path / std::filesystem::path(name);
+  } else {
+    child.key = join_key(directory.key, name);
+  }
+  child.text = child.display();
+  return child;
+}
+
+Location parent_location(const Location& location) {
+  Location parent = location;
+  if (location.kind == LocationKind::local) {
+    parent.local_path = location.local_path.parent_path();
+  } else {
+    parent.key = parent_prefix(location.key);
+    if (!parent.key.empty()) parent.key.pop_back();
+  }
+  parent.text = parent.display();
+  return parent;
+}
+
 std::string join_key(std::string_view prefix, std::string_view name) {
   while (name.starts_with('/')) name.remove_prefix(1);
   if (prefix.empty()) return std::string(name);

@@ -256,6 +256,7 @@ std::vector<std::string> S3Settings::describe() const {
                                               : std::string("AWS's endpoint for the region")));
   lines.push_back(std::string("S3 path-style access: ") + (path_style_access ? "true" : "false") + " (" +
                   path_style_origin + ")");
+  if (ca_bundle) lines.push_back("S3 CA bundle: " + ca_bundle->value + " (" + ca_bundle->origin + ")");
   lines.insert(lines.end(), notes.begin(), notes.end());
   return lines;
 }
@@ -291,6 +292,13 @@ S3Settings read_s3_settings(const Configuration& config, const GetEnv& getenv) {
   } else if (auto global = profile_value(profile, "endpoint_url")) {
     settings.endpoint = SourcedValue{global->value, "endpoint_url of AWS profile '" + profile.name + "' (" +
                                                         global->origin + ")"};
+  }
+
+  if (auto bundle = env_value(getenv, "AWS_CA_BUNDLE")) {
+    settings.ca_bundle = bundle;
+  } else if (auto from_profile = profile_value(profile, "ca_bundle")) {
+    settings.ca_bundle = SourcedValue{from_profile->value, "ca_bundle of AWS profile '" + profile.name + "' (" +
+                                                               from_profile->origin + ")"};
   }
 
   bool path_style_set = false;

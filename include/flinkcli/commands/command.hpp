@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@
 #include "flinkcli/core/option_parser.hpp"
 #include "flinkcli/ha/leader_source.hpp"
 #include "flinkcli/output/report.hpp"
+#include "flinkcli/storage/snapshot_store.hpp"
 
 namespace flinkcli {
 
@@ -36,6 +38,8 @@ struct Runtime {
   Interrupt& interrupt;
   Environment environment;
   ApiFactory api_factory;
+  // Where snapshots are stored (local disks, S3): `inspect` reads through it (tests: fakes).
+  StoreFactory store_factory = make_snapshot_store;
   // High availability through ZooKeeper: how znodes are read (tests: a fake quorum).
   ZnodeReaderFactory znode_reader_factory = make_zookeeper_reader;
   // Random ids: trigger ids of our own for savepoint, stop and cancel -s, and the random part of
@@ -79,6 +83,8 @@ class CommandContext {
 
   const Configuration& config();  // conf file, then -m, then -D
   JobManagerApi& api();           // bounded by deadline(); under ZooKeeper HA, the leader's
+  // The store for locations of `kind` (made once per kind), bounded by deadline().
+  SnapshotStore& store(LocationKind kind);
   // The action's one deadline: its start plus client.timeout, shared by every call and wait.
   // With --wait-timeout, its start plus that instead: the wait is bounded by it, and each call
   // by client.timeout (and what is left of the wait).
@@ -101,6 +107,7 @@ class CommandContext {
   std::optional<int> m_flink_major;  // of the installation, for version-dependent keys
   std::unique_ptr<LeaderSource> m_leader_source;  // ZooKeeper HA: outlives m_api, which asks it
   std::unique_ptr<JobManagerApi> m_api;
+  std::map<LocationKind, std::unique_ptr<SnapshotStore>> m_stores;
 };
 
 struct CommandSpec {

@@ -24,6 +24,9 @@ enum class ErrorClass {
   // A request that may have reached the JobManager lost its answer (a reset, a 502/504, no
   // answer in time): whether it ran is unknown. Never "unreachable", which means nothing was sent.
   outcome_unknown,
+  // Object storage refused the credentials or the request (AccessDenied, InvalidAccessKeyId,
+  // SignatureDoesNotMatch, ExpiredToken, no credentials where they are needed).
+  storage_access,
   output,            // stdout could not be written (disk full, ...); the action itself ran
 };
 

@@ -4,6 +4,7 @@
 // `s3://`, `s3a://` and `s3p://` (all three are S3 to Flink's S3 plugins) mean the same thing
 // everywhere.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,13 @@ struct Location {
 // or `..` segment in a key (S3 would keep it, Flink's Path would not), a file URI with another
 // host, and any other scheme.
 Location parse_location(std::string_view text, const std::filesystem::path& current_directory);
+
+// The URI scheme `text` starts with, lower-cased ("s3", "hdfs"); none for a plain path.
+std::optional<std::string> location_scheme(std::string_view text);
+// The location of `name` inside the directory (prefix) `directory`, and the directory holding
+// `location` ("" key: the bucket itself).
+Location child_location(const Location& directory, std::string_view name);
+Location parent_location(const Location& location);
 
 // `prefix` + "/" + `name` without doubling the slash; "" + name is name. `name` is relative: its
 // leading slashes are dropped.

@@ -67,6 +67,7 @@ struct S3Settings {
   std::optional<SourcedValue> endpoint;           // none: AWS's own endpoint for the region
   bool path_style_access = false;                 // bucket in the path, not in the host name
   std::string path_style_origin = "default";
+  std::optional<SourcedValue> ca_bundle;          // AWS_CA_BUNDLE, or the profile's ca_bundle
   std::vector<std::string> notes;                 // for -v: sources skipped and why
 
   bool anonymous() const { return !credentials.has_value(); }

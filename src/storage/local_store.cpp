@@ -1,0 +1,120 @@
+#include "local_store.hpp"
+
+#include <fstream>
+#include <system_error>
+
+namespace flinkcli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::chrono::system_clock::time_point to_system_time(fs::file_time_type time) {
+  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(
+      time - fs::file_time_type::clock::now() + std::chrono::system_clock::now());
+}
+
+// A failed file system call: permission problems are access failures (exit 17), a path that
+// is not there is not_found, anything else (I/O errors) a failed operation.
+[[noreturn]] void throw_file_error(const std::string& doing, const fs::path& path, const std::error_code& error) {
+  const std::string line = "Cannot " + doing + " " + path.string() + ": " + error.message();
+  if (error == std::errc::permission_denied || error == std::errc::operation_not_permitted) {
+    throw CliError(ErrorClass::storage_access, line);
+  }
+  if (error == std::errc::no_such_file_or_directory || error == std::errc::not_a_directory) {
+    throw CliError(ErrorClass::not_found, line);
+  }
+  throw CliError(ErrorClass::operation_failed, line);
+}
+
+Location local_location(const fs::path& path) {
+  Location location;
+  location.kind = LocationKind::local;
+  location.text = path.string();
+  location.local_path = path;
+  return location;
+}
+
+class LocalStore final : public SnapshotStore {
+ public:
+  std::optional<StoredObject> stat(const Location& location) override {
+    std::error_code error;
+    const fs::file_status status = fs::status(location.local_path, error);
+    if (error && error != std::errc::no_such_file_or_directory && error != std::errc::not_a_directory) {
+      throw_file_error("read", location.local_path, error);
+    }
+    if (!fs::is_regular_file(status)) return std::nullopt;
+    StoredObject object;
+    object.location = location;
+    object.size = fs::file_size(location.local_path, error);
+    if (error) throw_file_error("read the size of", location.local_path, error);
+    const auto time = fs::last_write_time(location.local_path, error);
+    if (!error) object.modified = to_system_time(time);
+    return object;
+  }
+
+  bool is_directory(const Location& location) override {
+    std::error_code error;
+    return fs::is_directory(location.local_path, error);
+  }
+
+  std::string read(const Location& location, std::uint64_t limit, ErrorClass too_large) override {
+    const auto object = stat(location);
+    if (!object) throw CliError(ErrorClass::not_found, "Not found: " + location.display());
+    if (object->size > limit) {
+      throw CliError(too_large, "Cannot read " + location.display() + ": " + std::to_string(object->size) +
+                                    " bytes, more than the " + std::to_string(limit) + " this client reads");
+    }
+    return read_range(location, 0, object->size);
+  }
+
+  std::string read_range(const Location& location, std::uint64_t offset, std::uint64_t length) override {
+    std::ifstream in(location.local_path, std::ios::binary);
+    if (!in) {
+      throw_file_error("open", location.local_path, std::error_code(errno, std::generic_category()));
+    }
+    in.seekg(static_cast<std::streamoff>(offset));
+    std::string content(static_cast<std::size_t>(length), '\0');
+    in.read(content.data(), static_cast<std::streamsize>(length));
+    content.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+    return content;
+  }
+
+  void list(const Location& directory, const std::function<bool(const StoredObject&)>& visit) override {
+    std::error_code error;
+    fs::recursive_directory_iterator it(directory.local_path, fs::directory_options::skip_permission_denied, error);
+    if (error) {
+      if (error == std::errc::no_such_file_or_directory) return;
+      throw_file_error("list", directory.local_path, error);
+    }
+    for (const fs::recursive_directory_iterator end; it != end; it.increment(error)) {
+      if (error) throw_file_error("list", directory.local_path, error);
+      std::error_code entry_error;
+      if (!it->is_regular_file(entry_error)) continue;
+      StoredObject object;
+      object.location = local_location(it->path());
+      object.size = it->file_size(entry_error);
+      if (entry_error) continue;  // removed while listing
+      const auto time = it->last_write_time(entry_error);
+      if (!entry_error) object.modified = to_system_time(time);
+      if (!visit(object)) return;
+    }
+    if (error) throw_file_error("list", directory.local_path, error);
+  }
+
+  std::vector<DeleteFailure> remove(const std::vector<Location>& locations) override {
+    std::vector<DeleteFailure> failures;
+    for (const Location& location : locations) {
+      std::error_code error;
+      fs::remove(location.local_path, error);
+      if (error && error != std::errc::no_such_file_or_directory) failures.push_back({location, error.message()});
+    }
+    return failures;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<SnapshotStore> make_local_store() { return std::make_unique<LocalStore>(); }
+
+}  // namespace flinkcli
