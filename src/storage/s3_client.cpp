@@ -259,7 +259,8 @@ HttpResponse S3Client::send(const Call& call) {
         }
         throw CliError(ErrorClass::operation_failed, what + " failed " + std::to_string(throttled) + " times (" + cause +
                                                          (error.message.empty() ? "" : ": " + one_line(error.message, 200)) +
-                                                         ") at " + endpoint.host_port() + "; try again later");
+                                                         ") at " + endpoint.host_port() + "; try again later" +
+                                                         (m_settings.anonymous() ? " (the requests were anonymous: no S3 credentials were found)" : ""));
       }
       throw_s3_error(call, response);
     }
