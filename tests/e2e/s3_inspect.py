@@ -395,7 +395,8 @@ def bad_input(snapshots, broken, orphan, huge, huge_size):
     if huge:
         result = flink("inspect", *with_keys(), huge, "-D", "client.timeout=60s")
         one_line_failure(result, 15, f"a _metadata of {huge_size} bytes, over the client's limit")
-        check(result.seconds < 10, f"the huge _metadata is refused without reading it ({result.seconds:.1f} s)")
+        check(result.returncode == 15 and result.seconds < 10,
+              f"the huge _metadata is refused without reading it ({result.seconds:.1f} s)")
 
     # The secret is in no output, also with -v and in JSON.
     runs = [flink("inspect", "-v", *with_keys(), canonical),
