@@ -108,18 +108,19 @@ class State:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server_version = "AmazonS3"
+    server_version = "FakeS3"
     sys_version = ""
 
     def log_message(self, *args):  # the JSON log says it all
         pass
 
     # --- plumbing ----------------------------------------------------------------------------
-    def send(self, status, body=b"", content_type="application/xml", headers=None, head=False):
+    def send(self, status, body=b"", content_type="application/xml", headers=None, head=False, s3=True):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("x-amz-request-id", hashlib.md5(self.path.encode()).hexdigest()[:16].upper())
+        if s3:  # what S3 answers carry; a web server's page does not
+            self.send_header("x-amz-request-id", hashlib.md5(self.path.encode()).hexdigest()[:16].upper())
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
@@ -191,7 +192,7 @@ class Handler(BaseHTTPRequestHandler):
                             or mode in ("no-list", "huge"))
         if fault == "html":
             page = b"<!DOCTYPE html><html><head><title>Welcome</title></head><body><h1>It works!</h1></body></html>"
-            return self.send(200, page, "text/html; charset=utf-8", head=head)
+            return self.send(200, page, "text/html; charset=utf-8", head=head, s3=False)
         if fault == "slowdown":
             return self.error("SlowDown", parts.path, head)
         if fault == "internal":
