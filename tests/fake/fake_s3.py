@@ -28,6 +28,7 @@ answers the first N requests it applies to, then the fake behaves normally; 0 = 
                   SignatureDoesNotMatch 403, ExpiredToken 400, any other 400
   no-list         a user with s3:GetObject but not s3:ListBucket: listings 403 AccessDenied, HEAD of a
                   missing key 403 with no body (S3 then cannot say "missing"), GET of one 403 XML
+  stall           no answer for 30 s (then a normal one): a server that hangs
   huge            HEAD/GET of keys ending in _metadata report --huge-size bytes (default 1 GiB), GET
                   streams zeros until the client stops reading (body_bytes in the log says how far)
 Control (never logged): POST /__fake/mode {"mode","count"}; POST /__fake/reset (mode ok, log emptied);
@@ -189,7 +190,9 @@ class Handler(BaseHTTPRequestHandler):
 
         fault = state.fault(lambda mode: mode in ("html", "slowdown", "internal") or mode.startswith("error:")
                             or (mode == "endless-list" and listing) or (mode == "reset-body" and get_object)
-                            or mode in ("no-list", "huge"))
+                            or mode in ("no-list", "huge", "stall"))
+        if fault == "stall":
+            time.sleep(30)
         if fault == "html":
             page = b"<!DOCTYPE html><html><head><title>Welcome</title></head><body><h1>It works!</h1></body></html>"
             return self.send(200, page, "text/html; charset=utf-8", head=head, s3=False)
@@ -266,12 +269,18 @@ class Handler(BaseHTTPRequestHandler):
 
     def list_result(self, query, contents, prefixes, truncated, next_token):
         state = self.server.state
+        url = query.get("encoding-type") == "url"
+
+        def enc(text):  # encoding-type=url: keys, prefixes and the delimiter URL-encoded, as S3 does
+            return html.escape(urllib.parse.quote(text, safe="/") if url else text)
         out = ['<?xml version="1.0" encoding="UTF-8"?>',
                '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
-               f"<Name>{state.bucket}</Name><Prefix>{html.escape(query.get('prefix', ''))}</Prefix>",
+               f"<Name>{state.bucket}</Name><Prefix>{enc(query.get('prefix', ''))}</Prefix>",
                f"<KeyCount>{len(contents) + len(prefixes)}</KeyCount><MaxKeys>{query.get('max-keys', '1000')}</MaxKeys>"]
         if query.get("delimiter"):
-            out.append(f"<Delimiter>{html.escape(query['delimiter'])}</Delimiter>")
+            out.append(f"<Delimiter>{enc(query['delimiter'])}</Delimiter>")
+        if url:
+            out.append("<EncodingType>url</EncodingType>")
         out.append(f"<IsTruncated>{'true' if truncated else 'false'}</IsTruncated>")
         if query.get("continuation-token"):
             out.append(f"<ContinuationToken>{html.escape(query['continuation-token'])}</ContinuationToken>")
@@ -279,11 +288,11 @@ class Handler(BaseHTTPRequestHandler):
             out.append(f"<NextContinuationToken>{html.escape(next_token)}</NextContinuationToken>")
         modified = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
         for key, size in contents:
-            out.append(f"<Contents><Key>{html.escape(key)}</Key><LastModified>{modified}</LastModified>"
+            out.append(f"<Contents><Key>{enc(key)}</Key><LastModified>{modified}</LastModified>"
                        f'<ETag>"{hashlib.md5(key.encode()).hexdigest()}"</ETag><Size>{size}</Size>'
                        f"<StorageClass>STANDARD</StorageClass></Contents>")
         for common in prefixes:
-            out.append(f"<CommonPrefixes><Prefix>{html.escape(common)}</Prefix></CommonPrefixes>")
+            out.append(f"<CommonPrefixes><Prefix>{enc(common)}</Prefix></CommonPrefixes>")
         out.append("</ListBucketResult>")
         return self.send(200, "".join(out).encode())
 
