@@ -42,6 +42,18 @@
 #                        TLS keys, absolute store paths) named in cluster.env. Passwords are
 #                        fixed test values (TLS_*_PASS below). Pass the same FLINK_REST_TLS
 #                        (and ports) to `status`; `down` stops the companion too.
+#   FLINK_S3_ENV         unset/empty (default): no S3. Else the s3.env that scripts/s3-server.sh up
+#                        wrote: `up` fetches Flink's S3 plugin flink-s3-fs-hadoop from Maven
+#                        Central (1.20.1 for Flink 1.20.x, whose own release is not published;
+#                        else the Flink version; FLINK_S3_PLUGIN_VERSION overrides) with
+#                        `mvn dependency:get` into <repo>/build/m2 (needs maven, installed by
+#                        install-deps.sh --flink), copies it to $FLINK_HOME/plugins/s3-fs-hadoop/
+#                        and writes s3.endpoint, s3.path.style.access: true, s3.access-key and
+#                        s3.secret-key (the server's IAM key) into the private conf. Checkpoint
+#                        and savepoint directories stay local: S3 tests pass s3:// targets. Without
+#                        it the plugin is removed again (the other suites start as before). The
+#                        settings are part of the idempotence check: a cluster started with other
+#                        S3 settings (or none) is restarted. Pass the same FLINK_S3_ENV to `status`.
 # Inherited FLINK_HOME, FLINK_CONF_DIR, FLINK_LOG_DIR, FLINK_PID_DIR, FLINK_IDENT_STRING and
 # JAVA_HOME are ignored (overridden), and FLINK_ENV_JAVA_OPTS is unset: it would replace the
 # Java-17 module flags of the distribution's config.yaml.
@@ -80,7 +92,8 @@ usage() {
 Usage: $(basename "$0") up|down|restart|status|env
   Environment: FLINK_VERSION (default 1.20.5), FLINK_REST_PORT, FLINK_RPC_PORT, FLINK_WORK_DIR,
                FLINK_START_TIMEOUT (default 180), FLINK_JAVA_HOME, FLINK_PYTHON,
-               FLINK_REST_TLS (tls|mtls|both; default plain HTTP)
+               FLINK_REST_TLS (tls|mtls|both; default plain HTTP),
+               FLINK_S3_ENV (s3.env of scripts/s3-server.sh: S3 plugin and keys)
 EOF
 }
 
@@ -114,6 +127,28 @@ if [[ "$TLS_MODE" == both ]]; then
   [[ "$(printf '%s\n' "$REST_PORT" "$RPC_PORT" "$TLS_ONLY_REST_PORT" "$TLS_ONLY_RPC_PORT" | sort -u | wc -l)" == 4 ]] \
     || die "the REST/RPC ports of the cluster and of the TLS-only companion must all differ"
 fi
+S3_ENV_FILE="${FLINK_S3_ENV:-}"
+S3_ENDPOINT="" S3_ACCESS_KEY="" S3_SECRET_KEY=""
+case "${1:-}" in up|restart) ;; *) S3_ENV_FILE="" ;; esac   # only `up` uses it
+if [[ -n "$S3_ENV_FILE" ]]; then
+  [[ -f "$S3_ENV_FILE" ]] || die "FLINK_S3_ENV names no file: '$S3_ENV_FILE' (run scripts/s3-server.sh up)"
+  S3_ENV_FILE="$(cd "$(dirname "$S3_ENV_FILE")" && pwd -P)/$(basename "$S3_ENV_FILE")"
+  eval "$(bash -c 'set -e; . "$1"; printf "S3_ENDPOINT=%q S3_ACCESS_KEY=%q S3_SECRET_KEY=%q\n" \
+      "${S3_ENDPOINT:-}" "${S3_ACCESS_KEY:-}" "${S3_SECRET_KEY:-}"' _ "$S3_ENV_FILE")" \
+    || die "could not read $S3_ENV_FILE"
+  [[ -n "$S3_ENDPOINT" && -n "$S3_ACCESS_KEY" && -n "$S3_SECRET_KEY" ]] \
+    || die "$S3_ENV_FILE lacks S3_ENDPOINT, S3_ACCESS_KEY or S3_SECRET_KEY"
+  for v in "$S3_ENDPOINT" "$S3_ACCESS_KEY" "$S3_SECRET_KEY"; do
+    [[ "$v" != *[[:space:]]* ]] || die "S3 settings in $S3_ENV_FILE must not contain white space"
+  done
+fi
+case "$VERSION" in
+  1.20.*) DEF_S3_PLUGIN=1.20.1 ;;   # Maven Central has no flink-s3-fs-hadoop 1.20.2+
+  *) DEF_S3_PLUGIN="$VERSION" ;;
+esac
+S3_PLUGIN_VERSION="${FLINK_S3_PLUGIN_VERSION:-$DEF_S3_PLUGIN}"
+[[ "$S3_PLUGIN_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "FLINK_S3_PLUGIN_VERSION must look like 1.20.1"
+M2_REPO="$REPO_DIR/build/m2"
 START_TIMEOUT="${FLINK_START_TIMEOUT:-180}"
 [[ "$START_TIMEOUT" =~ ^[0-9]+$ ]] || die "FLINK_START_TIMEOUT must be a number of seconds"
 FAST_JVM="${FLINK_CLUSTER_FAST_JVM:-1}"
@@ -259,6 +294,53 @@ conf_settings() {   # [rest port] [rpc port] [tls mode]: the companion's differ
     "-Dblob.storage.directory=$WS/blob" \
     "-Dmetrics.fetcher.update-interval=1000"
   tls_server_settings "$tls_mode"
+  s3_settings
+}
+
+# ---------------------------------------------------------------------------------------------
+# S3 (FLINK_S3_ENV): Flink's S3 plugin and the keys of the test server
+# ---------------------------------------------------------------------------------------------
+s3_settings() {
+  [[ -n "$S3_ENV_FILE" ]] || return 0
+  printf '%s\n' \
+    "-Ds3.endpoint=$S3_ENDPOINT" \
+    "-Ds3.path.style.access=true" \
+    "-Ds3.access-key=$S3_ACCESS_KEY" \
+    "-Ds3.secret-key=$S3_SECRET_KEY"
+}
+
+S3_PLUGIN_DIR_NAME="s3-fs-hadoop"
+
+# The plugin jar in the workspace's Maven repository, fetched once (about 31 MB).
+ensure_s3_plugin() {
+  local dir="$FLINK_HOME/plugins/$S3_PLUGIN_DIR_NAME"
+  if [[ -z "$S3_ENV_FILE" ]]; then
+    [[ ! -d "$dir" ]] || { say "removing the S3 plugin from $FLINK_HOME/plugins (FLINK_S3_ENV not set)"; rm -rf "$dir"; }
+    return 0
+  fi
+  local name="flink-s3-fs-hadoop-$S3_PLUGIN_VERSION.jar" t0 log="$WS/mvn-s3-plugin.log"
+  local jar="$M2_REPO/org/apache/flink/flink-s3-fs-hadoop/$S3_PLUGIN_VERSION/$name"
+  if [[ ! -s "$jar" ]]; then
+    command -v mvn >/dev/null 2>&1 || die "mvn not found (scripts/install-deps.sh --flink installs maven)"
+    say "fetching org.apache.flink:flink-s3-fs-hadoop:$S3_PLUGIN_VERSION from Maven Central into $M2_REPO"
+    t0="$(now)"
+    if ! mvn -q -B dependency:get -Dartifact="org.apache.flink:flink-s3-fs-hadoop:$S3_PLUGIN_VERSION" \
+         -Dtransitive=false -Dmaven.repo.local="$M2_REPO" </dev/null >"$log" 2>&1 || [[ ! -s "$jar" ]]; then
+      tail -n 20 "$log" >&2
+      die "mvn dependency:get of flink-s3-fs-hadoop $S3_PLUGIN_VERSION failed (log: $log)"
+    fi
+    say "fetched the S3 plugin in $(elapsed "$t0") s"
+  fi
+  if ! cmp -s "$jar" "$dir/$name"; then
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    cp "$jar" "$dir/$name"
+    say "installed $name into $dir"
+  fi
+}
+
+s3_stamp() {
+  [[ -z "$S3_ENV_FILE" ]] || printf 'S3_PLUGIN=%s\n' "flink-s3-fs-hadoop-$S3_PLUGIN_VERSION"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -433,7 +515,7 @@ write_companion_conf() {
 
 ensure_conf() {
   local stamp="$CONF_DIR/.flink-cluster-settings" want
-  want="$(printf 'FLINK_HOME=%s\nVERSION=%s\n' "$FLINK_HOME" "$VERSION"; conf_settings; tls_stamp)"
+  want="$(printf 'FLINK_HOME=%s\nVERSION=%s\n' "$FLINK_HOME" "$VERSION"; conf_settings; tls_stamp; s3_stamp)"
   if [[ -f "$CONF_DIR/config.yaml" && -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$want" ]] \
      && [[ "$TLS_MODE" != both || -f "$COMPANION_CONF_DIR/config.yaml" ]]; then
     return 0
@@ -657,6 +739,10 @@ write_env_file() {
       FLINK_JOB_JAR "$JOB_JAR" \
       FLINK_SAVEPOINT_DIR "$SAVEPOINT_URI" \
       FLINK_SAVEPOINT_PATH_LOCAL "$SAVEPOINT_DIR_LOCAL"
+    if [[ -n "$S3_ENV_FILE" ]]; then
+      printf 'export %s=%q\n' FLINK_S3_ENV "$S3_ENV_FILE" \
+        FLINK_S3_PLUGIN_JAR "$FLINK_HOME/plugins/$S3_PLUGIN_DIR_NAME/flink-s3-fs-hadoop-$S3_PLUGIN_VERSION.jar"
+    fi
     if [[ -n "$TLS_MODE" ]]; then
       printf 'export %s=%q\n' \
         FLINK_REST_TLS "$TLS_MODE" \
@@ -702,6 +788,7 @@ cmd_up() {
   setup_java
   ensure_install
   ensure_tls_material
+  ensure_s3_plugin
   ensure_conf
   ensure_job_jar
   write_client_confs

@@ -4,13 +4,14 @@
 #   install-deps.sh          the C++ build and test dependencies
 #   install-deps.sh --flink  what the real-Flink scripts need besides: a Java 17 JDK (Flink 1.20
 #                            runs on 17, not 21+), python3-venv for the PyPI install, curl,
-#                            openssl (certificates of the TLS suite)
+#                            openssl (certificates of the TLS suite), maven (fetches Flink's S3
+#                            plugin for the S3 tests, FLINK_S3_ENV of flink-cluster.sh)
 #   install-deps.sh --fuzz   clang 14 and its libFuzzer runtime, for the fuzz build
 set -euo pipefail
 if [ "${1:-}" = "--fuzz" ]; then
   packages=(clang-14 libclang-rt-14-dev)
 elif [ "${1:-}" = "--flink" ]; then
-  packages=(python3 python3-venv curl openssl)  # openssl: the TLS suite's certificates
+  packages=(python3 python3-venv curl openssl maven)  # openssl: the TLS suite's certificates
   # Any Java 17 JDK will do (FLINK_JAVA_HOME may name one elsewhere).
   ls -d /usr/lib/jvm/*17*/bin/javac >/dev/null 2>&1 || [ -n "${FLINK_JAVA_HOME:-}" ] ||
     packages+=(openjdk-17-jdk-headless)

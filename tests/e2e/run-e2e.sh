@@ -4,7 +4,12 @@
 #   run-e2e.sh <version> [main] [tls]     (default: main, then tls)
 #   main  side_by_side.py, then inspect_savepoints.py (inspect and run --verify-restore on the
 #         cluster's savepoints), then scripting.py (JSON, quiet, waits, follow, --trigger-id,
-#         --job-name) on the same plain-HTTP cluster
+#         --job-name) on the same plain-HTTP cluster, then s3_inspect.py (inspect s3://... of
+#         savepoints and checkpoints Flink wrote to S3). The S3 server (scripts/s3-server.sh,
+#         moto on 127.0.0.1:${S3_PORT:-19900}) is started once before the cluster, which gets
+#         Flink's S3 plugin and the server's keys (FLINK_S3_ENV), and is always stopped at the end.
+#         As root, /etc/hosts gets `127.0.0.1 s3.flinkcli.test flink-state.s3.flinkcli.test`
+#         (virtual-hosted addressing) for the run; the trap removes exactly that line.
 #   tls   tls_side_by_side.py on a cluster restarted with FLINK_REST_TLS=both (mutual TLS, plus a
 #         TLS-only JobManager; certificates made at test time, needs openssl)
 #   ha    ha_side_by_side.py on a ZooKeeper high-availability cluster of its own
@@ -41,8 +46,19 @@ case " ${suites[*]} " in
   *" tls "*) command -v openssl >/dev/null 2>&1 || skip_or_fail "openssl not found" "apt-get install openssl" ;;
 esac
 
+HOSTS_MARK="# flinkcli-e2e-s3"
+hosts_remove() {   # only our line; /etc/hosts may be a bind mount: rewrite it in place, never rename
+  [ -w /etc/hosts ] && grep -q -- "$HOSTS_MARK" /etc/hosts || return 0
+  grep -v -- "$HOSTS_MARK" /etc/hosts > "$env_file.hosts" && cat "$env_file.hosts" > /etc/hosts
+  rm -f "$env_file.hosts"
+}
+s3_started=""
 cleanup() {
   "$repo/scripts/flink-cluster.sh" down || true
+  if [ -n "$s3_started" ]; then
+    "$repo/scripts/s3-server.sh" down || true
+    hosts_remove || true
+  fi
   case " ${suites[*]} " in *" ha "*) "$repo/scripts/flink-ha-cluster.sh" down || true ;; esac
   rm -f "${env_file:-}"
 }
@@ -61,8 +77,18 @@ for suite in "${suites[@]}"; do
   fi
   if [ "$suite" = main ]; then
     unset FLINK_REST_TLS
-    scripts=(side_by_side.py inspect_savepoints.py scripting.py)
+    scripts=(side_by_side.py inspect_savepoints.py scripting.py s3_inspect.py)
+    start=$SECONDS
+    s3_started=1
+    "$repo/scripts/s3-server.sh" up
+    echo "run-e2e: S3 server up after $((SECONDS - start)) s" >&2
+    export FLINK_S3_ENV="${S3_WORK_DIR:-$repo/build/s3}/s3.env"
+    if [ "$(id -u)" = 0 ] && [ -w /etc/hosts ]; then
+      hosts_remove
+      echo "127.0.0.1 s3.flinkcli.test flink-state.s3.flinkcli.test $HOSTS_MARK" >> /etc/hosts
+    fi
   else
+    unset FLINK_S3_ENV
     export FLINK_REST_TLS=both   # `up` restarts a cluster that runs without it
     scripts=(tls_side_by_side.py)
   fi
@@ -72,7 +98,13 @@ for suite in "${suites[@]}"; do
   "$repo/scripts/flink-cluster.sh" env > "$env_file"
   for script in "${scripts[@]}"; do
     suite_start=$SECONDS
-    FLINK_CLUSTER_ENV="$env_file" python3 "$repo/tests/e2e/$script"
+    python=python3
+    [ "$script" != s3_inspect.py ] || python="${S3_WORK_DIR:-$repo/build/s3}/venv/bin/python"   # boto3
+    FLINK_CLUSTER_ENV="$env_file" "$python" "$repo/tests/e2e/$script"
     echo "run-e2e: $script on Flink $version took $((SECONDS - suite_start)) s" >&2
   done
+  if [ "$suite" = main ]; then   # the next suite needs no S3
+    "$repo/scripts/s3-server.sh" down
+    hosts_remove
+  fi
 done
