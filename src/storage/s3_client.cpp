@@ -145,6 +145,8 @@ struct S3Client::Call {
   std::string content_type;
   std::size_t max_answer_bytes = k_max_error_body;
   std::string operation;  // "HeadObject", for messages
+  std::string subject;    // what messages name; empty: s3://bucket/key
+  std::string named() const { return subject.empty() ? s3_url(bucket, key) : subject; }
 };
 
 S3Client::S3Client(S3Settings settings, Clock& clock, std::chrono::steady_clock::time_point deadline,
@@ -197,7 +199,7 @@ HttpResponse S3Client::send(const Call& call) {
   const bool default_port = (endpoint.scheme == "https" && endpoint.port == 443) || (endpoint.scheme == "http" && endpoint.port == 80);
   const std::string host_header = default_port ? (endpoint.host.find(':') != std::string::npos ? "[" + endpoint.host + "]" : endpoint.host)
                                                : endpoint.host_port();
-  const std::string what = call.operation + " " + s3_url(call.bucket, call.key);
+  const std::string what = call.operation + " " + call.named();
   auto connection = acquire(endpoint);
   Backoff backoff;
   const auto start = m_clock.now();
@@ -311,7 +313,7 @@ HttpResponse S3Client::send(const Call& call) {
 
 void S3Client::throw_s3_error(const Call& call, const HttpResponse& response) {
   const S3Error error = parse_s3_error(response.body);
-  const std::string where = s3_url(call.bucket, call.key);
+  const std::string where = call.named();
   const std::string status = "HTTP " + std::to_string(response.status);
   const S3Address address = s3_address(m_settings, call.bucket);
   const std::string at = address.endpoint.host_port();
@@ -324,7 +326,7 @@ void S3Client::throw_s3_error(const Call& call, const HttpResponse& response) {
                          ") with something that is not S3's XML; check s3.endpoint (or AWS_ENDPOINT_URL_S3)",
                      excerpt);
     }
-    if (response.status == 403 && call.method == "HEAD") {
+    if (response.status >= 400 && response.status != 404 && call.method == "HEAD") {
       // A HEAD answer has no body, so no reason: the same key's first byte tells S3's code
       // (SignatureDoesNotMatch, InvalidAccessKeyId, ...); that GET throws it.
       Call probe = call;
@@ -369,6 +371,10 @@ void S3Client::throw_s3_error(const Call& call, const HttpResponse& response) {
                "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
     } else {
       advice = "check that " + origin + " may " + (call.method == "POST" ? "delete" : "read") + " it";
+    }
+    if (error.code == "AccessDenied" && !call.key.empty()) {
+      advice += " (S3 also answers AccessDenied for a key that does not exist when the credentials may not list "
+                "the bucket)";
     }
     throw CliError(ErrorClass::storage_access, "S3 at " + at + " refused " + call.operation + " " + where + " (" + s3_says + "): " + advice,
                    excerpt);
@@ -438,6 +444,8 @@ std::string S3Client::get(const std::string& bucket, const std::string& key,
 void S3Client::list(const std::string& bucket, const std::string& prefix, const std::string& delimiter,
                     const std::function<bool(const S3ListPage&)>& visit) {
   std::string token;
+  std::string last_key;  // of the pages so far: S3 lists in key order, page after page
+  std::uint64_t empty_pages = 0;
   for (std::uint64_t page_number = 0;; ++page_number) {
     if (page_number >= m_limits.max_list_pages) {
       throw CliError(ErrorClass::operation_failed,
@@ -447,6 +455,7 @@ void S3Client::list(const std::string& bucket, const std::string& prefix, const 
     Call call;
     call.bucket = bucket;
     call.operation = "ListObjectsV2";
+    call.subject = s3_url(bucket, prefix);
     call.query = {{"list-type", "2"}, {"prefix", prefix}, {"encoding-type", "url"}};
     if (!delimiter.empty()) call.query.emplace_back("delimiter", delimiter);
     if (!token.empty()) call.query.emplace_back("continuation-token", token);
@@ -462,7 +471,26 @@ void S3Client::list(const std::string& bucket, const std::string& prefix, const 
                          "); check s3.endpoint (or AWS_ENDPOINT_URL_S3)",
                      "answer: " + one_line(response.body, 300));
     }
+    const std::string page_first = std::min(page.objects.empty() ? std::string() : page.objects.front().key,
+                                            page.common_prefixes.empty() ? std::string() : page.common_prefixes.front(),
+                                            [](const std::string& a, const std::string& b) {
+                                              return !a.empty() && (b.empty() || a < b);
+                                            });
+    if (!page_first.empty() && !last_key.empty() && page_first <= last_key) {
+      throw CliError(ErrorClass::protocol, "The endpoint answered ListObjectsV2 " + s3_url(bucket, prefix) +
+                                               " with a page that does not continue after the previous one (" +
+                                               one_line(page_first, 100) + " after " + one_line(last_key, 100) +
+                                               "); it is not paginating as S3 does");
+    }
+    for (const auto& object : page.objects) last_key = std::max(last_key, object.key);
+    for (const auto& common : page.common_prefixes) last_key = std::max(last_key, common);
+    empty_pages = page.objects.empty() && page.common_prefixes.empty() ? empty_pages + 1 : 0;
     if (!visit(page) || !page.truncated) return;
+    if (empty_pages >= m_limits.max_empty_list_pages) {
+      throw CliError(ErrorClass::operation_failed,
+                     "Listing " + s3_url(bucket, prefix) + " gave " + std::to_string(empty_pages) +
+                         " pages in a row without a key that each said more follow; the endpoint is not ending the listing");
+    }
     if (page.next_continuation_token.empty() || page.next_continuation_token == token) {
       throw CliError(ErrorClass::protocol, "The endpoint answered ListObjectsV2 " + s3_url(bucket, prefix) +
                                                " with a page that says more follow but gives no new continuation token");

@@ -18,8 +18,8 @@ Modes (--mode, or POST /__fake/mode with JSON {"mode": ..., "count": N}); with c
 answers the first N requests it applies to, then the fake behaves normally; 0 = forever:
   ok              normal S3
   html            any S3 request: 200 text/html (a captive portal, a web server)
-  endless-list    ListObjectsV2 always IsTruncated=true with a new continuation token and one new
-                  key per page
+  endless-list    ListObjectsV2 always IsTruncated=true with a new continuation token and no key
+                  (pages with keys beyond the ones asked for end a lookup early: S3 lists in key order)
   reset-body      GetObject: the headers with the full Content-Length, half the body, then a TCP reset
   slowdown        503 SlowDown (S3's XML error body)
   internal        500 InternalError
@@ -246,8 +246,7 @@ class Handler(BaseHTTPRequestHandler):
             with state.lock:
                 state.pages += 1
                 page = state.pages
-            contents = [(f"{prefix}zz-endless-{page:08d}", 1)]
-            return self.list_result(query, contents, [], True, f"endless-{page}")
+            return self.list_result(query, [], [], True, f"endless-{page}")
         keys = sorted(k for k in state.objects if k.startswith(prefix))
         contents, prefixes = [], []
         for k in keys:

@@ -41,7 +41,10 @@ S3Address s3_address(const S3Settings& settings, const std::string& bucket);
 
 struct S3ClientLimits {
   int max_attempts = 5;             // per request, for retried failures of each kind
-  std::uint64_t max_list_pages = 100000;  // 100 million keys: a server that never stops is an error
+  // A listing that does not end is an error: more pages than this (10 million keys), or this many
+  // pages in a row without a key, or a page whose keys do not come after the previous page's.
+  std::uint64_t max_list_pages = 10000;
+  std::uint64_t max_empty_list_pages = 100;
   std::size_t max_list_page_bytes = std::size_t{16} << 20;
   std::size_t parallel_requests = 8;      // HEADs in flight at once (stat of many objects)
   std::chrono::milliseconds connect_retry{3000};
