@@ -93,10 +93,6 @@ HttpTransport::HttpTransport(RestSettings settings, Clock& clock)
   for (const auto& [name, value] : m_settings.headers) m_headers.emplace_back(name, value);
 }
 
-HttpTransport::~HttpTransport() {
-  m_connection.reset();  // before the TlsClient it calls
-}
-
 void HttpTransport::connect_to_endpoint() {
   const RestEndpoint& endpoint = m_settings.endpoint;
   std::unique_ptr<TlsClient> tls = make_tls_client(m_settings);

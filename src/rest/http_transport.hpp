@@ -49,7 +49,6 @@ struct RequestOptions {
 class HttpTransport {
  public:
   HttpTransport(RestSettings settings, Clock& clock);
-  ~HttpTransport();
 
   // Sends one request, again after a failure `options.retry` allows (jittered backoff, a bounded
   // number of attempts, never past the deadline); 2xx answers are returned, anything else throws
