@@ -79,11 +79,13 @@ HttpFailure failure_of(httplib::Error error) {
 
 }  // namespace
 
-HttpConnection::HttpConnection(HttpEndpoint endpoint, HttpsTrust trust, PeerDescription peer, Clock& clock)
+HttpConnection::HttpConnection(HttpEndpoint endpoint, HttpsTrust trust, PeerDescription peer, Clock& clock,
+                               Resolver resolver)
     : m_endpoint(std::move(endpoint)),
       m_trust(std::move(trust)),
       m_peer(std::move(peer)),
       m_clock(clock),
+      m_resolver(std::move(resolver)),
       m_client(std::make_unique<Client>(m_endpoint.scheme + "://" + m_endpoint.host_port())) {
   httplib::Client& client = m_client->client;
   if (m_endpoint.scheme == "https") {
@@ -102,7 +104,7 @@ HttpConnection::~HttpConnection() = default;
 
 void HttpConnection::resolve(milliseconds budget) {
   if (!m_addresses.empty()) return;
-  m_addresses = resolve_within(m_endpoint.host, m_endpoint.port, budget, resolve_with_getaddrinfo, m_peer);
+  m_addresses = resolve_within(m_endpoint.host, m_endpoint.port, budget, m_resolver, m_peer);
   m_address_index = 0;
   pin_address();
 }

@@ -1,6 +1,7 @@
 #include "http_transport.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <spdlog/spdlog.h>
 
 #include "flinkcli/core/error.hpp"
@@ -25,25 +26,19 @@ std::unique_ptr<TlsClient> make_tls_client(const RestSettings& settings) {
   return std::make_unique<TlsClient>(settings.tls, settings.endpoint.host, settings.endpoint.port);
 }
 
-std::unique_ptr<httplib::Client> make_client(const RestSettings& settings, TlsClient* tls) {
-  const RestEndpoint& endpoint = settings.endpoint;
-  auto client = std::make_unique<httplib::Client>(endpoint.scheme + "://" + endpoint.host_port());
-  if (tls) {
-    client->enable_server_certificate_verification(false);  // TlsClient verifies, as Flink does
-    tls->configure(client->ssl_context());
-  }
-  client->set_keep_alive(true);
-  client->set_tcp_nodelay(true);  // small request/answer pairs: Nagle only adds latency
-  return client;  // timeouts are set per attempt, from the time left
-
+// TlsClient verifies the JobManager as Flink does, and explains a failed handshake.
+HttpsTrust tls_trust(TlsClient* tls) {
+  HttpsTrust trust;
+  if (!tls) return trust;
+  trust.configure = [tls](SSL_CTX* context) { tls->configure(context); };
+  trust.explain_failure = [tls](bool handshake) {
+    return tls->failure(handshake ? TlsFailureStage::handshake : TlsFailureStage::exchange);
+  };
+  return trust;
 }
 
 // A leader that keeps moving (each refused) is followed this many times in one request at most.
 constexpr int k_max_leader_moves = 10;
-
-bool is_connect_error(httplib::Error error) {
-  return error == httplib::Error::Connection || error == httplib::Error::ConnectionTimeout;
-}
 
 // Flink's error body {"errors": ["...", ...]} as one trace; "" when the body is not one.
 std::string errors_text(const nlohmann::json& body) {
@@ -62,7 +57,7 @@ bool is_gateway_status(int status) { return status == 502 || status == 503 || st
 
 // Flink's own 503 ({"errors": [...]}, "... ongoing leader election"): the request was not
 // processed, and a leader is usually elected within seconds. A proxy's 503 is a page.
-bool is_leader_election(const httplib::Response& response) {
+bool is_leader_election(const HttpResponse& response) {
   if (response.status != 503) return false;
   const nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
   return !body.is_discarded() && !errors_text(body).empty();
@@ -91,14 +86,21 @@ bool is_missing_route(const std::string& trace) {
 }  // namespace
 
 HttpTransport::HttpTransport(RestSettings settings, Clock& clock)
-    : m_settings(std::move(settings)),
-      m_clock(clock),
-      m_tls(make_tls_client(m_settings)),
-      m_client(make_client(m_settings, m_tls.get())),
-      m_jitter(std::random_device{}()) {
-  m_headers.emplace("Accept", "application/json");
-  m_headers.emplace("User-Agent", std::string("flinkcli/") + FLINKCLI_VERSION);
-  for (const auto& [name, value] : m_settings.headers) m_headers.emplace(name, value);
+    : m_settings(std::move(settings)), m_clock(clock) {
+  connect_to_endpoint();
+  m_headers.emplace_back("Accept", "application/json");
+  m_headers.emplace_back("User-Agent", std::string("flinkcli/") + FLINKCLI_VERSION);
+  for (const auto& [name, value] : m_settings.headers) m_headers.emplace_back(name, value);
+}
+
+void HttpTransport::connect_to_endpoint() {
+  const RestEndpoint& endpoint = m_settings.endpoint;
+  std::unique_ptr<TlsClient> tls = make_tls_client(m_settings);
+  // Timeouts are set per attempt, from the time left; the host is resolved at the first.
+  auto connection = std::make_unique<HttpConnection>(HttpEndpoint{endpoint.scheme, endpoint.host, endpoint.port},
+                                                     tls_trust(tls.get()), PeerDescription{}, m_clock);
+  m_connection = std::move(connection);  // the old connection goes before the TlsClient it calls
+  m_tls = std::move(tls);
 }
 
 std::optional<milliseconds> HttpTransport::time_left() const {
@@ -108,32 +110,6 @@ std::optional<milliseconds> HttpTransport::time_left() const {
 
 bool HttpTransport::fits_before_deadline(milliseconds pause) const {
   return !m_deadline || m_clock.now() + pause < *m_deadline;
-}
-
-void HttpTransport::resolve_endpoint(milliseconds budget) {
-  if (!m_addresses.empty()) return;
-  m_addresses = resolve_within(m_settings.endpoint.host, m_settings.endpoint.port, budget);
-  m_address_index = 0;
-  pin_address();
-}
-
-bool HttpTransport::next_address() {
-  const bool more = m_address_index + 1 < m_addresses.size();
-  m_address_index = more ? m_address_index + 1 : 0;
-  pin_address();
-  return more;
-}
-
-void HttpTransport::pin_address() {
-  if (m_addresses.empty()) return;
-  spdlog::debug("{} is {}", m_settings.endpoint.host, m_addresses[m_address_index]);
-  m_client->set_hostname_addr_map({{m_settings.endpoint.host, m_addresses[m_address_index]}});
-}
-
-milliseconds HttpTransport::jittered(milliseconds backoff) {
-  // Half fixed, half random: clients retrying together do not stay in step.
-  const auto half = std::max<milliseconds::rep>(backoff.count() / 2, 1);
-  return milliseconds(half + static_cast<milliseconds::rep>(m_jitter() % static_cast<unsigned>(half + 1)));
 }
 
 bool HttpTransport::follow_leader() {
@@ -147,20 +123,18 @@ bool HttpTransport::follow_leader() {
   ++m_leader_moves;
   current.host = leader.host;
   current.port = leader.port;
-  m_tls = make_tls_client(m_settings);
-  m_client = make_client(m_settings, m_tls.get());
-  m_addresses.clear();  // the new leader's host is resolved at the next attempt
+  connect_to_endpoint();
   return true;
 }
 
-template <typename Call>
-HttpReply HttpTransport::perform(const std::string& method, const std::string& path,
-                                 const RequestOptions& options, Call&& call) {
+HttpReply HttpTransport::perform(const HttpRequest& request, const std::string& path,
+                                 const RequestOptions& options) {
   // An attempt that may have reached the JobManager (a broken connection, a 502/504) makes a
   // later "nothing was sent" untrue: the outcome is unknown then.
+  const std::string& method = request.method;
   bool may_have_arrived = false;
   try {
-    return attempt(method, path, options, call, may_have_arrived);
+    return attempt(request, path, options, may_have_arrived);
   } catch (const CliError& error) {
     if (error.error_class() != ErrorClass::unreachable || !may_have_arrived || !has_effects(method, options)) throw;
     throw CliError(ErrorClass::outcome_unknown,
@@ -171,34 +145,34 @@ HttpReply HttpTransport::perform(const std::string& method, const std::string& p
   }
 }
 
-template <typename Call>
-HttpReply HttpTransport::attempt(const std::string& method, const std::string& path, const RequestOptions& options,
-                                 Call& call, bool& may_have_arrived) {
-  const std::string full_path = m_settings.endpoint.path_prefix + path;
+HttpReply HttpTransport::attempt(const HttpRequest& request, const std::string& path, const RequestOptions& options,
+                                 bool& may_have_arrived) {
+  const std::string& method = request.method;
   const auto& endpoint = m_settings.endpoint;
   const bool idempotent = options.retry == Retry::idempotent;
   const auto start = m_clock.now();
-  milliseconds backoff(50);
+  Backoff backoff;
   // Each kind of failure is counted on its own: retries of one never use up another's cap.
   int refused = 0;    // connects refused or timed out: nothing was sent
   int lost = 0;       // answers lost (reset, broken) or replaced by a proxy's 502/503/504
   int elections = 0;  // Flink's own 503 while it elects a leader: no cap but the deadline
   for (;;) {
     const AttemptTimeouts timeouts = attempt_timeouts(time_left(), m_settings.request_timeout);
-    resolve_endpoint(timeouts.answer);
+    m_connection->resolve(timeouts.answer);
     spdlog::debug("{} {}{}", method, endpoint.url(), path);  // never headers: secrets
-    const auto attempt_start = m_clock.now();
-    m_client->set_connection_timeout(timeouts.connect);
-    m_client->set_read_timeout(timeouts.answer);
-    m_client->set_write_timeout(timeouts.answer);
-    httplib::Result result = call(full_path);
-    const milliseconds pause = jittered(backoff);
-    backoff = std::min(backoff * 2, milliseconds(1000));
-    if (result) {
-      if (idempotent && is_gateway_status(result->status)) {
+    const HttpExchange exchange = m_connection->exchange(request, timeouts);
+    const milliseconds pause = backoff.next();
+    if (exchange.failure == HttpFailure::too_large) {
+      throw CliError(ErrorClass::protocol,
+                     "The server at " + endpoint.url() + " answered " + method + " " + path + " with more than " +
+                         std::to_string(k_max_answer_bytes >> 20) + " MiB; that is no Flink REST answer");
+    }
+    if (exchange.response) {
+      const HttpResponse& response = *exchange.response;
+      if (idempotent && is_gateway_status(response.status)) {
         // Under high availability, a JobManager that lost its leadership: ask who leads now.
         if (follow_leader()) continue;
-        if (is_leader_election(result.value())) {
+        if (is_leader_election(response)) {
           if (fits_before_deadline(pause)) {
             ++elections;
             spdlog::debug("{} {}: the JobManager is electing a leader (HTTP 503); retrying in {} ms "
@@ -209,37 +183,37 @@ HttpReply HttpTransport::attempt(const std::string& method, const std::string& p
           }
         } else {
           // A proxy's 502/504 may have passed the request on; its 503 did not.
-          if (result->status != 503) may_have_arrived = true;
+          if (response.status != 503) may_have_arrived = true;
           if (++lost < k_max_attempts && fits_before_deadline(pause)) {
             // A proxy without a JobManager behind it: worth another try.
             spdlog::debug("{} {} answered HTTP {}; retrying in {} ms (attempt {} of {})", method, path,
-                          result->status, pause.count(), lost + 1, k_max_attempts);
+                          response.status, pause.count(), lost + 1, k_max_attempts);
             m_clock.sleep_for(pause);
             continue;
           }
         }
       }
-      return to_reply(method, path, options, result.value());
+      return to_reply(method, path, options, response);
     }
 
-    const auto error = result.error();
-    if (m_tls && !is_connect_error(error)) throw_if_tls_failure(error);  // never retried
-    if (!is_connect_error(error)) {
-      const bool timed_out = m_clock.now() - attempt_start >=
-                             timeouts.answer - std::min(milliseconds(50), timeouts.answer / 10);
-      const bool broken = error == httplib::Error::Read || error == httplib::Error::Write;
+    if (exchange.failure != HttpFailure::refused) {
+      // A failed handshake, or a TLS alert after it: never retried.
+      if (auto tls = m_connection->explain_tls_failure(exchange.failure == HttpFailure::tls)) throw *tls;
       // The request may have reached the JobManager: only a request that may run twice is sent again.
-      if (broken) may_have_arrived = true;
-      if (idempotent && broken && !timed_out && ++lost < k_max_attempts && fits_before_deadline(pause)) {
+      if (exchange.failure == HttpFailure::lost || exchange.failure == HttpFailure::timed_out) {
+        may_have_arrived = true;
+      }
+      if (idempotent && exchange.failure == HttpFailure::lost && ++lost < k_max_attempts &&
+          fits_before_deadline(pause)) {
         spdlog::debug("{} {}: connection lost ({}); retrying in {} ms (attempt {} of {})", method, path,
-                      httplib::to_string(error), pause.count(), lost + 1, k_max_attempts);
+                      exchange.error_text, pause.count(), lost + 1, k_max_attempts);
         m_clock.sleep_for(pause);
         continue;
       }
-      throw_transport_error(error, method, path, options, timed_out);
+      throw_transport_error(exchange, method, path, options);
     }
     // Nothing was sent. The host's next address first, at once, as a resolver's list is tried.
-    if (next_address()) continue;
+    if (m_connection->next_address()) continue;
     // Under high availability a refused connection may be a crashed leader: ask who leads now, and
     // go there at once when that changed.
     if (follow_leader()) continue;
@@ -249,12 +223,11 @@ HttpReply HttpTransport::attempt(const std::string& method, const std::string& p
     const bool within_window = m_clock.now() - start + pause < m_settings.connect_retry && fits_before_deadline(pause);
     if (within_window && (m_settings.rediscover || refused < k_max_attempts)) {
       if (m_settings.rediscover) {
-        spdlog::debug("connection failed ({}), retrying in {} ms (attempt {}, for up to {})",
-                      httplib::to_string(error), pause.count(), refused + 1,
-                      format_duration(m_settings.connect_retry));
+        spdlog::debug("connection failed ({}), retrying in {} ms (attempt {}, for up to {})", exchange.error_text,
+                      pause.count(), refused + 1, format_duration(m_settings.connect_retry));
       } else {
-        spdlog::debug("connection failed ({}), retrying in {} ms (attempt {} of {})",
-                      httplib::to_string(error), pause.count(), refused + 1, k_max_attempts);
+        spdlog::debug("connection failed ({}), retrying in {} ms (attempt {} of {})", exchange.error_text,
+                      pause.count(), refused + 1, k_max_attempts);
       }
       m_clock.sleep_for(pause);
       continue;
@@ -262,9 +235,8 @@ HttpReply HttpTransport::attempt(const std::string& method, const std::string& p
     const milliseconds diagnosis = attempt_timeouts(time_left(), m_settings.request_timeout).diagnosis;
     throw CliError(ErrorClass::unreachable,
                    "Could not connect to the JobManager at " + endpoint.host_port() + ": " +
-                       (error == httplib::Error::ConnectionTimeout
-                            ? "connection timed out"
-                            : describe_connect_failure(m_addresses, endpoint.port, diagnosis)) +
+                       (exchange.connect_timed_out ? "connection timed out"
+                                                   : m_connection->describe_connect_failure(diagnosis)) +
                        ". " + (m_settings.endpoint_origin.empty()
                                    ? std::string(k_check_address)
                                    : "It is " + m_settings.endpoint_origin + "; check that it runs."));
@@ -279,18 +251,17 @@ CliError HttpTransport::lost_answer(const std::string& method, const std::string
                       (options.advice.empty() ? "" : ": " + options.advice));
 }
 
-void HttpTransport::throw_transport_error(httplib::Error error, const std::string& method,
-                                          const std::string& path, const RequestOptions& options,
-                                          bool timed_out) {
+void HttpTransport::throw_transport_error(const HttpExchange& exchange, const std::string& method,
+                                          const std::string& path, const RequestOptions& options) {
   const std::string where = m_settings.endpoint.host_port();
-  if (error == httplib::Error::SSLServerVerification || error == httplib::Error::SSLConnection ||
-      error == httplib::Error::SSLLoadingCerts) {
-    throw CliError(ErrorClass::tls, "TLS handshake with the JobManager at " + where + " failed (" +
-                                        httplib::to_string(error) + ")");
+  if (exchange.failure == HttpFailure::tls) {
+    throw CliError(ErrorClass::tls,
+                   "TLS handshake with the JobManager at " + where + " failed (" + exchange.error_text + ")");
   }
-  const bool after_connecting = error == httplib::Error::Read || error == httplib::Error::Write;
+  const bool timed_out = exchange.failure == HttpFailure::timed_out;
+  const bool after_connecting = timed_out || exchange.failure == HttpFailure::lost;
   const std::string within = format_duration(m_settings.request_timeout) + " (client.timeout)";
-  if (after_connecting && timed_out) {
+  if (timed_out) {
     // A trigger with our trigger id can be followed; a request that cannot be sent twice cannot.
     if (has_effects(method, options) && options.retry != Retry::idempotent) {
       throw lost_answer(method, path, "no answer within " + within, options);
@@ -299,25 +270,14 @@ void HttpTransport::throw_transport_error(httplib::Error error, const std::strin
                    "The JobManager at " + where + " did not answer " + method + " " + path + " within " + within);
   }
   if (after_connecting && has_effects(method, options)) {
-    throw lost_answer(method, path, "the connection was reset or broken: " + std::string(httplib::to_string(error)),
-                      options);
+    throw lost_answer(method, path, "the connection was reset or broken: " + exchange.error_text, options);
   }
-  throw CliError(ErrorClass::unreachable, "Connection to the JobManager at " + where +
-                                              " failed during " + method + " " + path + " (" +
-                                              httplib::to_string(error) + ")");
-}
-
-void HttpTransport::throw_if_tls_failure(httplib::Error error) {
-  const bool handshake = error == httplib::Error::SSLConnection ||
-                         error == httplib::Error::SSLServerVerification ||
-                         error == httplib::Error::SSLLoadingCerts;
-  if (auto failure = m_tls->failure(handshake ? TlsFailureStage::handshake : TlsFailureStage::exchange)) {
-    throw *failure;
-  }
+  throw CliError(ErrorClass::unreachable, "Connection to the JobManager at " + where + " failed during " + method +
+                                              " " + path + " (" + exchange.error_text + ")");
 }
 
 HttpReply HttpTransport::to_reply(const std::string& method, const std::string& path,
-                                  const RequestOptions& options, const httplib::Response& response) {
+                                  const RequestOptions& options, const HttpResponse& response) {
   const std::string where = m_settings.endpoint.url();
   HttpReply reply;
   reply.status = response.status;
@@ -343,7 +303,7 @@ HttpReply HttpTransport::to_reply(const std::string& method, const std::string& 
   const std::string status = "HTTP " + std::to_string(response.status);
   if (response.status >= 300 && response.status < 400) {
     // Flink's TLS port answers plain HTTP with 301 to https://; we never follow redirects.
-    const std::string location = one_line(response.get_header_value("Location"), 300);
+    const std::string location = one_line(response.header("Location"), 300);
     const bool to_https = location.rfind("https://", 0) == 0 && m_settings.endpoint.scheme == "http";
     throw CliError(ErrorClass::protocol,
                    "The server at " + where + " answered " + method + " " + path + " with a redirect (" +
@@ -415,46 +375,32 @@ HttpReply HttpTransport::send(const std::string& method, const std::string& path
                             "check paths and names for stray bytes.");
     }
   }
-  return perform(method, path, options, [&](const std::string& full_path) {
-    httplib::Request request;
-    request.method = method;
-    request.path = full_path;
-    request.headers = m_headers;
-    if (method != "GET" && method != "DELETE") {
-      request.body = payload;
-      request.set_header("Content-Type", "application/json; charset=UTF-8");
-    }
-    // The answer is read into a bounded buffer: a server that sends without end cannot exhaust
-    // memory.
-    std::string received;
-    bool too_large = false;
-    request.content_receiver = [&](const char* data, std::size_t length, std::uint64_t, std::uint64_t) {
-      if (received.size() + length > k_max_answer_bytes) {
-        too_large = true;
-        return false;
-      }
-      received.append(data, length);
-      return true;
-    };
-    httplib::Result result = m_client->send(request);
-    if (too_large) {
-      throw CliError(ErrorClass::protocol,
-                     "The server at " + m_settings.endpoint.url() + " answered " + method + " " + path +
-                         " with more than " + std::to_string(k_max_answer_bytes >> 20) +
-                         " MiB; that is no Flink REST answer");
-    }
-    if (result) result.value().body = std::move(received);
-    return result;
-  });
+  HttpRequest request;
+  request.method = method;
+  request.target = m_settings.endpoint.path_prefix + path;
+  request.headers = m_headers;
+  if (method != "GET" && method != "DELETE") {
+    request.body = std::move(payload);
+    request.content_type = "application/json; charset=UTF-8";
+  }
+  // The answer is read into a bounded buffer: a server that sends without end cannot exhaust
+  // memory.
+  request.max_answer_bytes = k_max_answer_bytes;
+  return perform(request, path, options);
 }
 
 HttpReply HttpTransport::upload(const std::string& path, const std::string& field,
                                 const std::string& file_name, const std::string& content,
                                 const RequestOptions& options) {
-  httplib::MultipartFormDataItems items{{field, content, file_name, "application/x-java-archive"}};
-  return perform("POST", path, options, [&](const std::string& full_path) {
-    return m_client->Post(full_path.c_str(), m_headers, items);
-  });
+  HttpRequest request;
+  request.method = "POST";
+  request.target = m_settings.endpoint.path_prefix + path;
+  request.headers = m_headers;
+  request.file_part = HttpRequest::FilePart{field, file_name, content, "application/x-java-archive"};
+  // The HTTP library reads a multipart post's answer whole before it can be measured, so a bound
+  // would limit nothing; a jar's id is a few bytes.
+  request.max_answer_bytes = std::numeric_limits<std::size_t>::max();
+  return perform(request, path, options);
 }
 
 }  // namespace flinkcli

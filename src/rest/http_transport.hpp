@@ -1,19 +1,19 @@
 #pragma once
-// The only code that speaks HTTP: timeouts on every call, bounded retries of refused
-// connections, lost answers told apart from requests that never arrived, Flink's
-// {"errors": [...]} bodies turned into one-line CliErrors, and anything that is not Flink's REST
-// API told apart from Flink's own "not found".
-#include <httplib.h>
-
+// Flink's REST API over one HttpConnection: which failures are retried and how often, the leader
+// followed under high availability, lost answers told apart from requests that never arrived,
+// Flink's {"errors": [...]} bodies turned into one-line CliErrors, and anything that is not
+// Flink's REST API told apart from Flink's own "not found". Connecting, timeouts, bounded answers
+// and backoff are the http layer's.
 #include <nlohmann/json.hpp>
+
+#include <chrono>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
-#include <vector>
 
 #include "flinkcli/config/rest_settings.hpp"
 #include "flinkcli/core/clock.hpp"
+#include "flinkcli/http/http_connection.hpp"
 #include "flinkcli/tls/tls_context.hpp"
 
 namespace flinkcli {
@@ -69,48 +69,36 @@ class HttpTransport {
   const RestEndpoint& endpoint() const { return m_settings.endpoint; }
 
  private:
-  template <typename Call>
-  HttpReply perform(const std::string& method, const std::string& path,
-                    const RequestOptions& options, Call&& call);
+  // `request.target` holds the path prefix; `path` (without it) names the request in messages.
+  HttpReply perform(const HttpRequest& request, const std::string& path, const RequestOptions& options);
   // perform()'s attempts; sets `may_have_arrived` once an attempt may have reached the JobManager.
-  template <typename Call>
-  HttpReply attempt(const std::string& method, const std::string& path, const RequestOptions& options, Call& call,
+  HttpReply attempt(const HttpRequest& request, const std::string& path, const RequestOptions& options,
                     bool& may_have_arrived);
   // Whether a retry after `pause` still starts before the deadline.
   bool fits_before_deadline(std::chrono::milliseconds pause) const;
   std::optional<std::chrono::milliseconds> time_left() const;
-  std::chrono::milliseconds jittered(std::chrono::milliseconds backoff);
-  // Resolves the JobManager's host once (within `budget`) and points the client at one of its
-  // addresses, so that no connect resolves the name again without a bound.
-  void resolve_endpoint(std::chrono::milliseconds budget);
-  // The next of the host's addresses after a failed connect; false after the last (then the
-  // first is used again).
-  bool next_address();
-  void pin_address();
-  // High availability: reads the leader again; true when it moved (the client now points at it).
+  // A connection to the endpoint as it is now (with a new TlsClient for https).
+  void connect_to_endpoint();
+  // High availability: reads the leader again; true when it moved (the connection now points at it).
   bool follow_leader();
-  // A failed handshake, or a TLS alert after it, as a tls CliError (exit 10); returns otherwise.
-  void throw_if_tls_failure(httplib::Error error);
-  [[noreturn]] void throw_transport_error(httplib::Error error, const std::string& method,
-                                          const std::string& path, const RequestOptions& options,
-                                          bool timed_out);
+  [[noreturn]] void throw_transport_error(const HttpExchange& exchange, const std::string& method,
+                                          const std::string& path, const RequestOptions& options);
   // The request may have reached the JobManager and its answer is lost (exit 16).
   CliError lost_answer(const std::string& method, const std::string& path, const std::string& cause,
                        const RequestOptions& options) const;
   HttpReply to_reply(const std::string& method, const std::string& path, const RequestOptions& options,
-                     const httplib::Response& response);
+                     const HttpResponse& response);
 
   RestSettings m_settings;
   Clock& m_clock;
-  std::unique_ptr<TlsClient> m_tls;  // https only: stores read, handshake failures explained
-  std::unique_ptr<httplib::Client> m_client;  // replaced when the leader moves
+  // https only: stores read, handshake set up and failures explained. Declared before the
+  // connection, which calls it, so that it outlives it.
+  std::unique_ptr<TlsClient> m_tls;
+  std::unique_ptr<HttpConnection> m_connection;  // replaced, with m_tls, when the leader moves
   std::optional<std::string> m_first_leader;
   int m_leader_moves = 0;
-  httplib::Headers m_headers;
+  HttpHeaderList m_headers;
   std::optional<std::chrono::steady_clock::time_point> m_deadline;
-  std::vector<std::string> m_addresses;  // the endpoint host's, resolved once; empty until then
-  std::size_t m_address_index = 0;
-  std::minstd_rand m_jitter;
 };
 
 }  // namespace flinkcli

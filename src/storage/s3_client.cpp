@@ -4,11 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
 #include "flinkcli/config/configuration.hpp"
 #include "flinkcli/core/error.hpp"
 #include "flinkcli/core/text.hpp"
+#include "flinkcli/http/http_connection.hpp"
 #include "flinkcli/storage/sigv4.hpp"
 
 namespace flinkcli {
@@ -76,6 +79,11 @@ bool looks_like_s3_object(const HttpResponse& response) {
 
 }  // namespace
 
+std::string S3Endpoint::host_port() const {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 S3Address s3_address(const S3Settings& settings, const std::string& bucket) {
   S3Address address;
   if (settings.endpoint) {
@@ -135,7 +143,7 @@ S3Address s3_address(const S3Settings& settings, const std::string& bucket) {
   return address;
 }
 
-struct S3Client::Call {
+struct S3Call {
   std::string method = "GET";
   std::string bucket;
   std::string key;  // "" for a request on the bucket
@@ -149,19 +157,32 @@ struct S3Client::Call {
   std::string named() const { return subject.empty() ? s3_url(bucket, key) : subject; }
 };
 
+struct S3Client::Impl {
+  const S3Settings& m_settings;
+  const S3ClientLimits& m_limits;
+  Clock& m_clock;
+  std::chrono::steady_clock::time_point m_deadline;
+  milliseconds m_request_timeout;
+  std::function<std::chrono::system_clock::time_point()> m_wall_clock;
+  std::mutex m_pool_mutex;
+  std::multimap<std::string, std::unique_ptr<HttpConnection>> m_pool;  // idle connections by URL
+
+  HttpResponse send(const S3Call& call);
+  std::unique_ptr<HttpConnection> acquire(const HttpEndpoint& endpoint);
+  void release(std::unique_ptr<HttpConnection> connection);
+  [[noreturn]] void throw_s3_error(const S3Call& call, const HttpResponse& response);
+};
+
 S3Client::S3Client(S3Settings settings, Clock& clock, std::chrono::steady_clock::time_point deadline,
                    milliseconds request_timeout, S3ClientLimits limits,
                    std::function<std::chrono::system_clock::time_point()> wall_clock)
-    : m_settings(std::move(settings)),
-      m_clock(clock),
-      m_deadline(deadline),
-      m_request_timeout(request_timeout),
-      m_limits(limits),
-      m_wall_clock(std::move(wall_clock)) {}
+    : m_settings(std::move(settings)), m_limits(limits) {
+  m_impl.reset(new Impl{m_settings, m_limits, clock, deadline, request_timeout, std::move(wall_clock), {}, {}});
+}
 
 S3Client::~S3Client() = default;
 
-std::unique_ptr<HttpConnection> S3Client::acquire(const HttpEndpoint& endpoint) {
+std::unique_ptr<HttpConnection> S3Client::Impl::acquire(const HttpEndpoint& endpoint) {
   {
     std::lock_guard<std::mutex> lock(m_pool_mutex);
     if (auto found = m_pool.find(endpoint.url()); found != m_pool.end()) {
@@ -178,13 +199,13 @@ std::unique_ptr<HttpConnection> S3Client::acquire(const HttpEndpoint& endpoint) 
   return std::make_unique<HttpConnection>(endpoint, trust, peer, m_clock);
 }
 
-void S3Client::release(std::unique_ptr<HttpConnection> connection) {
+void S3Client::Impl::release(std::unique_ptr<HttpConnection> connection) {
   std::lock_guard<std::mutex> lock(m_pool_mutex);
   const std::string url = connection->endpoint().url();
   m_pool.emplace(url, std::move(connection));
 }
 
-HttpResponse S3Client::send(const Call& call) {
+HttpResponse S3Client::Impl::send(const S3Call& call) {
   const S3Address address = s3_address(m_settings, call.bucket);
   const std::string path = address.path_prefix + (call.key.empty() && address.path_style ? "" : "/" + call.key);
   std::string target = canonical_uri(path);
@@ -195,7 +216,7 @@ HttpResponse S3Client::send(const Call& call) {
     }
     target += query;
   }
-  const HttpEndpoint& endpoint = address.endpoint;
+  const HttpEndpoint endpoint{address.endpoint.scheme, address.endpoint.host, address.endpoint.port};
   const bool default_port = (endpoint.scheme == "https" && endpoint.port == 443) || (endpoint.scheme == "http" && endpoint.port == 80);
   const std::string host_header = default_port ? (endpoint.host.find(':') != std::string::npos ? "[" + endpoint.host + "]" : endpoint.host)
                                                : endpoint.host_port();
@@ -311,7 +332,7 @@ HttpResponse S3Client::send(const Call& call) {
   }
 }
 
-void S3Client::throw_s3_error(const Call& call, const HttpResponse& response) {
+void S3Client::Impl::throw_s3_error(const S3Call& call, const HttpResponse& response) {
   const S3Error error = parse_s3_error(response.body);
   const std::string where = call.named();
   const std::string status = "HTTP " + std::to_string(response.status);
@@ -329,7 +350,7 @@ void S3Client::throw_s3_error(const Call& call, const HttpResponse& response) {
     if (response.status >= 400 && response.status != 404 && call.method == "HEAD") {
       // A HEAD answer has no body, so no reason: the same key's first byte tells S3's code
       // (SignatureDoesNotMatch, InvalidAccessKeyId, ...); that GET throws it.
-      Call probe = call;
+      S3Call probe = call;
       probe.method = "GET";
       probe.headers.emplace_back("Range", "bytes=0-0");
       send(probe);
@@ -390,12 +411,12 @@ void S3Client::throw_s3_error(const Call& call, const HttpResponse& response) {
 }
 
 std::optional<S3ObjectInfo> S3Client::head(const std::string& bucket, const std::string& key) {
-  Call call;
+  S3Call call;
   call.method = "HEAD";
   call.bucket = bucket;
   call.key = key;
   call.operation = "HeadObject";
-  const HttpResponse response = send(call);
+  const HttpResponse response = m_impl->send(call);
   if (response.status == 404) return std::nullopt;
   if (!looks_like_s3_object(response)) {
     throw CliError(ErrorClass::protocol, "The endpoint at " + s3_address(m_settings, bucket).endpoint.host_port() +
@@ -417,7 +438,7 @@ std::optional<S3ObjectInfo> S3Client::head(const std::string& bucket, const std:
 
 std::string S3Client::get(const std::string& bucket, const std::string& key,
                           std::optional<std::pair<std::uint64_t, std::uint64_t>> range, std::size_t max_bytes) {
-  Call call;
+  S3Call call;
   call.bucket = bucket;
   call.key = key;
   call.operation = "GetObject";
@@ -427,7 +448,7 @@ std::string S3Client::get(const std::string& bucket, const std::string& key,
     call.headers.emplace_back("Range", "bytes=" + std::to_string(range->first) + "-" +
                                            std::to_string(range->first + range->second - 1));
   }
-  HttpResponse response = send(call);
+  HttpResponse response = m_impl->send(call);
   if (!looks_like_s3_object(response)) {
     throw CliError(ErrorClass::protocol, "The endpoint at " + s3_address(m_settings, bucket).endpoint.host_port() +
                                              " answered GetObject " + s3_url(bucket, key) +
@@ -452,7 +473,7 @@ void S3Client::list(const std::string& bucket, const std::string& prefix, const 
                      "Listing " + s3_url(bucket, prefix) + " did not end after " + std::to_string(m_limits.max_list_pages) +
                          " pages; the endpoint keeps answering that more follow");
     }
-    Call call;
+    S3Call call;
     call.bucket = bucket;
     call.operation = "ListObjectsV2";
     call.subject = s3_url(bucket, prefix);
@@ -460,7 +481,7 @@ void S3Client::list(const std::string& bucket, const std::string& prefix, const 
     if (!delimiter.empty()) call.query.emplace_back("delimiter", delimiter);
     if (!token.empty()) call.query.emplace_back("continuation-token", token);
     call.max_answer_bytes = m_limits.max_list_page_bytes;
-    const HttpResponse response = send(call);
+    const HttpResponse response = m_impl->send(call);
     S3ListPage page;
     try {
       page = parse_list_objects_v2(response.body, true);
@@ -504,7 +525,7 @@ std::vector<S3DeleteError> S3Client::delete_objects(const std::string& bucket, c
   for (std::size_t start = 0; start < keys.size(); start += k_max_delete_batch) {
     const std::vector<std::string> batch(keys.begin() + static_cast<std::ptrdiff_t>(start),
                                          keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), start + k_max_delete_batch)));
-    Call call;
+    S3Call call;
     call.method = "POST";
     call.bucket = bucket;
     call.operation = "DeleteObjects";
@@ -512,7 +533,7 @@ std::vector<S3DeleteError> S3Client::delete_objects(const std::string& bucket, c
     call.body = delete_objects_body(batch);
     call.content_type = "application/xml";
     call.headers.emplace_back("Content-MD5", content_md5(call.body));
-    const HttpResponse response = send(call);
+    const HttpResponse response = m_impl->send(call);
     try {
       for (auto& failure : parse_delete_result(response.body)) failures.push_back(std::move(failure));
     } catch (const std::invalid_argument& bad) {

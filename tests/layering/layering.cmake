@@ -57,6 +57,17 @@ set(FLINKCLI_PROBES
   "config     storage    s3_settings.hpp          fail"
   "storage    config     configuration.hpp        pass"
   "storage    core       error.hpp                pass"
+  "http       rest       http_jobmanager_api.hpp  fail"
+  "http       commands   command.hpp              fail"
+  "http       api        jobmanager_api.hpp       fail"
+  "http       storage    location.hpp             fail"
+  "http       tls        tls_context.hpp          fail"
+  "commands   http       http_connection.hpp      fail"
+  "commands   storage    snapshot_store.hpp       pass"
+  "config     http       http_connection.hpp      fail"
+  "rest       http       http_connection.hpp      pass"
+  "storage    http       http_connection.hpp      pass"
+  "http       config     configuration.hpp        pass"
 )
 foreach(probe IN LISTS FLINKCLI_PROBES)
   string(REGEX REPLACE " +" ";" fields "${probe}")
@@ -75,6 +86,9 @@ foreach(probe IN LISTS FLINKCLI_PROBES)
   endif()
   if(LAYER STREQUAL "rest")
     target_link_libraries(${name} PRIVATE flinkcli_tls)
+  endif()
+  if(LAYER STREQUAL "storage")
+    target_link_libraries(${name} PRIVATE flinkcli_http)
   endif()
   add_test(NAME ${name}
            COMMAND ${CMAKE_COMMAND} -DTARGET=${name} -DEXPECT=${expect}

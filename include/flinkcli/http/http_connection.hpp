@@ -87,7 +87,9 @@ struct HttpExchange {
 
 class HttpConnection {
  public:
-  HttpConnection(HttpEndpoint endpoint, HttpsTrust trust, PeerDescription peer, Clock& clock);
+  // `resolver` looks the host up (tests give names addresses of their own).
+  HttpConnection(HttpEndpoint endpoint, HttpsTrust trust, PeerDescription peer, Clock& clock,
+                 Resolver resolver = resolve_with_getaddrinfo);
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
@@ -95,6 +97,10 @@ class HttpConnection {
   // One attempt, bounded by `timeouts` (attempt_timeouts() of the time left): resolves the host
   // first (an unreachable CliError when it does not resolve in time) and pins the address.
   HttpExchange exchange(const HttpRequest& request, const AttemptTimeouts& timeouts);
+
+  // Resolves the host within `budget` and pins its first address, unless that was done already;
+  // exchange() does it too. Throws an unreachable CliError when it does not resolve in time.
+  void resolve(std::chrono::milliseconds budget);
 
   // After a refused connection: points at the host's next address; false after the last (then
   // at the first again).
@@ -110,13 +116,13 @@ class HttpConnection {
 
  private:
   struct Client;
-  void resolve(std::chrono::milliseconds budget);
   void pin_address();
 
   HttpEndpoint m_endpoint;
   HttpsTrust m_trust;
   PeerDescription m_peer;
   Clock& m_clock;
+  Resolver m_resolver;
   std::unique_ptr<Client> m_client;
   std::vector<std::string> m_addresses;  // resolved once; empty until then
   std::size_t m_address_index = 0;

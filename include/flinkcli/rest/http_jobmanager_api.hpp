@@ -1,5 +1,5 @@
 #pragma once
-// The JobManagerApi over Flink's REST API (cpp-httplib): the only HTTP code in the client.
+// The JobManagerApi over Flink's REST API, on the http layer's HttpConnection.
 #include <memory>
 
 #include "flinkcli/api/jobmanager_api.hpp"

@@ -7,15 +7,12 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "flinkcli/core/clock.hpp"
-#include "flinkcli/http/http_connection.hpp"
 #include "flinkcli/storage/s3_settings.hpp"
 #include "flinkcli/storage/s3_xml.hpp"
 
@@ -28,8 +25,14 @@ struct S3ObjectInfo {
 
 // Where requests for a bucket go, from the settings: the endpoint's scheme, host and port, and
 // whether the bucket is in the host name (virtual-hosted) or the path.
+struct S3Endpoint {
+  std::string scheme = "https";
+  std::string host;
+  int port = 443;
+  std::string host_port() const;  // "host:9000", "[::1]:9000"
+};
 struct S3Address {
-  HttpEndpoint endpoint;
+  S3Endpoint endpoint;
   bool path_style = false;
   std::string path_prefix;  // "/bucket" with path style, "" otherwise
 };
@@ -73,20 +76,11 @@ class S3Client {
   const S3Settings& settings() const { return m_settings; }
 
  private:
-  struct Call;
-  HttpResponse send(const Call& call);
-  std::unique_ptr<HttpConnection> acquire(const HttpEndpoint& endpoint);
-  void release(std::unique_ptr<HttpConnection> connection);
-  [[noreturn]] void throw_s3_error(const Call& call, const HttpResponse& response);
-
+  // The requests themselves, over the http layer (which only this source sees).
+  struct Impl;
   S3Settings m_settings;
-  Clock& m_clock;
-  std::chrono::steady_clock::time_point m_deadline;
-  std::chrono::milliseconds m_request_timeout;
   S3ClientLimits m_limits;
-  std::function<std::chrono::system_clock::time_point()> m_wall_clock;
-  std::mutex m_pool_mutex;
-  std::multimap<std::string, std::unique_ptr<HttpConnection>> m_pool;  // idle connections by host:port
+  std::unique_ptr<Impl> m_impl;
 };
 
 }  // namespace flinkcli
