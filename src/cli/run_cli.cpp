@@ -167,6 +167,7 @@ int run_cli_main(int argc, char** argv) {
       length > 0 ? std::string(self, static_cast<std::size_t>(length)) : argv[0],
   };
   Runtime runtime{console, clock, interrupt, std::move(environment), make_http_jobmanager_api};
+  runtime.store_factory = make_snapshot_store;  // local disks and S3 (storage layer)
   runtime.stderr_is_terminal = ::isatty(2) == 1;
   return run_cli({argv + 1, argv + argc}, runtime);
 }
