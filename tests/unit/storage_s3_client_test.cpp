@@ -102,7 +102,8 @@ TEST(StorageS3Address, AwsEndpointOfTheRegion) {
 TEST(StorageS3Address, BadEndpointsAreConfigErrors) {
   for (const std::string endpoint :
        {"http://127.0.0.1:9000/x", "http://h/path/", "ftp://h", "file:///tmp", "http://", "http://:9000", "http://h:",
-        "http://h:abc", "http://h:99999", "http://h:123456", "http://h:-1", "http://[::1", "http://[]:9000"}) {
+        "http://h:abc", "http://h:99999", "http://h:123456", "http://h:-1", "http://[::1", "http://[::1]:",
+        "http://[::1]:abc", "http://[::1]:99999", "http://[::1]x", "http://[]:9000"}) {
     SCOPED_TRACE(endpoint);
     try {
       const S3Address address = s3_address(settings_for(endpoint), k_bucket);
