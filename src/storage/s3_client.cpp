@@ -341,7 +341,7 @@ void S3Client::throw_s3_error(const Call& call, const HttpResponse& response) {
     if (response.status == 403) {
       throw CliError(ErrorClass::storage_access,
                      "S3 at " + at + " refused " + call.operation + " " + where + " (HTTP 403, no reason given" +
-                         std::string(call.method == "HEAD" ? "; S3 also answers 403 for a key that does not exist when "
+                         std::string(call.operation == "HeadObject" ? "; S3 also answers 403 for a key that does not exist when "
                                                               "the credentials may not list the bucket"
                                                             : "") +
                          "). " + (m_settings.anonymous() ? "No S3 credentials were found: set s3.access-key and s3.secret-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
@@ -375,6 +375,10 @@ void S3Client::throw_s3_error(const Call& call, const HttpResponse& response) {
                "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
     } else {
       advice = "check that " + origin + " may " + (call.method == "POST" ? "delete" : "read") + " it";
+      // Without s3:ListBucket, S3 answers AccessDenied for a key that does not exist too.
+      if (error.code == "AccessDenied" && !call.key.empty()) {
+        advice += " (or that it exists: S3 answers AccessDenied for a missing key when the credentials may not list the bucket)";
+      }
     }
     throw CliError(ErrorClass::storage_access, "S3 at " + at + " refused " + call.operation + " " + where + " (" + s3_says + "): " + advice,
                    excerpt);

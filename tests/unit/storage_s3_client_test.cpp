@@ -291,9 +291,10 @@ TEST_F(S3ClientTest, ForbiddenHeadAsksTheFirstByteForTheReason) {
       {"SignatureDoesNotMatch", ErrorClass::storage_access, {"SignatureDoesNotMatch", "s3://flink-state/sp/_metadata", "the test's keys"}},
       {"InvalidAccessKeyId", ErrorClass::storage_access, {"InvalidAccessKeyId", "unknown"}},
       {"ExpiredToken", ErrorClass::storage_access, {"ExpiredToken", "expired"}},
-      {"AccessDenied", ErrorClass::storage_access, {"AccessDenied", "s3://flink-state/sp/_metadata"}},
+      {"AccessDenied", ErrorClass::storage_access, {"AccessDenied", "s3://flink-state/sp/_metadata", "missing key"}},
       {"NoSuchBucket", ErrorClass::not_found, {"flink-state", "NoSuchBucket"}},
       {"NoSuchKey", ErrorClass::not_found, {"s3://flink-state/sp/_metadata", "NoSuchKey"}},
+      {"", ErrorClass::storage_access, {"HTTP 403", "no reason given", "does not exist"}},  // GET says nothing either
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.code);
