@@ -90,6 +90,10 @@ TEST_F(LocalStoreTest, ReadRange) {
     std::string bytes;
   } cases[] = {{0, 10, "0123456789"}, {3, 4, "3456"}, {8, 10, "89"}, {10, 5, ""}, {20, 5, ""}, {0, 0, ""}};
   for (const auto& c : cases) EXPECT_EQ(store->read_range(local(path), c.offset, c.length), c.bytes) << c.offset << "+" << c.length;
+  // A length from a damaged reference: what is there, without making room for all of it first.
+  EXPECT_EQ(store->read_range(local(path), 3, std::uint64_t{1} << 40), "3456789");
+  EXPECT_EQ(store->read_range(local(path), 0, UINT64_MAX), "0123456789");
+  EXPECT_EQ(store->read_range(local(path), UINT64_MAX, 2), "");
   EXPECT_EQ(error_class_of([&] { store->read_range(local(scratch / "missing"), 0, 1); }), ErrorClass::not_found);
 }
 
