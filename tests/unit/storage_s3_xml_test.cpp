@@ -253,6 +253,10 @@ TEST(StorageS3Xml, Iso8601) {
       {"2024-02-29T23:59:59.000Z", utc(2024, 2, 29, 23, 59, 59)},
       {"1970-01-01T00:00:00.000Z", utc(1970, 1, 1, 0, 0, 0)},
       {"2023-02-29T00:00:00.000Z", std::nullopt},  // no leap day
+      {"1012-05-06T07:08:09.000Z", std::nullopt},  // out of the clock's range (it would overflow)
+      {"9999-12-31T23:59:59.000Z", std::nullopt},
+      {"2200-12-31T23:59:59.000Z", utc(2200, 12, 31, 23, 59, 59)},
+      {"1900-01-01T00:00:00.000Z", utc(1900, 1, 1, 0, 0, 0)},
       {"2024-13-01T00:00:00.000Z", std::nullopt},
       {"2024-00-01T00:00:00.000Z", std::nullopt},
       {"2024-04-31T00:00:00.000Z", std::nullopt},
@@ -280,6 +284,8 @@ TEST(StorageS3Xml, HttpDate) {
       {"Thu, 29 Feb 2024 23:59:59 GMT", utc(2024, 2, 29, 23, 59, 59)},
       {"Wed, 31 Dec 2025 12:00:00 GMT", utc(2025, 12, 31, 12, 0, 0)},
       {"Mon, 06 Mai 2024 07:08:09 GMT", std::nullopt},  // not an English month
+      {"Mon, 06 May 1012 07:08:09 GMT", std::nullopt},  // out of the clock's range (it would overflow)
+      {"Fri, 31 Dec 9999 23:59:59 GMT", std::nullopt},
       {"Mon, 06 may 2024 07:08:09 GMT", std::nullopt},
       {"Mon, 31 Apr 2024 07:08:09 GMT", std::nullopt},
       {"Mon, 06 May 2024 25:08:09 GMT", std::nullopt},
