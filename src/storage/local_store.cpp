@@ -1,5 +1,6 @@
 #include "local_store.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <system_error>
 
@@ -73,6 +74,13 @@ class LocalStore final : public SnapshotStore {
     if (!in) {
       throw_file_error("open", location.local_path, std::error_code(errno, std::generic_category()));
     }
+    // Room for what the file holds from `offset`, not for `length`: a length read from a damaged
+    // reference may be anything.
+    std::error_code error;
+    const std::uintmax_t size = fs::file_size(location.local_path, error);
+    if (error) throw_file_error("read the size of", location.local_path, error);
+    if (offset >= size) return "";
+    length = std::min<std::uint64_t>(length, size - offset);
     in.seekg(static_cast<std::streamoff>(offset));
     std::string content(static_cast<std::size_t>(length), '\0');
     in.read(content.data(), static_cast<std::streamsize>(length));

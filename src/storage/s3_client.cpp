@@ -84,6 +84,8 @@ std::string S3Endpoint::host_port() const {
   return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
+std::string S3Endpoint::url() const { return scheme + "://" + host_port(); }
+
 S3Address s3_address(const S3Settings& settings, const std::string& bucket) {
   S3Address address;
   if (settings.endpoint) {
@@ -107,20 +109,27 @@ S3Address s3_address(const S3Settings& settings, const std::string& bucket) {
     address.endpoint.scheme = scheme;
     address.endpoint.port = scheme == "https" ? 443 : 80;
     std::string host = text;
+    std::optional<std::string> port;
     if (!host.empty() && host.front() == '[') {
       const auto close = host.find(']');
-      if (close == std::string::npos) throw CliError(ErrorClass::config, "The S3 endpoint '" + one_line(text, 100) + "' is malformed");
-      const std::string rest = host.substr(close + 1);
+      const std::string rest = close == std::string::npos ? "" : host.substr(close + 1);
+      if (close == std::string::npos || (!rest.empty() && rest.front() != ':')) {
+        throw CliError(ErrorClass::config, "The S3 endpoint '" + one_line(text, 100) + "' is malformed");
+      }
       host = host.substr(1, close - 1);
-      if (!rest.empty() && rest.front() == ':') address.endpoint.port = std::stoi(rest.substr(1));
+      if (!rest.empty()) port = rest.substr(1);
     } else if (const auto colon = host.rfind(':'); colon != std::string::npos) {
-      const std::string port = host.substr(colon + 1);
-      if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit) || std::stoi(port) > 65535) {
+      port = host.substr(colon + 1);
+      host = host.substr(0, colon);
+    }
+    // The same check for "[::1]:port" as for "host:port": std::stoi alone would throw a
+    // std::invalid_argument, or take 99999.
+    if (port) {
+      if (port->empty() || port->size() > 5 || !std::all_of(port->begin(), port->end(), ::isdigit) || std::stoi(*port) > 65535) {
         throw CliError(ErrorClass::config, "The S3 endpoint '" + one_line(settings.endpoint->value, 100) + "' (" +
                                                settings.endpoint->origin + ") has a bad port");
       }
-      address.endpoint.port = std::stoi(port);
-      host = host.substr(0, colon);
+      address.endpoint.port = std::stoi(*port);
     }
     if (host.empty()) {
       throw CliError(ErrorClass::config, "The S3 endpoint '" + one_line(settings.endpoint->value, 100) + "' (" +
@@ -358,7 +367,7 @@ void S3Client::Impl::throw_s3_error(const S3Call& call, const HttpResponse& resp
     if (response.status == 403) {
       throw CliError(ErrorClass::storage_access,
                      "S3 at " + at + " refused " + call.operation + " " + where + " (HTTP 403, no reason given" +
-                         std::string(call.method == "HEAD" ? "; S3 also answers 403 for a key that does not exist when "
+                         std::string(call.operation == "HeadObject" ? "; S3 also answers 403 for a key that does not exist when "
                                                               "the credentials may not list the bucket"
                                                             : "") +
                          "). " + (m_settings.anonymous() ? "No S3 credentials were found: set s3.access-key and s3.secret-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
@@ -392,6 +401,10 @@ void S3Client::Impl::throw_s3_error(const S3Call& call, const HttpResponse& resp
                "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
     } else {
       advice = "check that " + origin + " may " + (call.method == "POST" ? "delete" : "read") + " it";
+      // Without s3:ListBucket, S3 answers AccessDenied for a key that does not exist too.
+      if (error.code == "AccessDenied" && !call.key.empty()) {
+        advice += " (or that it exists: S3 answers AccessDenied for a missing key when the credentials may not list the bucket)";
+      }
     }
     if (error.code == "AccessDenied" && !call.key.empty()) {
       advice += " (S3 also answers AccessDenied for a key that does not exist when the credentials may not list "

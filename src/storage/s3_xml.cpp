@@ -103,6 +103,9 @@ std::optional<std::chrono::system_clock::time_point> make_time(int year, int mon
                                                                int second) {
   using namespace std::chrono;
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  // system_clock counts nanoseconds in 64 bits: only the years 1678 to 2261 fit, and S3 has
+  // none outside these.
+  if (year < 1900 || year > 2200) return std::nullopt;
   const year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
                             std::chrono::day(static_cast<unsigned>(day))};
   if (!date.ok()) return std::nullopt;

@@ -30,6 +30,7 @@ struct S3Endpoint {
   std::string host;
   int port = 443;
   std::string host_port() const;  // "host:9000", "[::1]:9000"
+  std::string url() const;        // "https://host:443"
 };
 struct S3Address {
   S3Endpoint endpoint;
