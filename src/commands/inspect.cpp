@@ -149,12 +149,7 @@ Location snapshot_location(const std::string& text) {
                    "Cannot inspect " + text + ": this client reads local and s3:// savepoints only; copy the "
                    "savepoint directory (" + *scheme + ":) to a local disk and inspect that");
   }
-  Location location;
-  try {
-    location = parse_location(text, fs::current_path());
-  } catch (const CliError& error) {
-    throw CliError(ErrorClass::unsupported, "Cannot inspect " + text + ": " + error.what());
-  }
+  Location location = parse_location(text, fs::current_path());  // a malformed one is a usage error
   if (location.kind == LocationKind::local) {
     // As given (relative stays relative), only a file: prefix removed.
     std::string path = text;

@@ -190,6 +190,11 @@ TEST_F(InspectTest, BadInputIsOneLine) {
       {"unknown version", {"<dir>/version9"}, 15,
        "Cannot read savepoint metadata " + dir + "/version9/_metadata: unknown metadata version 9 (known: 2 to 7) at byte 4"},
       {"remote", {"hdfs://namenode/savepoints/x"}, 8, "Cannot inspect hdfs://namenode/savepoints/x"},
+      {"gcs", {"gs://bucket/savepoints/x"}, 8, "Cannot inspect gs://bucket/savepoints/x"},
+      // A malformed S3 location is the command line's fault, not an unsupported store.
+      {"s3 without bucket", {"s3:///savepoints/x"}, 1, "Invalid S3 location 's3:///savepoints/x': no bucket"},
+      {"s3 with ..", {"s3a://b/savepoints/../x"}, 1, "Invalid S3 location 's3a://b/savepoints/../x'"},
+      {"empty path", {""}, 1, "Empty location"},
       {"no path", {}, 1, "Missing savepoint path."},
       {"missing uid file", {"<dir>/truncated", "--expect-uids-file", "<dir>/no-such-file"}, 4, "uid file not found"},
       {"-n alone", {"<dir>/truncated", "-n"}, 1, "-n (--allowNonRestoredState) only means something"},
