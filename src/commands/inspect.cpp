@@ -203,10 +203,12 @@ metadata::SavepointMetadata read_metadata(SnapshotStore& store, const Location& 
   }
 }
 
-// A state file as found in the store.
+// A state file as found in the store. Its location is not kept (a savepoint may name millions of
+// files): state_file_location() gives it again where it is printed.
 struct CheckedFile {
-  std::optional<Location> location;            // none: in another store
-  std::optional<std::uintmax_t> size_on_disk;  // none: missing, or in another store
+  enum class State : std::uint8_t { elsewhere, present, missing };
+  State state = State::elsewhere;  // elsewhere: in another store, not looked up
+  std::uintmax_t size_on_disk = 0;  // when present
 };
 
 // Every state file the savepoint names, looked up in the store.
@@ -215,43 +217,59 @@ struct StateFileCheck {
   std::size_t total = 0;
   std::size_t present = 0;
   std::size_t unknown = 0;  // in another store
-  std::vector<std::string> missing;
+  std::vector<std::pair<std::size_t, std::size_t>> missing;  // (i, j), in order
 };
 
-// Relative state files are resolved against `base`, the directory of `_metadata`. All lookups
-// go to the store at once: it lists shared directories instead of asking file by file.
+// The local store stats file by file, so its lookups go in batches and only a batch's locations
+// are held at once; S3 lists each directory once per call, so it is asked for all in one.
+constexpr std::size_t k_local_lookup_batch = 4096;
+
+// Relative state files are resolved against `base`, the directory of `_metadata`.
 StateFileCheck check_state_files(SnapshotStore& store, const metadata::SavepointMetadata& savepoint, const Location& base) {
   StateFileCheck check;
+  const std::size_t batch = base.kind == LocationKind::local ? k_local_lookup_batch : SIZE_MAX;
   std::vector<Location> wanted;
-  for (const auto& op : savepoint.operators) {
-    auto& checked = check.by_operator.emplace_back();
-    for (const auto& file : op.files) {
-      ++check.total;
-      CheckedFile& entry = checked.emplace_back();
-      entry.location = state_file_location(file, base);
-      if (entry.location) {
-        wanted.push_back(*entry.location);
-      } else {
-        ++check.unknown;
-      }
-    }
-  }
-  const auto found = store.stat_all(wanted);
-  std::size_t next = 0;
-  for (auto& checked : check.by_operator) {
-    for (CheckedFile& entry : checked) {
-      if (!entry.location) continue;
-      const auto& object = found[next++];
-      if (object) {
-        entry.size_on_disk = object->size;
+  std::vector<std::pair<std::size_t, std::size_t>> wanted_at;
+  const auto look_up = [&] {
+    const auto found = store.stat_all(wanted);
+    for (std::size_t k = 0; k < wanted.size(); ++k) {
+      const auto [i, j] = wanted_at[k];
+      CheckedFile& entry = check.by_operator[i][j];
+      if (found[k]) {
+        entry.state = CheckedFile::State::present;
+        entry.size_on_disk = found[k]->size;
         ++check.present;
       } else {
-        check.missing.push_back(entry.location->display());
+        entry.state = CheckedFile::State::missing;
+        check.missing.emplace_back(i, j);
       }
     }
+    wanted.clear();
+    wanted_at.clear();
+  };
+  check.by_operator.resize(savepoint.operators.size());
+  for (std::size_t i = 0; i < savepoint.operators.size(); ++i) {
+    const auto& files = savepoint.operators[i].files;
+    check.by_operator[i].resize(files.size());
+    check.total += files.size();
+    for (std::size_t j = 0; j < files.size(); ++j) {
+      auto location = state_file_location(files[j], base);
+      if (!location) {
+        ++check.unknown;
+        continue;
+      }
+      wanted.push_back(std::move(*location));
+      wanted_at.emplace_back(i, j);
+      if (wanted.size() >= batch) look_up();
+    }
   }
+  if (!wanted.empty()) look_up();
   return check;
 }
+
+// A path from `_metadata` as a text line shows it: one line, no control characters (a file may
+// hold escape sequences), long enough for any real path.
+std::string printable_path(std::string_view path) { return one_line(path, 4096); }
 
 // --- Rendering: Flink-style lines and the JSON document ---
 
@@ -319,25 +337,28 @@ UidsByOperatorId given_uids_by_operator_id(const InspectOptions& options) {
   return given_uids;
 }
 
-JsonDocument file_json(const metadata::StateFile& file, const CheckedFile& checked) {
+JsonDocument file_json(const metadata::StateFile& file, const CheckedFile& checked, const Location& directory) {
   JsonDocument entry = {{"path", file.path}, {"relative", file.relative}, {"stored_size", file.size}};
-  const bool local = checked.location && checked.location->kind == LocationKind::local;
-  entry["location"] = checked.location ? JsonDocument(checked.location->display()) : JsonDocument();
-  entry["local_path"] = local ? JsonDocument(checked.location->display()) : JsonDocument();
-  if (!checked.location) {
+  const auto location = checked.state == CheckedFile::State::elsewhere ? std::nullopt
+                                                                       : state_file_location(file, directory);
+  const bool local = location && location->kind == LocationKind::local;
+  entry["location"] = location ? JsonDocument(location->display()) : JsonDocument();
+  entry["local_path"] = local ? JsonDocument(location->display()) : JsonDocument();
+  if (!location) {
     entry["exists"] = nullptr;
     entry["size_on_disk"] = nullptr;
   } else {
-    entry["exists"] = checked.size_on_disk.has_value();
-    entry["size_on_disk"] = checked.size_on_disk ? JsonDocument(*checked.size_on_disk) : JsonDocument();
+    const bool present = checked.state == CheckedFile::State::present;
+    entry["exists"] = present;
+    entry["size_on_disk"] = present ? JsonDocument(checked.size_on_disk) : JsonDocument();
   }
   return entry;
 }
 
 JsonDocument operator_json(const metadata::OperatorState& op, const std::vector<CheckedFile>& checked,
-                           const std::vector<std::string>& matched_uids) {
+                           const std::vector<std::string>& matched_uids, const Location& directory) {
   JsonDocument files = JsonDocument::array();
-  for (std::size_t i = 0; i < op.files.size(); ++i) files.push_back(file_json(op.files[i], checked[i]));
+  for (std::size_t i = 0; i < op.files.size(); ++i) files.push_back(file_json(op.files[i], checked[i], directory));
   return {{"operator_id", op.operator_id},
           {"uid", nullable(op.uid)},
           {"name", nullable(op.name)},
@@ -364,7 +385,7 @@ std::vector<std::string> operator_row(const metadata::OperatorState& op, const s
     uid_cell = (op.uid ? uid_cell + " " : std::string()) + "*" + one_line(given_text, 60);
   }
   const auto present = std::count_if(checked.begin(), checked.end(), [](const CheckedFile& file) {
-    return file.size_on_disk.has_value();
+    return file.state == CheckedFile::State::present;
   });
   return {op.operator_id, uid_cell, op.name ? one_line(*op.name, 40) : "-",
           std::to_string(op.parallelism), std::to_string(op.max_parallelism),
@@ -396,6 +417,8 @@ void report_savepoint(Report& report, const metadata::SavepointMetadata& savepoi
   report.set("format", nullable(savepoint.format));
   report.set("master_states", savepoint.master_states);
 
+  // The document only in JSON mode: with many state files it would be most of the memory.
+  const bool json = report.mode() == OutputMode::json;
   std::int64_t total_size = 0;
   std::int64_t inline_size = 0;
   JsonDocument operators = JsonDocument::array();
@@ -408,14 +431,22 @@ void report_savepoint(Report& report, const metadata::SavepointMetadata& savepoi
     static const std::vector<std::string> k_none;
     const auto given = given_uids.find(op.operator_id);
     const auto& matched = given == given_uids.end() ? k_none : given->second;
-    operators.push_back(operator_json(op, files.by_operator[i], matched));
+    if (json) operators.push_back(operator_json(op, files.by_operator[i], matched, directory));
     rows.push_back(operator_row(op, files.by_operator[i], matched));
     report.add_value(op.operator_id);
   }
   report.set("state_size", total_size);
   report.set("inline_size", inline_size);
-  report.set("operators", operators);
-  report.set("missing_files", files.missing);
+  // The missing files' locations (the state file's, in the store), from their indexes.
+  const auto missing_location = [&](const std::pair<std::size_t, std::size_t>& at) {
+    return state_file_location(savepoint.operators[at.first].files[at.second], directory)->display();
+  };
+  if (json) {
+    JsonDocument missing = JsonDocument::array();
+    for (const auto& at : files.missing) missing.push_back(missing_location(at));
+    report.set("operators", operators);
+    report.set("missing_files", missing);
+  }
 
   std::string kind = savepoint.snapshot_type.value_or("snapshot");
   if (savepoint.format) kind += " (" + *savepoint.format + ")";
@@ -428,7 +459,9 @@ void report_savepoint(Report& report, const metadata::SavepointMetadata& savepoi
   }
   report.line("");
   for (const auto& line : table(rows)) report.line(line);
-  for (const auto& missing : files.missing) report.line("Missing state file: " + missing);
+  if (report.mode() == OutputMode::text) {
+    for (const auto& at : files.missing) report.line("Missing state file: " + printable_path(missing_location(at)));
+  }
 }
 
 // --uid: the id each uid hashes to, and whether the savepoint holds state for it.

@@ -1,8 +1,10 @@
 // The Java Object Serialization Stream grammar (Java SE specification, chapter 6), walked with
-// bounds checks: every count is checked against the bytes left, nesting is bounded, and the
-// handle table grows by at most one entry per byte read.
+// bounds checks: every count is checked against the bytes left and nesting is bounded. Of the
+// handle table only the class descriptors are kept (a few bytes each, in order of their handle
+// numbers); a string or an object is just a number, so memory stays a fraction of the input.
 #include "java_serialization.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,13 +38,14 @@ constexpr std::uint8_t SC_BLOCK_DATA = 0x08;
 constexpr std::uint32_t k_base_handle = 0x7E0000;
 constexpr int k_max_depth = 64;
 
-// What a handle stands for: a class descriptor (its fields and superclass) or anything else.
+// A class descriptor: its flags, fields and superclass. Read once its descriptor is complete.
 struct ClassDesc {
-  bool is_class = false;
+  bool complete = false;       // until then a reference to it is a reference to a non-class
   std::uint8_t flags = 0;
-  std::string field_types;  // one type code per serializable field, in stream order
-  std::string name;         // for arrays: "[B", "[Ljava.lang.String;" ...
-  std::int64_t super = -1;  // index into the handle table, -1 for none
+  char element = 'L';          // arrays: the element type, the name's second character ("[B")
+  std::uint32_t fields_at = 0;      // its type codes in m_field_types, one per field, in order
+  std::uint32_t field_count = 0;
+  std::int64_t super = -1;     // index into m_classes, -1 for none
 };
 
 class Walker {
@@ -55,7 +58,10 @@ class Walker {
     // A reset (ObjectOutputStream.reset()) may come between objects only, never inside one.
     while (m_pos < m_bytes.size() && static_cast<std::uint8_t>(m_bytes[m_pos]) == TC_RESET) {
       ++m_pos;
-      m_handles.clear();
+      m_handle_count = 0;
+      m_class_handles.clear();
+      m_classes.clear();
+      m_field_types.clear();
     }
     content(0);
     return m_pos;
@@ -88,27 +94,39 @@ class Walker {
     if (count > m_bytes.size() - m_pos) fail(std::string("file ends inside ") + what, m_pos);
     m_pos += static_cast<std::size_t>(count);
   }
-  std::string utf(const char* what) {
+  std::string_view utf(const char* what) {
     const std::uint32_t length = u16(what);
     need(length, what);
-    std::string text(m_bytes.substr(m_pos, length));
+    const std::string_view text = m_bytes.substr(m_pos, length);
     m_pos += length;
     return text;
   }
   void depth_check(int depth) const {
     if (depth > k_max_depth) fail("objects nested too deeply", m_pos);
   }
-  std::size_t new_handle(ClassDesc desc = {}) {
-    m_handles.push_back(std::move(desc));
-    return m_handles.size() - 1;
+  // A handle for anything but a class descriptor: only counted.
+  void new_handle() { ++m_handle_count; }
+  // A handle for a class descriptor, incomplete until its index in m_classes is filled in.
+  std::size_t new_class_handle() {
+    m_class_handles.push_back(m_handle_count++);
+    m_classes.emplace_back();
+    return m_classes.size() - 1;
   }
-  std::int64_t reference(const char* what) {
+  // The handle a back reference names (0-based), checked against the handles so far.
+  std::uint64_t reference(const char* what) {
     const std::size_t at = m_pos;
     const std::uint32_t handle = u32(what);
-    if (handle < k_base_handle || handle - k_base_handle >= m_handles.size()) {
+    if (handle < k_base_handle || handle - k_base_handle >= m_handle_count) {
       fail("bad back reference", at);
     }
-    return static_cast<std::int64_t>(handle - k_base_handle);
+    return handle - k_base_handle;
+  }
+  // The class descriptor (index into m_classes) of a handle, -1 when it is something else.
+  std::int64_t class_of(std::uint64_t handle) const {
+    const auto found = std::lower_bound(m_class_handles.begin(), m_class_handles.end(), handle);
+    if (found == m_class_handles.end() || *found != handle) return -1;
+    const auto index = found - m_class_handles.begin();
+    return m_classes[static_cast<std::size_t>(index)].complete ? index : -1;
   }
 
   // classDesc: a new descriptor, null, or a reference to one. Returns its handle index or -1.
@@ -120,46 +138,54 @@ class Walker {
       case TC_NULL:
         return -1;
       case TC_REFERENCE: {
-        const std::int64_t index = reference("a class reference");
-        if (!m_handles[static_cast<std::size_t>(index)].is_class) fail("reference to a non-class", at);
+        const std::int64_t index = class_of(reference("a class reference"));
+        if (index < 0) fail("reference to a non-class", at);
         return index;
       }
       case TC_CLASSDESC: {
         ClassDesc desc;
-        desc.is_class = true;
-        desc.name = utf("a class name");
+        const std::string_view name = utf("a class name");
+        if (name.size() >= 2) desc.element = name[1];
         skip(8, "a serialVersionUID");
-        const std::size_t index = new_handle();
+        const std::size_t index = new_class_handle();
         desc.flags = u8("class flags");
         const std::uint32_t fields = u16("a field count");
         if (fields > (m_bytes.size() - m_pos) / 3) fail("field count exceeds the bytes left", m_pos - 2);
+        // Nested descriptors (in the fields' class names) append their own type codes: this
+        // one's are collected first and appended after.
+        std::string types;
         for (std::uint32_t i = 0; i < fields; ++i) {
           const std::size_t type_at = m_pos;
           const char type = static_cast<char>(u8("a field type"));
           (void)utf("a field name");
           if (type == '[' || type == 'L') {
             content(depth + 1);  // the field's class name: a string or a reference
-          } else if (std::string("BCDFIJSZ").find(type) == std::string::npos) {
+          } else if (std::string_view("BCDFIJSZ").find(type) == std::string_view::npos) {
             fail("unknown field type code", type_at);
           }
-          desc.field_types += type;
+          types += type;
         }
         annotation(depth + 1);
         desc.super = class_desc(depth + 1);
-        m_handles[index] = std::move(desc);
+        desc.fields_at = static_cast<std::uint32_t>(m_field_types.size());
+        desc.field_count = fields;
+        m_field_types += types;
+        desc.complete = true;
+        m_classes[index] = desc;
         return static_cast<std::int64_t>(index);
       }
       case TC_PROXYCLASSDESC: {
-        const std::size_t index = new_handle();
+        const std::size_t index = new_class_handle();
         const std::uint32_t interfaces = u32("an interface count");
         if (interfaces > (m_bytes.size() - m_pos) / 2) fail("interface count exceeds the bytes left", m_pos - 4);
         for (std::uint32_t i = 0; i < interfaces; ++i) (void)utf("an interface name");
         annotation(depth + 1);
         ClassDesc desc;
-        desc.is_class = true;
         desc.flags = SC_SERIALIZABLE;
         desc.super = class_desc(depth + 1);
-        m_handles[index] = std::move(desc);
+        desc.fields_at = static_cast<std::uint32_t>(m_field_types.size());
+        desc.complete = true;
+        m_classes[index] = desc;
         return static_cast<std::int64_t>(index);
       }
       default:
@@ -193,19 +219,20 @@ class Walker {
   void class_data(std::int64_t index, int depth) {
     // Superclasses first: collect the chain (bounded by the handle table).
     std::vector<std::size_t> chain;
-    for (std::int64_t at = index; at >= 0; at = m_handles[static_cast<std::size_t>(at)].super) {
-      if (chain.size() > m_handles.size()) fail("cyclic class hierarchy", m_pos);
+    for (std::int64_t at = index; at >= 0; at = m_classes[static_cast<std::size_t>(at)].super) {
+      if (chain.size() > m_classes.size()) fail("cyclic class hierarchy", m_pos);
       chain.push_back(static_cast<std::size_t>(at));
     }
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-      const ClassDesc desc = m_handles[*it];
+      const ClassDesc desc = m_classes[*it];  // a copy: nested objects may add descriptors
       if (desc.flags & SC_EXTERNALIZABLE) {
         if (!(desc.flags & SC_BLOCK_DATA)) fail("externalizable data without block mode", m_pos);
         annotation(depth + 1);
         continue;
       }
       if (desc.flags & SC_SERIALIZABLE) {
-        for (char type : desc.field_types) value(type, depth);
+        // By position: nested descriptors may grow m_field_types while the values are read.
+        for (std::uint32_t i = 0; i < desc.field_count; ++i) value(m_field_types[desc.fields_at + i], depth);
       }
       if (desc.flags & SC_WRITE_METHOD) annotation(depth + 1);
     }
@@ -267,11 +294,10 @@ class Walker {
       case TC_ARRAY: {
         const std::int64_t desc = class_desc(depth + 1);
         if (desc < 0) fail("array without a class", at);
-        const std::string name = m_handles[static_cast<std::size_t>(desc)].name;
+        const char element = m_classes[static_cast<std::size_t>(desc)].element;
         new_handle();
         const std::size_t size_at = m_pos;
         const std::uint32_t size = u32("an array size");
-        const char element = name.size() >= 2 ? name[1] : 'L';
         if (size > m_bytes.size() - m_pos) fail("array size exceeds the bytes left", size_at);
         for (std::uint32_t i = 0; i < size; ++i) value(element, depth);
         return;
@@ -292,7 +318,10 @@ class Walker {
   std::string_view m_bytes;
   std::size_t m_base;
   std::size_t m_pos = 0;
-  std::vector<ClassDesc> m_handles;
+  std::uint64_t m_handle_count = 0;          // handles assigned so far (all kinds)
+  std::vector<std::uint64_t> m_class_handles;  // the class descriptors' handles, ascending
+  std::vector<ClassDesc> m_classes;            // the descriptors, in the same order
+  std::string m_field_types;                   // every descriptor's field type codes
 };
 
 }  // namespace

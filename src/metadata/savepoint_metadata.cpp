@@ -2,6 +2,8 @@
 // with a bounds-checked big-endian reader. See include/flinkcli/metadata/savepoint_metadata.hpp.
 #include "flinkcli/metadata/savepoint_metadata.hpp"
 
+#include <algorithm>
+#include <functional>
 #include <limits>
 
 #include "java_serialization.hpp"
@@ -249,7 +251,7 @@ class Parser {
       m_reader.fail("negative parallelism for operator " + op.operator_id, parallelism_at);
     }
     if (m_version == 2) m_reader.skip(4, "an operator's chain length");
-    m_files = &op.files;
+    track_files(&op.files);
     if (m_version >= 3) {
       const std::size_t at = m_reader.pos();
       const HandleSummary coordinator = read_stream(0);
@@ -267,7 +269,7 @@ class Parser {
     if (subtasks < 0 && m_version >= 3) {
       if (op.kinds.coordinator) m_reader.fail("a fully finished operator with coordinator state", count_at);
       op.fully_finished = true;
-      m_files = nullptr;
+      track_files(nullptr);
       return op;
     }
     if (subtasks < 0 || static_cast<std::size_t>(subtasks) > m_reader.remaining() / 4) {
@@ -284,7 +286,7 @@ class Parser {
       ++op.subtask_states;
       read_subtask(op);
     }
-    m_files = nullptr;
+    track_files(nullptr);
     return op;
   }
 
@@ -343,15 +345,47 @@ class Parser {
     op.has_state |= any;
   }
 
+  // Each (path, relative) once per operator, sizes added, in the order first seen. An
+  // open-addressing table of indexes into the list keeps this linear: incremental checkpoints
+  // give one operator tens of thousands of files.
   void record_file(std::string path, bool relative, std::int64_t size) {
     if (!m_files) return;
-    for (auto& file : *m_files) {
-      if (file.path == path && file.relative == relative) {
+    if ((m_files->size() + 1) * 2 > m_file_slots.size()) grow_file_slots();
+    const std::size_t mask = m_file_slots.size() - 1;
+    for (std::size_t slot = file_hash(path, relative) & mask;; slot = (slot + 1) & mask) {
+      const std::uint32_t entry = m_file_slots[slot];
+      if (entry == 0) {
+        m_file_slots[slot] = static_cast<std::uint32_t>(m_files->size() + 1);
+        m_files->push_back({std::move(path), relative, size < 0 ? 0 : size});
+        return;
+      }
+      StateFile& file = (*m_files)[entry - 1];
+      if (file.relative == relative && file.path == path) {
         file.size = add_size(file.size, size);
         return;
       }
     }
-    m_files->push_back({std::move(path), relative, size < 0 ? 0 : size});
+  }
+
+  static std::size_t file_hash(std::string_view path, bool relative) {
+    return std::hash<std::string_view>{}(path) ^ (relative ? 0x9E3779B97F4A7C15ULL : 0);
+  }
+
+  void grow_file_slots() {
+    m_file_slots.assign(std::max<std::size_t>(64, m_file_slots.size() * 2), 0);
+    const std::size_t mask = m_file_slots.size() - 1;
+    for (std::size_t i = 0; i < m_files->size(); ++i) {
+      const StateFile& file = (*m_files)[i];
+      std::size_t slot = file_hash(file.path, file.relative) & mask;
+      while (m_file_slots[slot] != 0) slot = (slot + 1) & mask;
+      m_file_slots[slot] = static_cast<std::uint32_t>(i + 1);
+    }
+  }
+
+  // Starts (`files`) or ends (nullptr) the file list of the operator being read.
+  void track_files(std::vector<StateFile>* files) {
+    m_files = files;
+    std::vector<std::uint32_t>().swap(m_file_slots);
   }
 
   void check_depth(int depth, std::size_t at) {
@@ -601,6 +635,7 @@ class Parser {
   Reader m_reader;
   int m_version = 0;
   std::vector<StateFile>* m_files = nullptr;  // the operator being read
+  std::vector<std::uint32_t> m_file_slots;    // its files' index + 1 by hash, 0: free
 };
 
 std::uint64_t rotl(std::uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }

@@ -23,7 +23,10 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
-const AttemptTimeouts k_timeouts{milliseconds(1000), milliseconds(300), milliseconds(200)};
+// Generous: an answer (or a TLS handshake) on a loaded 2-core machine can take far longer than
+// on an idle one. Only the case that waits for a timeout uses a short one (k_hang_timeouts).
+const AttemptTimeouts k_timeouts{milliseconds(5000), milliseconds(5000), milliseconds(200)};
+const AttemptTimeouts k_hang_timeouts{milliseconds(5000), milliseconds(1500), milliseconds(200)};
 
 // A port on 127.0.0.1 nothing listens on (bound, then closed).
 int free_port() {
@@ -158,14 +161,14 @@ TEST(HttpConnection, FailuresAfterConnectingAreNamedForRetries) {
   const Case cases[] = {
       {"reset before answering: the request may have arrived", RawAction::reset_connection(), HttpFailure::lost},
       {"closed in the middle of the answer", truncated, HttpFailure::lost},
-      {"no answer within the attempt's time", RawAction::hang_for(milliseconds(900)), HttpFailure::timed_out},
+      {"no answer within the attempt's time", RawAction::hang_for(milliseconds(3000)), HttpFailure::timed_out},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
     RawServer server([&](const RawRequest&, int) { return c.action; });
     SystemClock clock;
     HttpConnection connection(local(port_of(server.address())), {}, {}, clock);
-    const HttpExchange exchange = connection.exchange(get(), k_timeouts);
+    const HttpExchange exchange = connection.exchange(get(), k_hang_timeouts);
     EXPECT_EQ(exchange.failure, c.expected) << exchange.error_text;
     EXPECT_FALSE(exchange.response);
     EXPECT_FALSE(exchange.error_text.empty());

@@ -132,6 +132,28 @@ TEST_F(InspectTest, MissingStateFilesAreReported) {
   EXPECT_EQ(doc["operators"][2]["files"][0]["exists"], false);
 }
 
+// A state file's path comes from the file: its escape sequences and line breaks never reach the
+// terminal, as for names. (JSON escapes them itself and keeps them.)
+TEST_F(InspectTest, PrintedPathsAreSanitised) {
+  const std::string evil = "\x1B]0;title\x07\x1B[31mred\nMissing state file: /etc/passwd";
+  MetadataWriter w;
+  w.header(6, 1).i32(0).i32(1).operator_head(6, "u", "n", 1, 128).u8(0).i32(1).i32(0).i32(0).i32(0);
+  w.u8(3).i32(0).i32(0).relative_stream(evil, 5).u8(0).i32(0).i32(0);
+  w.savepoint_properties("CANONICAL");
+  scratch.write("evil/_metadata", w.bytes);
+  const std::string dir = (scratch / "evil").string();
+  const auto result = inspect({dir});
+  EXPECT_EQ(result.exit_code, 0) << joined(result.err);
+  const std::string text = joined(result.out);
+  EXPECT_EQ(text.find('\x1B'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\x07'), std::string::npos) << text;
+  EXPECT_NE(text.find("Missing state file: " + dir + "/ ]0;title  [31mred Missing state file: /etc/passwd\n"),
+            std::string::npos) << text;
+  EXPECT_EQ(text.find("\nMissing state file: /etc/passwd"), std::string::npos) << text;
+  const json doc = inspect_json({dir});
+  EXPECT_EQ(doc["missing_files"], json({dir + "/" + evil}));
+}
+
 TEST_F(InspectTest, RestoreCheckFlagsDroppedState) {
   const std::string dir = savepoint(6);
   const auto result = inspect({dir, "--expect-uids", "source-id,throttle-id,sink-id,new-op"});

@@ -310,5 +310,75 @@ TEST(MetadataParser, IncrementalAndChangelogSizes) {
   EXPECT_TRUE(op.files[1].relative);
 }
 
+// Each (path, relative) once per operator, in the order first seen, sizes added; the same path
+// relative and absolute are two files, and operators keep their own lists. Many files, so the
+// hash index grows several times while duplicates come back.
+TEST(MetadataParser, StateFilesOncePerOperatorInFirstSeenOrder) {
+  constexpr int k_files = 5000;
+  MetadataWriter w;
+  w.header(6, 1).i32(0).i32(2).operator_head(6, "a", "a", 1, 128).u8(0).i32(1).i32(0).i32(0).i32(0);
+  w.u8(11).i64(5).utf("backend").i32(0).i32(128).i64(0).inline_stream("meta", "m");
+  w.i32(2 * k_files + 1);
+  for (int i = 0; i < k_files; ++i) w.utf("").file_stream("file:/shared/" + std::to_string(i), i);
+  for (int i = k_files - 1; i >= 0; --i) w.utf("").file_stream("file:/shared/" + std::to_string(i), 1);
+  w.utf("").relative_stream("file:/shared/7", 3);
+  w.i32(0).utf("handle").u8(0).i32(0).i32(0);
+  w.operator_head(6, "b", "b", 1, 128).u8(0).i32(1).i32(0).i32(0).i32(0);
+  w.u8(3).i32(0).i32(0).file_stream("file:/shared/0", 9);
+  w.u8(0).i32(0).i32(0);
+  w.savepoint_properties("CANONICAL");
+  const auto savepoint = parse_metadata(w.bytes);
+  const auto& files = savepoint.operators.at(0).files;
+  ASSERT_EQ(files.size(), static_cast<std::size_t>(k_files + 1));
+  for (int i = 0; i < k_files; ++i) {
+    ASSERT_EQ(files[static_cast<std::size_t>(i)].path, "file:/shared/" + std::to_string(i));
+    ASSERT_FALSE(files[static_cast<std::size_t>(i)].relative);
+    ASSERT_EQ(files[static_cast<std::size_t>(i)].size, i + 1) << i;
+  }
+  EXPECT_EQ(files.back().path, "file:/shared/7");
+  EXPECT_TRUE(files.back().relative);
+  EXPECT_EQ(files.back().size, 3);
+  const auto& other = savepoint.operators.at(1).files;
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0].path, "file:/shared/0");
+  EXPECT_EQ(other[0].size, 9);
+}
+
+// The trailer's handle table: strings and objects are counted, class descriptors kept. Back
+// references after many strings still find their class; one naming a string is refused.
+TEST(MetadataParser, TrailerBackReferencesAcrossManyHandles) {
+  const auto with_trailer = [](const std::string& trailer) {
+    MetadataWriter w;
+    w.header(6, 1).i32(0).i32(0).raw(trailer);
+    return w.bytes;
+  };
+  const auto be32 = [](std::uint32_t value) {
+    std::string out;
+    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((value >> shift) & 0xFF);
+    return out;
+  };
+  const auto class_desc = [](const std::string& name, const std::string& fields) {
+    MetadataWriter w;
+    w.u8(0x72).utf(name).i64(1).u8(0x02).raw(fields).u8(0x78).u8(0x70);
+    return w.bytes;
+  };
+  constexpr std::uint32_t k_strings = 100000;
+  // Object[] { "" x k_strings, new X(7) where X is a fresh class, new X(8) by reference }.
+  std::string body = std::string("\xAC\xED\x00\x05\x75", 5) + class_desc("[Ljava.lang.Object;", std::string(2, '\0')) +
+                     be32(k_strings + 2);
+  // Handles: 0 the array's class, 1 the array, 2.. the strings, then X, then the first X object.
+  for (std::uint32_t i = 0; i < k_strings; ++i) body += std::string("\x74\x00\x00", 3);
+  MetadataWriter x;
+  x.raw(std::string("\x00\x01", 2)).u8('I').utf("value");
+  body += std::string("\x73", 1) + class_desc("X", x.bytes) + be32(7);
+  const std::uint32_t x_handle = 0x7E0000 + 2 + k_strings;
+  body += std::string("\x73\x71", 2) + be32(x_handle) + be32(8);
+  EXPECT_EQ(error_of(with_trailer(body)), "");
+  // The same, the second object naming a string as its class.
+  std::string bad = body.substr(0, body.size() - 10) + std::string("\x73\x71", 2) + be32(0x7E0000 + 5) + be32(8);
+  EXPECT_NE(error_of(with_trailer(bad)).find("checkpoint properties: reference to a non-class"), std::string::npos)
+      << error_of(with_trailer(bad));
+}
+
 }  // namespace
 }  // namespace flinkcli::testing

@@ -415,7 +415,8 @@ TEST_F(S3ClientTest, SlowDownForeverEndsAfterTheAttemptsOrAtTheDeadline) {
     const auto start = steady_clock::now();
     auto s3_client = client(s3.endpoint(), limits, milliseconds(600));
     expect_error([&] { s3_client->get(k_bucket, "k", std::nullopt, 10); }, ErrorClass::timeout, {"SlowDown", "deadline"});
-    EXPECT_LT(steady_clock::now() - start, milliseconds(1500));
+    // Ends near the 600 ms deadline, not after 1,000 attempts (bound loose for a loaded machine).
+    EXPECT_LT(steady_clock::now() - start, milliseconds(3000));
   }
 }
 
@@ -450,7 +451,7 @@ TEST_F(S3ClientTest, NothingListeningIsUnreachable) {
   expect_error([&] { s3_client->head(k_bucket, "k"); }, ErrorClass::unreachable, {"127.0.0.1:" + std::to_string(port)});
   const auto took = steady_clock::now() - start;
   EXPECT_GE(took, milliseconds(1000));  // retried for a while: S3 behind a restarting proxy
-  EXPECT_LT(took, milliseconds(4000));
+  EXPECT_LT(took, milliseconds(8000));  // loose: only a hang fails it
 }
 
 TEST_F(S3ClientTest, EndlessListingIsAnError) {
@@ -521,11 +522,12 @@ TEST_F(S3ClientTest, ListingPagesAndStops) {
 }
 
 TEST_F(S3ClientTest, ServerThatHangsIsATimeout) {
-  RawServer server([](const RawRequest&, int) { return RawAction::hang_for(milliseconds(2500)); });
+  RawServer server([](const RawRequest&, int) { return RawAction::hang_for(milliseconds(4000)); });
   auto s3_client = client("http://" + server.address(), {}, milliseconds(5000), milliseconds(500));
   const auto start = steady_clock::now();
   expect_error([&] { s3_client->get(k_bucket, "k", std::nullopt, 10); }, ErrorClass::timeout, {"did not answer"});
-  EXPECT_LT(steady_clock::now() - start, milliseconds(1500));
+  // Gives up after the 500 ms request timeout, not when the server's 4 s hang ends.
+  EXPECT_LT(steady_clock::now() - start, milliseconds(3000));
 }
 
 TEST_F(S3ClientTest, AnswerLargerThanTheBoundIsProtocol) {
@@ -536,7 +538,7 @@ TEST_F(S3ClientTest, AnswerLargerThanTheBoundIsProtocol) {
     auto s3_client = client("http://" + server.address());
     const auto start = steady_clock::now();
     expect_error([&] { s3_client->get(k_bucket, "k", std::nullopt, 100); }, ErrorClass::protocol, {"more than"});
-    EXPECT_LT(steady_clock::now() - start, milliseconds(1500));
+    EXPECT_LT(steady_clock::now() - start, milliseconds(3000));
   }
   {
     FakeS3 s3;
