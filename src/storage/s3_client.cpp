@@ -238,7 +238,8 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
     const milliseconds left = remaining_until(m_deadline, m_clock);
     if (left <= milliseconds(0)) {
       throw CliError(ErrorClass::timeout, what + " did not finish before the deadline (client.timeout " +
-                                              format_duration(m_request_timeout) + ") at " + endpoint.host_port());
+                                              format_duration(m_request_timeout) + " bounds the whole action) at " +
+                                              endpoint.host_port() + "; give more with -D client.timeout=<duration>");
     }
     const AttemptTimeouts timeouts = attempt_timeouts(left, m_request_timeout);
     HttpRequest request;
@@ -326,6 +327,12 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
                        what + ": the connection to " + endpoint.host_port() + " broke " + std::to_string(lost) +
                            " times (" + exchange.error_text + ")");
       case HttpFailure::timed_out:
+        // An attempt cut short by the action's deadline is the deadline's failure, not this answer's.
+        if (timeouts.answer < m_request_timeout) {
+          throw CliError(ErrorClass::timeout, what + " did not finish before the deadline (client.timeout " +
+                                                  format_duration(m_request_timeout) + " bounds the whole action) at " +
+                                                  endpoint.host_port() + "; give more with -D client.timeout=<duration>");
+        }
         throw CliError(ErrorClass::timeout, "The S3 endpoint at " + endpoint.host_port() + " did not answer " + what +
                                                 " within " + format_duration(timeouts.answer) + " (client.timeout)");
       case HttpFailure::too_large:

@@ -33,10 +33,10 @@ class S3Store final : public SnapshotStore {
   explicit S3Store(std::unique_ptr<S3Client> client) : m_client(std::move(client)) {}
 
   std::optional<StoredObject> stat(const Location& location) override {
-    if (location.key.empty()) return std::nullopt;  // the bucket itself is no object
-    const auto info = m_client->head(location.bucket, location.key);
-    if (!info) return std::nullopt;
-    return stored(location, info->size, info->modified);
+    auto object = head_object(location);
+    std::lock_guard<std::mutex> lock(m_last_stat_mutex);
+    m_last_stat = object;
+    return object;
   }
 
   bool is_directory(const Location& location) override {
@@ -50,7 +50,15 @@ class S3Store final : public SnapshotStore {
   }
 
   std::string read(const Location& location, std::uint64_t limit, ErrorClass too_large) override {
-    const auto object = stat(location);
+    // The object just looked up (inspect finds `_metadata`, then reads it) needs no second HEAD.
+    std::optional<StoredObject> object;
+    {
+      std::lock_guard<std::mutex> lock(m_last_stat_mutex);
+      if (m_last_stat && m_last_stat->location.bucket == location.bucket && m_last_stat->location.key == location.key) {
+        object = m_last_stat;
+      }
+    }
+    if (!object) object = head_object(location);
     if (!object) {
       throw CliError(ErrorClass::not_found, location.display() + " does not exist");
     }
@@ -138,6 +146,13 @@ class S3Store final : public SnapshotStore {
   }
 
  private:
+  std::optional<StoredObject> head_object(const Location& location) {
+    if (location.key.empty()) return std::nullopt;  // the bucket itself is no object
+    const auto info = m_client->head(location.bucket, location.key);
+    if (!info) return std::nullopt;
+    return stored(location, info->size, info->modified);
+  }
+
   void head_in_parallel(const std::vector<Location>& locations, const std::vector<std::size_t>& indexes,
                         std::vector<std::optional<StoredObject>>& results) {
     if (indexes.empty()) return;
@@ -153,7 +168,7 @@ class S3Store final : public SnapshotStore {
           if (failure) return;
         }
         try {
-          results[indexes[at]] = stat(locations[indexes[at]]);
+          results[indexes[at]] = head_object(locations[indexes[at]]);
         } catch (...) {
           std::lock_guard<std::mutex> lock(failure_mutex);
           if (!failure) failure = std::current_exception();
@@ -170,6 +185,8 @@ class S3Store final : public SnapshotStore {
   }
 
   std::unique_ptr<S3Client> m_client;
+  std::mutex m_last_stat_mutex;
+  std::optional<StoredObject> m_last_stat;
 };
 
 }  // namespace
