@@ -86,7 +86,8 @@ int follow_savepoint(CommandContext& context, const FollowOptions& options) {
   Report& report = context.report();
   const std::string& trigger_id = options.trigger_id;
   report.set("operation", "savepoint");
-  const JobId job = resolve_job(context, {options.job_id, options.job_name});
+  // A stop's savepoint is followed also after the stop finished the job.
+  const JobId job = resolve_job(context, {options.job_id, options.job_name, true});
   report.set("job_id", job.str());
   report.set("trigger_id", trigger_id);
   report.set("wait", !options.no_wait);

@@ -596,7 +596,11 @@ const CommandSpec& inspect_command() {
                             "With --jar: the parallelism to plan the job with."}),
       },
       false,
-      [](CommandContext& context, const ParsedArgs& args) { return run_inspect(context, parse(args)); },
+      [](CommandContext& context, const ParsedArgs& args) {
+        // In the JSON document of a usage error too, once the command line names the path.
+        if (!args.positionals().empty()) context.report().set("savepoint_path", args.positionals().front());
+        return run_inspect(context, parse(args));
+      },
       true,
   };
   return spec;

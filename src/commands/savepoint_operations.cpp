@@ -101,7 +101,12 @@ OptionSpec job_name_option() {
                           "several exit 11; both list the candidates."});
 }
 
-std::optional<std::string> job_name_from(const ParsedArgs& args) { return args.value("job-name"); }
+std::optional<std::string> job_name_from(const ParsedArgs& args) {
+  auto name = args.value("job-name");
+  // No job has an empty name worth selecting; listing every job to say so would only mislead.
+  if (name && name->empty()) throw CliError::usage("--job-name needs a non-empty job name.");
+  return name;
+}
 
 void require_one_job_selector(const std::optional<std::string>& job_name, bool job_id_given) {
   if (job_name && job_id_given) {
@@ -162,8 +167,12 @@ JobId resolve_job(CommandContext& context, const JobSelector& selector,
                                        [&] { return api.list_jobs(); });
   std::vector<JobOverview> active;
   std::vector<JobOverview> matches;
+  std::vector<JobOverview> terminated_matches;
   for (const auto& job : jobs) {
-    if (is_globally_terminal(job.state)) continue;
+    if (is_globally_terminal(job.state)) {
+      if (job.name == name) terminated_matches.push_back(job);
+      continue;
+    }
     active.push_back(job);
     if (job.name == name) matches.push_back(job);
   }
@@ -173,6 +182,13 @@ JobId resolve_job(CommandContext& context, const JobSelector& selector,
   if (matches.size() == 1) {
     spdlog::debug("job name '{}' is job {} ({})", name, matches.front().id, matches.front().state);
     return JobId::parse(matches.front().id);
+  }
+  if (matches.empty() && selector.terminated_too && !terminated_matches.empty()) {
+    // The job an operation just ended (stop): the newest of that name, as a re-run would be.
+    const JobOverview& newest = *std::max_element(terminated_matches.begin(), terminated_matches.end(), by_start);
+    spdlog::debug("job name '{}' is job {} ({}), the newest of {} ended job(s) of that name", name, newest.id,
+                  newest.state, terminated_matches.size());
+    return JobId::parse(newest.id);
   }
   if (matches.empty()) {
     report.set("candidates", job_list_json(active));

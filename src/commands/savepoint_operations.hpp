@@ -44,12 +44,16 @@ OptionSpec wait_timeout_option();
 std::optional<std::chrono::milliseconds> wait_timeout_from(const ParsedArgs& args);
 
 // --job-name <name> (this client's extension): the job is the one non-terminal job of that name.
+// An empty name is a usage error.
 OptionSpec job_name_option();
 std::optional<std::string> job_name_from(const ParsedArgs& args);
 // The job an action acts on: the id from the command line, or the job --job-name names.
 struct JobSelector {
   std::optional<std::string> id;
   std::optional<std::string> name;
+  // With no non-terminal job of that name, the most recently started terminated one: an
+  // operation is followed also after it ended its job (stop), while the JobManager keeps it.
+  bool terminated_too = false;
 };
 // Throws the usage error "Give either a job id or --job-name" when both are set.
 void require_one_job_selector(const std::optional<std::string>& job_name, bool job_id_given);

@@ -79,6 +79,26 @@ HttpFailure failure_of(httplib::Error error) {
 
 }  // namespace
 
+std::string describe_http_failure(HttpFailure failure) {
+  switch (failure) {
+    case HttpFailure::none:
+      return "no failure";
+    case HttpFailure::refused:
+      return "connection refused or not made";
+    case HttpFailure::lost:
+      return "connection closed or reset before a whole answer arrived";
+    case HttpFailure::timed_out:
+      return "no whole answer in time";
+    case HttpFailure::too_large:
+      return "answer too long";
+    case HttpFailure::tls:
+      return "TLS handshake failed";
+    case HttpFailure::other:
+      break;
+  }
+  return "unexpected failure of the HTTP client";
+}
+
 HttpConnection::HttpConnection(HttpEndpoint endpoint, HttpsTrust trust, PeerDescription peer, Clock& clock,
                                Resolver resolver)
     : m_endpoint(std::move(endpoint)),
@@ -186,14 +206,14 @@ HttpExchange HttpConnection::exchange(const HttpRequest& request, const AttemptT
   HttpExchange exchange;
   if (too_large) {
     exchange.failure = HttpFailure::too_large;
-    exchange.error_text = "answer longer than " + std::to_string(request.max_answer_bytes) + " bytes";
+    exchange.error_text = describe_http_failure(exchange.failure) + ": longer than " +
+                          std::to_string(request.max_answer_bytes) + " bytes";
     client.stop();  // the rest of that answer is never read
     return exchange;
   }
   if (!result) {
     const httplib::Error error = result.error();
     exchange.failure = failure_of(error);
-    exchange.error_text = httplib::to_string(error);
     exchange.connect_timed_out = error == httplib::Error::ConnectionTimeout;
     if (exchange.failure == HttpFailure::lost) {
       // The attempt's whole time went by: no answer in time rather than a broken connection.
@@ -201,6 +221,9 @@ HttpExchange HttpConnection::exchange(const HttpRequest& request, const AttemptT
                              timeouts.answer - std::min(milliseconds(50), timeouts.answer / 10);
       if (timed_out) exchange.failure = HttpFailure::timed_out;
     }
+    exchange.error_text = describe_http_failure(exchange.failure);
+    spdlog::debug("{} {}: {} (HTTP client error {})", request.method, request.target, exchange.error_text,
+                  httplib::to_string(error));
     return exchange;
   }
   HttpResponse response;

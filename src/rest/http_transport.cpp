@@ -255,8 +255,7 @@ void HttpTransport::throw_transport_error(const HttpExchange& exchange, const st
                                           const std::string& path, const RequestOptions& options) {
   const std::string where = m_settings.endpoint.host_port();
   if (exchange.failure == HttpFailure::tls) {
-    throw CliError(ErrorClass::tls,
-                   "TLS handshake with the JobManager at " + where + " failed (" + exchange.error_text + ")");
+    throw CliError(ErrorClass::tls, "TLS handshake with the JobManager at " + where + " failed");
   }
   const bool timed_out = exchange.failure == HttpFailure::timed_out;
   const bool after_connecting = timed_out || exchange.failure == HttpFailure::lost;
@@ -270,7 +269,7 @@ void HttpTransport::throw_transport_error(const HttpExchange& exchange, const st
                    "The JobManager at " + where + " did not answer " + method + " " + path + " within " + within);
   }
   if (after_connecting && has_effects(method, options)) {
-    throw lost_answer(method, path, "the connection was reset or broken: " + exchange.error_text, options);
+    throw lost_answer(method, path, exchange.error_text, options);
   }
   throw CliError(ErrorClass::unreachable, "Connection to the JobManager at " + where + " failed during " + method +
                                               " " + path + " (" + exchange.error_text + ")");

@@ -340,8 +340,7 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
                                                  " with more than " + std::to_string(call.max_answer_bytes) +
                                                  " bytes; that is no S3 answer to it");
       case HttpFailure::tls:
-        throw CliError(ErrorClass::tls, "TLS handshake with the S3 endpoint at " + endpoint.host_port() + " failed (" +
-                                            exchange.error_text + ")");
+        throw CliError(ErrorClass::tls, "TLS handshake with the S3 endpoint at " + endpoint.host_port() + " failed");
       default:
         throw CliError(ErrorClass::unreachable, what + " at " + endpoint.host_port() + " failed (" + exchange.error_text + ")");
     }

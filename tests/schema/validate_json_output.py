@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The built `flink` binary in JSON and quiet mode against a fake JobManager on 127.0.0.1.
 
-For every action (and its failures: usage errors, unknown jobs, failed and timed-out savepoints,
---job-name without a single match), runs `flink ... -o json` and checks that stdout is exactly one
+For every action and its failures (usage errors, missing files, unknown jobs, failed and timed-out
+savepoints, --job-name without a single match; each schema must see a valid failure), runs `flink ... -o json` and checks that stdout is exactly one
 JSON document, valid against its schema in docs/schemas/ (python3-jsonschema), with the expected
 status and exit code; then runs the same actions with -q and checks stdout holds only the
 essential value. Usage: validate_json_output.py <flink binary> <docs/schemas directory>.
@@ -223,6 +223,7 @@ def main():
     address = f"127.0.0.1:{server.server_address[1]}"
     failures = []
     seen_schemas = set()
+    failed_schemas = set()  # schemas a valid "failed" document was checked against
 
     with tempfile.TemporaryDirectory() as scratch:
         conf = os.path.join(scratch, "conf")
@@ -258,8 +259,11 @@ def main():
                     problems.append(f"no schema file for {document.get('schema')!r}")
                 else:
                     seen_schemas.add(document["schema"])
-                    for error in validator.iter_errors(document):
+                    violations = list(validator.iter_errors(document))
+                    for error in violations:
                         problems.append(f"schema violation at {list(error.absolute_path)}: {error.message}")
+                    if document.get("status") == "failed" and not violations:
+                        failed_schemas.add(document["schema"])
                 if document.get("status") != status:
                     problems.append(f"status {document.get('status')!r}, expected {status!r}")
                 if "error" in document and document["error"]["exit_code"] != result.returncode:
@@ -353,6 +357,7 @@ def main():
                   that(lambda d, r: OK in [c["job_id"] for c in d["candidates"]]
                        and DONE not in [c["job_id"] for c in d["candidates"]]))
         json_case("savepoint -o json -q", ["savepoint", OK, "-q"], 1, sp, "failed", error_class("usage"))
+        json_case("savepoint --job-name ''", ["savepoint", "--job-name", ""], 1, sp, "failed", error_class("usage"))
         json_case("unreachable JobManager", ["savepoint", OK, "-m", "127.0.0.1:1", "-D", "client.timeout=500ms"], 3, sp, "failed",
                   error_class("unreachable"), m=False)
         # dispose
@@ -370,6 +375,8 @@ def main():
                   has(job_id=OK, target_directory="file:///s"))
         json_case("stop timed out", ["stop", SLOW, "-D", "client.timeout=300ms"], 6, st, "timed_out")
         json_case("stop -detached --wait-timeout", ["stop", "-detached", "--wait-timeout", "1 min", OK], 1, st, "failed")
+        json_case("stop without a job id", ["stop"], 1, st, "failed", error_class("usage"))
+        json_case("stop unknown job", ["stop", UNKNOWN], 4, st, "failed", error_class("not_found"))
         # cancel
         json_case("cancel", ["cancel", OK], 0, ca, "completed", has(with_savepoint=False, job_id=OK))
         json_case("cancel -s: deprecation on stderr", ["cancel", "-s", OK], 0, ca, "completed",
@@ -378,6 +385,7 @@ def main():
         json_case("cancel -s timed out", ["cancel", "-s", "file:///c", SLOW, "--wait-timeout", "300ms"], 6, ca, "timed_out")
         json_case("cancel unknown job", ["cancel", UNKNOWN], 4, ca, "failed")
         json_case("cancel --wait-timeout without -s", ["cancel", "--wait-timeout", "1s", OK], 1, ca, "failed")
+        json_case("cancel without a job id", ["cancel"], 1, ca, "failed", error_class("usage"))
         # list
         json_case("list", ["list"], 0, "flinkcli.list/1", "completed",
                   that(lambda d, r: [j["job_id"] for j in d["jobs"]] == [OK, SLOW, DECLINES, DUP1, DUP2, WARMING]
@@ -387,6 +395,7 @@ def main():
                   that(lambda d, r: d["jobs"][-1]["job_id"] == DONE and d["jobs"][-1]["section"] == "terminated"))
         json_case("list, unreachable", ["list", "-m", "127.0.0.1:1", "-D", "client.timeout=500ms"], 3, "flinkcli.list/1",
                   "failed", m=False)
+        json_case("list, unknown option", ["list", "--bogus"], 1, "flinkcli.list/1", "failed", error_class("usage"))
         # run
         json_case("run -d", ["run", "-d", jar], 0, "flinkcli.run/1", "submitted",
                   has(job_id=RUN_JOB, jar_id=JAR_ID, jar_uploaded=True, jar_deleted=True, detached=True,
@@ -398,6 +407,7 @@ def main():
                   that(lambda d, r: len(d["notices"]) == 2 and d["claim_mode"] == "LEGACY"))
         json_case("run, missing jar", ["run", os.path.join(scratch, "missing.jar")], 4, "flinkcli.run/1", "failed")
         json_case("run -py", ["run", "-py", "x.py"], 8, "flinkcli.run/1", "failed", error_class("unsupported"))
+        json_case("run without a jar", ["run"], 1, "flinkcli.run/1", "failed", error_class("usage"))
         # follow
         fo = "flinkcli.follow/1"
         json_case("follow", ["follow", OK, T], 0, fo, "completed", has(operation="savepoint", savepoint_path=LOCATION, wait=True))
@@ -411,6 +421,8 @@ def main():
         json_case("follow --job-name", ["follow", "--job-name", "orders", T], 0, fo, "completed", has(job_id=OK))
         json_case("follow, missing trigger id", ["follow", OK], 1, fo, "failed", error_class("usage"))
         json_case("follow, bad trigger id", ["follow", OK, "nope"], 1, fo, "failed", error_class("usage"))
+        json_case("follow --job-name ''", ["follow", "--job-name", "", T], 1, fo, "failed", error_class("usage"))
+        json_case("follow --dispose, bad trigger id", ["follow", "--dispose", "nope"], 1, fo, "failed", error_class("usage"))
         # inspect: the hand-built version 3 _metadata of ../shared/reference/savepoint-metadata.md
         # (operator uid "source": inline operator state, keyed state in a relative file)
         sp_dir = os.path.join(scratch, "savepoint-a48f8e-f8b2e237b6f8")
@@ -441,6 +453,16 @@ def main():
         json_case("inspect, truncated", ["inspect", truncated], 15, ins, "failed", error_class("bad_savepoint"), m=False)
         json_case("inspect, missing", ["inspect", os.path.join(scratch, "nope")], 4, ins, "failed", error_class("not_found"), m=False)
         json_case("inspect, hdfs", ["inspect", "hdfs://nn/sp"], 8, ins, "failed", error_class("unsupported"), m=False)
+        # usage errors: some before the path is known (no savepoint_path in the document)
+        json_case("inspect without a path", ["inspect"], 1, ins, "failed", error_class("usage"), m=False)
+        json_case("inspect ''", ["inspect", ""], 1, ins, "failed", error_class("usage"), m=False)
+        json_case("inspect --uid ''", ["inspect", sp_dir, "--uid", ""], 1, ins, "failed",
+                  that(lambda d, r: d["error"]["class"] == "usage" and d["savepoint_path"] == sp_dir), m=False)
+        json_case("inspect -n alone", ["inspect", sp_dir, "-n"], 1, ins, "failed", error_class("usage"), m=False)
+        json_case("inspect, two paths", ["inspect", sp_dir, sp_dir], 1, ins, "failed", error_class("usage"), m=False)
+        json_case("inspect --expect-uids-file, missing file",
+                  ["inspect", sp_dir, "--expect-uids-file", os.path.join(scratch, "no-uids")], 4, ins, "failed",
+                  has(savepoint_path=sp_dir), m=False)
         json_case("run -s --verify-restore", ["run", "-d", "-s", LOCATION, "--verify-restore", jar], 0, "flinkcli.run/1",
                   "submitted", has(restore_verified=True, restored_from=LOCATION))
         json_case("run -s --verify-restore, other path", ["run", "-d", "-s", "file:/data/other", "--verify-restore", jar],
@@ -477,6 +499,11 @@ def main():
     if unused:
         failures.append("unused schemas")
         print(f"FAIL no document was checked against {', '.join(unused)}")
+    # every action's failures too, not only its successes
+    no_failure = sorted(set(schemas) - failed_schemas)
+    if no_failure:
+        failures.append("schemas without a valid failure document")
+        print(f"FAIL no valid failed document was checked against {', '.join(no_failure)}")
     if failures:
         print(f"\n{len(failures)} case(s) failed: {', '.join(failures)}")
         return 1

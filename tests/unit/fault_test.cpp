@@ -165,7 +165,7 @@ std::vector<FaultCase> fault_cases() {
                    },
                    0, "", "POST", "/jobs/" + J + "/stop", 2});
   // A request that may have arrived and lost its answer: exit 16, sent once, and what to check.
-  const std::string dispose_lost = "and its answer was lost (the connection was reset or broken: Read); whether it took "
+  const std::string dispose_lost = "and its answer was lost (connection closed or reset before a whole answer arrived); whether it took "
                                    "effect is unknown: check whether file:///sp/savepoint-1 still exists before "
                                    "disposing again";
   const std::string cancel_lost = "check with `flink list` whether job " + J + " is cancelling";
@@ -380,7 +380,7 @@ TEST(FaultInjection, LostRunAnswerIsNeverSentAgain) {
     std::string cause;
   };
   const Case cases[] = {
-      {"reset", RawAction::reset_connection(), "the connection was reset or broken: Read"},
+      {"reset", RawAction::reset_connection(), "connection closed or reset before a whole answer arrived"},
       {"a proxy's 502", RawAction::http(502, proxy_page, "text/html"), "HTTP 502 from a proxy or load balancer"},
       {"a proxy's 504", RawAction::http(504, proxy_page, "text/html"), "HTTP 504 from a proxy or load balancer"},
       {"the JobManager's own 504", flink_error(504, "gateway timeout"), "HTTP 504: gateway timeout"},

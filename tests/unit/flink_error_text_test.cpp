@@ -94,7 +94,7 @@ TEST(FlinkErrorText, RootCauseOfRecordedTraces) {
        "'execution.checkpointing.savepoint-dir'.",
        ErrorClass::operation_failed},
       {"message-less exception", "org.apache.flink.util.FlinkException: x\nCaused by: java.util.concurrent.TimeoutException\n",
-       "TimeoutException", ErrorClass::operation_failed},
+       "x (TimeoutException: timed out)", ErrorClass::operation_failed},
       {"inner class names", "org.apache.flink.util.concurrent.FutureUtils$RetryException: Could not "
        "complete the operation. Number of retries has been exhausted.\nCaused by: "
        "org.apache.flink.shaded.netty4.io.netty.channel.AbstractChannel$AnnotatedConnectException: "
@@ -111,7 +111,7 @@ TEST(FlinkErrorText, RootCauseOfRecordedTraces) {
        "org.apache.flink.client.program.ProgramInvocationException: The program's entry point class "
        "'com.example.Missing' was not found in the jar file.\nCaused by: "
        "java.lang.ClassNotFoundException: com.example.Missing\n",
-       "com.example.Missing", ErrorClass::operation_failed},
+       "ClassNotFoundException: com.example.Missing", ErrorClass::operation_failed},
       {"empty", "", "unknown error", ErrorClass::operation_failed},
   };
   for (const auto& c : cases) {
@@ -119,6 +119,74 @@ TEST(FlinkErrorText, RootCauseOfRecordedTraces) {
     EXPECT_EQ(root_cause_message(c.trace), c.root_cause);
     EXPECT_EQ(classify_java_failure(c.trace), c.error_class);
   }
+}
+
+// Root causes that used to come out as a line saying nothing: a bare class name, Flink's
+// "<Exception on server side:" marker, a message cut at its first line break, a huge message
+// without the exception that threw it.
+TEST(FlinkErrorText, RootCauseAlwaysSaysWhatWentWrong) {
+  const std::string huge(100 * 1024, 'x');
+  struct Case {
+    std::string name;
+    std::string trace;
+    std::string root_cause;
+  };
+  const Case cases[] = {
+      {"bare EOFException under a wrapper",
+       "org.apache.flink.util.FlinkException: Could not read the savepoint metadata.\n\tat a.B.c(B.java:1)\n"
+       "Caused by: java.util.concurrent.CompletionException: java.io.EOFException\n\tat a.B.c(B.java:2)\n"
+       "Caused by: java.io.EOFException\n\tat java.io.DataInputStream.readFully(DataInputStream.java:203)\n",
+       "Could not read the savepoint metadata. (EOFException: the data ended before it was complete)"},
+      {"bare EOFException alone", "java.io.EOFException\n\tat a.B.c(B.java:1)\n",
+       "EOFException: the data ended before it was complete"},
+      {"bare unknown exception alone", "org.example.WeirdException\n", "WeirdException"},
+      {"server-side trace without a cause (Flink's REST errors, joined)",
+       "Internal server error.\nCaused by: <Exception on server side:\norg.apache.flink.runtime.rest.handler."
+       "RestHandlerException: Jar file /tmp/flink-web-upload/x.jar does not exist\n\tat a.B.c(B.java:181)\n\n"
+       "End of exception on server side>",
+       "Jar file /tmp/flink-web-upload/x.jar does not exist"},
+      {"server-side trace with a cause",
+       "Internal server error.\nCaused by: <Exception on server side:\norg.x.FooException: outer\n\tat a.B.c(B.java:1)\n"
+       "Caused by: java.lang.IllegalArgumentException: unknown argument --bogus\n\tat a.B.c(B.java:2)\n\n"
+       "End of exception on server side>",
+       "unknown argument --bogus"},
+      {"message over several lines",
+       "org.x.FooException: outer\nCaused by: java.lang.IllegalStateException: The job graph has 3 operators\n"
+       "without uids; set them with .uid().\n\tat a.B.c(B.java:1)\n",
+       "The job graph has 3 operators without uids; set them with .uid()."},
+      {"first line's message over several lines",
+       "java.lang.IllegalArgumentException: first part\nsecond part\r\n\tat a.B.c(B.java:1)\n", "first part second part"},
+      {"a suppressed exception's lines are frames",
+       "java.lang.RuntimeException: main failure\n\tat a.B.c(B.java:1)\n\tSuppressed: java.io.IOException: close\n"
+       "\t\tat a.B.d(B.java:2)\n",
+       "main failure"},
+      {"a one-word sentence needs no class", "org.apache.flink.util.FlinkException: declined\n", "declined"},
+      {"a value does", "java.lang.IllegalArgumentException: /tmp/x.jar\n", "IllegalArgumentException: /tmp/x.jar"},
+      {"100 KB message keeps its class",
+       "org.x.FooException: wrapper\nCaused by: java.lang.IllegalStateException: " + huge + "\n\tat a.B.c(B.java:1)\n",
+       ""},  // checked below
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string line = root_cause_message(c.trace);
+    EXPECT_EQ(line.find('\n'), std::string::npos);
+    EXPECT_LE(line.size(), 1000u);
+    if (!c.root_cause.empty()) {
+      EXPECT_EQ(line, c.root_cause);
+    }
+  }
+  const std::string huge_line =
+      root_cause_message("org.x.FooException: wrapper\nCaused by: java.lang.IllegalStateException: " + huge + "\n");
+  EXPECT_EQ(huge_line.rfind("IllegalStateException: xxx", 0), 0u) << huge_line;
+  EXPECT_LE(huge_line.size(), 1000u);
+  EXPECT_GT(huge_line.size(), 900u);
+  EXPECT_EQ(huge_line.substr(huge_line.size() - 3), "\xE2\x80\xA6");
+  // The same text over many lines: one bounded line too.
+  std::string many_lines = "java.lang.IllegalStateException: ";
+  for (int i = 0; i < 5000; ++i) many_lines += "line " + std::to_string(i) + " of a long message\n";
+  const std::string joined = root_cause_message(many_lines);
+  EXPECT_EQ(joined.rfind("IllegalStateException: line 0 of a long message line 1 ", 0), 0u) << joined;
+  EXPECT_LE(joined.size(), 1000u);
 }
 
 TEST(FlinkErrorText, CauseChainKeepsMessagesAndDropsFrames) {

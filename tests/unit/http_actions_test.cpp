@@ -3,6 +3,9 @@
 // calls behind each action"), and every way the JobManager can fail us.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <memory>
+
 #include "fake/fake_jobmanager.hpp"
 #include "fake/test_support.hpp"
 
@@ -200,6 +203,36 @@ TEST_F(HttpActionsTest, CancelOfAnUnknownJobIsA404WithFlinksErrors) {
   EXPECT_EQ(result.exit_code, 4);
   EXPECT_EQ(result.out, (Lines{"Cancelling job " + U + "."}));
   EXPECT_EQ(result.err, (Lines{"Could not cancel job " + U + ": Job could not be found."}));
+}
+
+// docs/actions/stop.md: `follow` waits for a stop's savepoint "also after the job has finished".
+// By --job-name too: the stop ended the job, so no running job has that name any more; the newest
+// ended job of that name is the one (an older run of the same name is not).
+TEST_F(HttpActionsTest, FollowByNameAfterStopFinishedTheJob) {
+  const std::string older = "11111111111111111111111111111111";
+  auto state = std::make_shared<std::atomic<bool>>(false);  // whether the stop finished J
+  jm.on("GET", "/jobs/overview", [state, older](const RecordedRequest&) {
+    return CannedReply::json(200, {{"jobs",
+                                    {{{"jid", older}, {"name", "orders"}, {"state", "FINISHED"}, {"start-time", 500}},
+                                     {{"jid", J}, {"name", "orders"}, {"state", *state ? "FINISHED" : "RUNNING"},
+                                      {"start-time", 1000}},
+                                     {{"jid", "22222222222222222222222222222222"}, {"name", "other"},
+                                      {"state", "RUNNING"}, {"start-time", 2000}}}}});
+  });
+  serve_savepoints(jm, J, T, L);
+  const auto stop = run({"stop", "-detached", "--trigger-id", T, "--job-name", "orders"});
+  ASSERT_EQ(stop.exit_code, 0) << ::testing::PrintToString(stop.err);
+  *state = true;  // the JobManager ends the job with the stop's savepoint
+  const auto follow = run({"follow", "--job-name", "orders", T});
+  EXPECT_EQ(follow.exit_code, 0) << ::testing::PrintToString(follow.err);
+  EXPECT_EQ(follow.out.at(0), "Following savepoint " + T + " of job " + J + ".");
+  EXPECT_EQ(jm.requests_to("GET", "/jobs/" + J + "/savepoints/" + T).size(), 1u);
+  EXPECT_TRUE(jm.requests_to("GET", "/jobs/" + older + "/savepoints/" + T).empty());
+  // Actions that start an operation still take non-terminal jobs only.
+  const auto savepoint = run({"savepoint", "--job-name", "orders"});
+  EXPECT_EQ(savepoint.exit_code, 4);
+  ASSERT_EQ(savepoint.err.size(), 1u);
+  EXPECT_EQ(savepoint.err[0].rfind("No running job is named 'orders'", 0), 0u) << savepoint.err[0];
 }
 
 TEST_F(HttpActionsTest, List) {

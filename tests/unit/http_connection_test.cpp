@@ -171,8 +171,27 @@ TEST(HttpConnection, FailuresAfterConnectingAreNamedForRetries) {
     const HttpExchange exchange = connection.exchange(get(), k_hang_timeouts);
     EXPECT_EQ(exchange.failure, c.expected) << exchange.error_text;
     EXPECT_FALSE(exchange.response);
-    EXPECT_FALSE(exchange.error_text.empty());
+    EXPECT_EQ(exchange.error_text, describe_http_failure(c.expected));
   }
+}
+
+// Error lines print these: plain words, never the HTTP library's enum names ("Read", "Connection").
+TEST(HttpConnection, FailuresAreNamedInPlainWords) {
+  const std::pair<HttpFailure, std::string> cases[] = {
+      {HttpFailure::refused, "connection refused or not made"},
+      {HttpFailure::lost, "connection closed or reset before a whole answer arrived"},
+      {HttpFailure::timed_out, "no whole answer in time"},
+      {HttpFailure::too_large, "answer too long"},
+      {HttpFailure::tls, "TLS handshake failed"},
+      {HttpFailure::other, "unexpected failure of the HTTP client"},
+  };
+  for (const auto& [failure, words] : cases) {
+    SCOPED_TRACE(words);
+    EXPECT_EQ(describe_http_failure(failure), words);
+  }
+  SystemClock clock;
+  HttpConnection refused(local(free_port()), {}, {}, clock);
+  EXPECT_EQ(refused.exchange(get(), k_timeouts).error_text, "connection refused or not made");
 }
 
 TEST(HttpConnection, AnAnswerPastItsBoundIsCutOffPromptly) {
@@ -184,7 +203,7 @@ TEST(HttpConnection, AnAnswerPastItsBoundIsCutOffPromptly) {
   const auto start = steady_clock::now();
   const HttpExchange exchange = connection.exchange(request, {milliseconds(1000), milliseconds(5000), milliseconds(200)});
   EXPECT_EQ(exchange.failure, HttpFailure::too_large);
-  EXPECT_EQ(exchange.error_text, "answer longer than 262144 bytes");
+  EXPECT_EQ(exchange.error_text, "answer too long: longer than 262144 bytes");
   EXPECT_FALSE(exchange.response);
   EXPECT_LT(steady_clock::now() - start, milliseconds(2000));
   // The connection is usable again afterwards.

@@ -712,6 +712,11 @@ TEST_F(JobNameTest, ArgumentErrors) {
       {{"cancel", J, "--job-name", "orders"}, "Give either a job id or --job-name, not both."},
       {{"cancel", "-s", "file:///x", J, "--job-name", "orders"}, "Give either a job id or --job-name, not both."},
       {{"savepoint", "-d", L, "--job-name", "orders"}, "--job-name cannot be used with -d: a disposal needs no job."},
+      // No job is selected by an empty name: a usage error, not a lookup listing every job.
+      {{"savepoint", "--job-name", ""}, "--job-name needs a non-empty job name."},
+      {{"stop", "--job-name="}, "--job-name needs a non-empty job name."},
+      {{"cancel", "--job-name", ""}, "--job-name needs a non-empty job name."},
+      {{"follow", "--job-name", "", T}, "--job-name needs a non-empty job name."},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.message);

@@ -82,8 +82,12 @@ struct HttpExchange {
   std::optional<HttpResponse> response;  // set exactly when failure is none
   HttpFailure failure = HttpFailure::none;
   bool connect_timed_out = false;  // refused: because no connection was made in time
-  std::string error_text;          // the HTTP library's name of the failure
+  std::string error_text;          // the failure in plain words (describe_http_failure)
 };
+
+// A failed attempt in plain words, for error lines and -v logs: the one wording of transport
+// failures for the JobManager and S3 alike, never the HTTP library's own names for them.
+std::string describe_http_failure(HttpFailure failure);
 
 class HttpConnection {
  public:
