@@ -26,19 +26,10 @@ import struct
 import subprocess
 import sys
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fake"))
+from java_data import i32, i64, utf  # noqa: E402  (tests/fake/java_data.py)
 
 
-def utf(text):
-    data = text.encode()
-    return struct.pack(">H", len(data)) + data
-
-
-def i32(value):
-    return struct.pack(">i", value)
-
-
-def i64(value):
-    return struct.pack(">q", value)
 
 
 OPERATOR_ID = bytes.fromhex("e5a72f353fc1e6bbf3bd96a41384998c")

@@ -55,6 +55,8 @@ import threading
 import time
 import urllib.request
 import uuid
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fake"))
+from java_data import i32, i64, utf  # noqa: E402  (tests/fake/java_data.py)
 
 try:
     import boto3
@@ -99,17 +101,6 @@ KEY, SECRET = S3ENV["S3_ACCESS_KEY"], S3ENV["S3_SECRET_KEY"]
 
 
 # --- _metadata (version 3, ../shared s3.md §4) --------------------------------------------------
-def utf(text):
-    data = text.encode()
-    return struct.pack(">H", len(data)) + data
-
-
-def i32(value):
-    return struct.pack(">i", value)
-
-
-def i64(value):
-    return struct.pack(">q", value)
 
 
 def metadata(handles):

@@ -4,22 +4,13 @@
 the target). Run from anywhere; rerun after changing it:  python3 tests/fuzz/make_metadata_seeds.py
 """
 import os
-import struct
+import sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fake"))
+from java_data import i32, i64, utf  # noqa: E402  (tests/fake/java_data.py)
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "metadata")
 
 
-def utf(text):
-    data = text.encode()
-    return struct.pack(">H", len(data)) + data
-
-
-def i32(value):
-    return struct.pack(">i", value)
-
-
-def i64(value):
-    return struct.pack(">q", value)
 
 
 def seeds():

@@ -21,12 +21,13 @@ import json
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fake"))
+from java_data import i32, i64, utf  # noqa: E402  (tests/fake/java_data.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE = os.path.join(os.path.dirname(HERE), "fake", "fake_s3.py")
@@ -48,17 +49,6 @@ def check(condition, what):
     return condition
 
 
-def utf(text):
-    data = text.encode()
-    return struct.pack(">H", len(data)) + data
-
-
-def i32(value):
-    return struct.pack(">i", value)
-
-
-def i64(value):
-    return struct.pack(">q", value)
 
 
 def metadata():
