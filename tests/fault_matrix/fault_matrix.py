@@ -334,9 +334,9 @@ def page(outcomes):
         "",
         "| action | before trigger | during trigger | during wait |",
         "|---|---|---|---|",
-        "| savepoint, stop, cancel -s | 0: waits for the new leader | 0: follows it, same trigger id | 0: polls the new leader |",
+        "| savepoint, stop, cancel -s, checkpoint | 0: waits for the new leader | 0: follows it, same trigger id | 0: polls the new leader |",
         "| savepoint -d | 0: waits for the new leader | 3: nothing done, sent once | 0: polls the new leader |",
-        "| follow | - | - | 0: polls the new leader |",
+        "| follow, follow --checkpoint | - | - | 0: polls the new leader |",
         "",
     ]
     return "\n".join(lines)
