@@ -8,6 +8,8 @@ const char* to_string(SavepointFormat format) {
   return format == SavepointFormat::native ? "NATIVE" : "CANONICAL";
 }
 
+const char* to_string(CheckpointType type) { return type == CheckpointType::full ? "FULL" : "CONFIGURED"; }
+
 std::optional<SavepointFormat> parse_savepoint_format(const std::string& text) {
   const std::string upper = to_upper(text);
   if (upper == "CANONICAL") return SavepointFormat::canonical;

@@ -87,9 +87,16 @@ std::string command_help_text(const CommandSpec& spec) {
 std::string help_text() {
   std::ostringstream out;
   out << "./flink <ACTION> [OPTIONS] [ARGUMENTS]\n\nThe following actions are available:\n";
+  std::string jvm_bound;
   for (const auto& spec : command_table()) {
-    if (spec.run) out << command_help_text(spec);
+    if (spec.run) {
+      out << command_help_text(spec);
+    } else {
+      jvm_bound += (jvm_bound.empty() ? "\"" : "\", \"") + spec.name;
+    }
   }
+  // Java's actions that run a program or Python on the client: not in this client.
+  out << "\nNeed a JVM on the client (use the Java bin/flink): " << jvm_bound << "\", and run -py (Python).\n";
   // Generated from exit_code_docs(), as the man page's EXIT STATUS is.
   std::string codes = "Exit codes:";
   const auto& docs = exit_code_docs();

@@ -68,8 +68,8 @@ std::string man_page_scdoc() {
   out << "# DESCRIPTION\n\n"
          "*flink* is a native (C++) replacement for the Java command-line client of Apache Flink 1.20 "
          "and 2.x, for what operators and deployment pipelines do with savepoints: trigger and dispose "
-         "of savepoints, stop or cancel a job with a savepoint, run a jar restoring a savepoint, and "
-         "list jobs, against a session cluster through its JobManager's REST API. It starts in "
+         "of savepoints, trigger checkpoints, stop or cancel a job with a savepoint, run a jar restoring "
+         "a savepoint, and list jobs, against a session cluster through its JobManager's REST API. It starts in "
          "milliseconds without a JVM, takes Flink's options with Apache commons-cli's rules "
          "(single-dash long options such as *-type* and *-detached*, optional values that take the "
          "next word), prints the lines Flink prints, reads Flink's configuration files, and exits with "
@@ -77,8 +77,8 @@ std::string man_page_scdoc() {
          "Options and arguments may be mixed in any order, except that everything after the jar file "
          "of *run* goes to the program. Results go to standard output in Flink's wording; errors are "
          "one line on standard error (argument errors on standard output, as Flink prints them).\n\n"
-         "The actions *run-application*, *info* and *checkpoint* of Flink's client need a JVM on the "
-         "client and are not supported (exit 8).\n\n";
+         "The actions *run-application* and *info* of Flink's client, and Python programs (*run -py*), "
+         "need a JVM on the client and are not supported (exit 8).\n\n";
 
   out << "# ACTIONS\n\n";
   for (const auto& spec : command_table()) {

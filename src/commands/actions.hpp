@@ -7,6 +7,7 @@ namespace flinkcli {
 const CommandSpec& run_command();
 const CommandSpec& list_command();
 const CommandSpec& savepoint_command();
+const CommandSpec& checkpoint_command();
 const CommandSpec& stop_command();
 const CommandSpec& cancel_command();
 const CommandSpec& follow_command();  // this client's own action

@@ -1,9 +1,10 @@
-// flink follow [--no-wait] [--wait-timeout <d>] <jobId> <triggerId> | follow --dispose <triggerId>
+// flink follow [--no-wait] [--wait-timeout <d>] [--checkpoint] <jobId> <triggerId>
+//   | follow --dispose <triggerId>
 // This client's own action (Flink has no "follow"): the state of, or the wait for, a savepoint,
 // stop-with-savepoint or cancel -s started earlier (-detached, a wait that timed out or was cut
-// short, another machine), or a disposal, by its trigger id. Read-only: it never triggers
-// anything, so it is safe to run any number of times while the JobManager keeps the operation
-// (rest.async.store-duration, 5 min by default, after completion).
+// short, another machine), a checkpoint (`flink checkpoint`), or a disposal, by its trigger id.
+// Read-only: it never triggers anything, so it is safe to run any number of times while the
+// JobManager keeps the operation (rest.async.store-duration, 5 min by default, after completion).
 #include "actions.hpp"
 #include "flinkcli/core/text.hpp"
 #include "savepoint_operations.hpp"
@@ -14,6 +15,7 @@ namespace {
 
 struct FollowOptions {
   bool dispose = false;  // --dispose: the trigger id is a disposal's
+  bool checkpoint = false;  // --checkpoint: the trigger id is a checkpoint's
   bool no_wait = false;  // --no-wait: one look at the state, no wait
   std::optional<std::chrono::milliseconds> wait_timeout;  // --wait-timeout
   std::optional<std::string> job_name;                    // --job-name
@@ -25,6 +27,10 @@ struct FollowOptions {
 FollowOptions parse(const ParsedArgs& args) {
   FollowOptions options;
   options.dispose = args.has("d");
+  options.checkpoint = args.has("checkpoint");
+  if (options.dispose && options.checkpoint) {
+    throw CliError::usage("--checkpoint and --dispose exclude each other.");
+  }
   options.no_wait = args.has("no-wait");
   options.wait_timeout = wait_timeout_from(args);
   options.job_name = job_name_from(args);
@@ -125,10 +131,52 @@ int follow_savepoint(CommandContext& context, const FollowOptions& options) {
   return 0;
 }
 
+int follow_checkpoint(CommandContext& context, const FollowOptions& options) {
+  Report& report = context.report();
+  const std::string& trigger_id = options.trigger_id;
+  report.set("operation", "checkpoint");
+  const JobId job = resolve_job(context, {options.job_id, options.job_name});
+  report.set("job_id", job.str());
+  report.set("trigger_id", trigger_id);
+  report.set("wait", !options.no_wait);
+  report.line("Following checkpoint " + trigger_id + " of job " + job.str() + ".");
+  const std::string failure = "Failed to follow the checkpoint " + trigger_id + " of job " + job.str();
+  JobManagerApi& api = context.api();
+  std::int64_t id = 0;
+  if (options.no_wait) {
+    const OperationStatus status = with_error_context(failure, [&] {
+      OperationStatus polled = api.checkpoint_status(job, trigger_id);
+      if (polled.failure) throw *polled.failure;
+      return polled;
+    });
+    if (!status.completed) {
+      const std::string command = follow_command_line(context, job, trigger_id, Followed::checkpoint);
+      report.line("Checkpoint in progress. To wait for it, run: " + command);
+      report.set("follow_command", command);
+      report.set_status("in_progress");
+      return 0;
+    }
+    if (!status.checkpoint_id) {
+      throw CliError(ErrorClass::protocol, "The JobManager reported the checkpoint complete but sent no checkpoint id");
+    }
+    id = *status.checkpoint_id;
+  } else {
+    report.line("Waiting for response...");
+    id = wait_for_checkpoint(context, job, trigger_id, failure);
+  }
+  // The line of a blocking checkpoint.
+  report.line(checkpoint_completed_line(CheckpointType::configured, id, job));
+  report.set("checkpoint_id", id);
+  report.set_status("completed");
+  report.add_value(std::to_string(id));
+  return 0;
+}
+
 int run_follow(CommandContext& context, const FollowOptions& options) {
   context.set_wait_timeout(options.wait_timeout);
   InterruptWatch watch(context.interrupt());
-  return options.dispose ? follow_disposal(context, options) : follow_savepoint(context, options);
+  if (options.dispose) return follow_disposal(context, options);
+  return options.checkpoint ? follow_checkpoint(context, options) : follow_savepoint(context, options);
 }
 
 }  // namespace
@@ -136,9 +184,11 @@ int run_follow(CommandContext& context, const FollowOptions& options) {
 const CommandSpec& follow_command() {
   static const CommandSpec spec{
       "follow",
-      "waits for (or shows) a savepoint or disposal by its trigger id.",
+      "waits for (or shows) a savepoint, checkpoint or disposal by its trigger id.",
       "follow [OPTIONS] <Job ID> <Trigger ID> | follow --dispose <Trigger ID>",
       {
+          extension_option({"", "checkpoint", Arity::none, "",
+                            "The trigger id is a checkpoint's (flink checkpoint)."}),
           extension_option({"d", "dispose", Arity::none, "",
                             "The trigger id is a savepoint disposal's (savepoint -d); no job id."}),
           extension_option({"", "no-wait", Arity::none, "",

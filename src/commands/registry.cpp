@@ -14,8 +14,7 @@ const std::vector<CommandSpec>& command_table() {
       {"info", "shows the optimized execution plan of the program (JSON).",
        "info [OPTIONS] <jar-file> <arguments>", {}, true, nullptr},
       savepoint_command(),
-      {"checkpoint", "triggers checkpoints for a running job.", "checkpoint [OPTIONS] <Job ID>", {},
-       false, nullptr},
+      checkpoint_command(),
       stop_command(),
       cancel_command(),
       follow_command(),  // this client's own, after Flink's

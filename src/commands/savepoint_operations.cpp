@@ -215,11 +215,12 @@ std::optional<std::string> savepoint_target(CommandContext& context,
 }
 
 std::string follow_command_line(CommandContext& context, const std::optional<JobId>& job,
-                                const std::string& trigger_id) {
+                                const std::string& trigger_id, Followed followed) {
   std::string command = "flink follow";
   if (const auto& jobmanager = context.options().jobmanager) command += " -m " + shell_word(*jobmanager);
-  command += job ? " " + job->str() + " " + trigger_id : " --dispose " + trigger_id;
-  return command;
+  if (!job) return command + " --dispose " + trigger_id;
+  if (followed == Followed::checkpoint) command += " --checkpoint";
+  return command + " " + job->str() + " " + trigger_id;
 }
 
 void arm_last_words(CommandContext& context, const std::function<std::string(int)>& message) {
@@ -376,15 +377,16 @@ std::string check_job_state(CommandContext& context, const JobId& job, const std
   }
 }
 
-// The JobManager serves checkpoint statistics from a cache refreshed every web.refresh-interval
-// (3 s by default; Flink's ExecutionGraphCache), so a savepoint that just completed may be missing
-// from the history for that long.
+}  // namespace
+
 std::chrono::milliseconds history_refresh_interval(CommandContext& context) {
   const auto configured = context.config().get("web.refresh-interval");
   const auto parsed = configured ? parse_flink_duration(*configured) : std::nullopt;
   return (parsed && parsed->count() > 0 && *parsed < std::chrono::minutes(1) ? *parsed : std::chrono::milliseconds(3000)) +
          std::chrono::milliseconds(500);
 }
+
+namespace {
 
 // The result's entry in the job's checkpoint history: a savepoint, of the trigger's kind and format.
 void check_history(CommandContext& context, const JobId& job, const std::string& trigger_id,
@@ -483,7 +485,7 @@ void verify_savepoint_result(CommandContext& context, const JobId& job, const st
 
 std::string send_trigger(CommandContext& context, const JobId& job, const std::string& trigger_id,
                          const std::string& what, const std::string& failure,
-                         const std::function<std::string()>& trigger) {
+                         const std::function<std::string()>& trigger, Followed followed) {
   Report& report = context.report();
   Interrupt& interrupt = context.interrupt();
   if (interrupt.requested()) {
@@ -491,7 +493,7 @@ std::string send_trigger(CommandContext& context, const JobId& job, const std::s
       return "Interrupted by " + signal_name(signal_number) + " before the " + what + " was triggered: nothing was sent.";
     });
   }
-  const std::string command = follow_command_line(context, job, trigger_id);
+  const std::string command = follow_command_line(context, job, trigger_id, followed);
   const auto may_have_started = [&context, what, trigger_id, command](int signal_number) {
     return "Interrupted by " + signal_name(signal_number) + " before the JobManager answered the " + what +
            " trigger: the " + what + " may have started (it is not cancelled); trigger id " + trigger_id +
@@ -541,6 +543,26 @@ std::string wait_for_savepoint(CommandContext& context, const JobId& job, const 
         return goes_on_message(context, signal_number, what, trigger_id, command);
       });
   return require_location(status);
+}
+
+std::int64_t wait_for_checkpoint(CommandContext& context, const JobId& job, const std::string& trigger_id,
+                                 const std::string& failure) {
+  JobManagerApi& api = context.api();
+  const std::string command = follow_command_line(context, job, trigger_id, Followed::checkpoint);
+  const OperationStatus status = wait_or_name_follow_command(
+      context, [&] { return api.checkpoint_status(job, trigger_id); }, trigger_id, "checkpoint", command, failure,
+      [&context, trigger_id, command](int signal_number) {
+        return goes_on_message(context, signal_number, "checkpoint", trigger_id, command);
+      });
+  if (!status.checkpoint_id) {
+    throw CliError(ErrorClass::protocol, "The JobManager reported the checkpoint complete but sent no checkpoint id");
+  }
+  return *status.checkpoint_id;
+}
+
+std::string checkpoint_completed_line(CheckpointType type, std::int64_t id, const JobId& job) {
+  const std::string kind = type == CheckpointType::configured ? "" : std::string("(") + to_string(type) + ")";
+  return "Checkpoint" + kind + " " + std::to_string(id) + " for job " + job.str() + " completed.";
 }
 
 void wait_for_disposal(CommandContext& context, const std::string& trigger_id, const std::string& failure) {

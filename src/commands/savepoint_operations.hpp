@@ -68,10 +68,15 @@ JobId resolve_job(CommandContext& context, const JobSelector& selector,
 std::optional<std::string> savepoint_target(CommandContext& context,
                                             const std::optional<std::string>& command_line);
 
+// What `flink follow` follows: the JobManager keeps savepoints (savepoint, stop, cancel -s),
+// disposals and checkpoints in separate caches, so the command says which one to ask.
+enum class Followed { savepoint, disposal, checkpoint };
+
 // The command that follows an operation started earlier: "flink follow [-m <jm>] <job> <trigger>",
-// or "flink follow [-m <jm>] --dispose <trigger>" without a job.
+// "flink follow [-m <jm>] --checkpoint <job> <trigger>" for a checkpoint, or
+// "flink follow [-m <jm>] --dispose <trigger>" without a job.
 std::string follow_command_line(CommandContext& context, const std::optional<JobId>& job,
-                                const std::string& trigger_id);
+                                const std::string& trigger_id, Followed followed = Followed::savepoint);
 
 // Arms the second signal with `message(signal)`: the line (and, in JSON mode, the document) that
 // reports what the action leaves on the JobManager if a second signal ends the process at once.
@@ -93,6 +98,11 @@ struct SavepointRequest {
   bool trigger_id_given = false;
 };
 
+// The JobManager serves checkpoint statistics from a cache refreshed every web.refresh-interval
+// (3 s by default; Flink's ExecutionGraphCache), so a snapshot that just completed may be missing
+// from them for that long: this, plus a margin.
+std::chrono::milliseconds history_refresh_interval(CommandContext& context);
+
 // Checks a completed result against `request`: it lies under the directory sent; the job's
 // checkpoint history lists it as a savepoint of the request's kind (SAVEPOINT, or SYNC_SAVEPOINT
 // for a stop) and format; a stop left the job FINISHED, a cancel -s CANCELED. A mismatch is an
@@ -106,7 +116,7 @@ void verify_savepoint_result(CommandContext& context, const JobId& job, const st
 // the trigger id and the follow command. Errors get Flink's leading sentence `failure`.
 std::string send_trigger(CommandContext& context, const JobId& job, const std::string& trigger_id,
                          const std::string& what, const std::string& failure,
-                         const std::function<std::string()>& trigger);
+                         const std::function<std::string()>& trigger, Followed followed = Followed::savepoint);
 
 // Waits for a savepoint (or stop-with-savepoint, cancel -s) and returns its path. A wait that
 // ends without completion names the trigger id and the follow command (also the report's
@@ -114,6 +124,12 @@ std::string send_trigger(CommandContext& context, const JobId& job, const std::s
 // failure gets Flink's leading sentence `failure`. `what` names it: "savepoint", ...
 std::string wait_for_savepoint(CommandContext& context, const JobId& job, const std::string& trigger_id,
                                const std::string& what, const std::string& failure);
+// The same for a checkpoint (/jobs/:id/checkpoints/:triggerId); returns the checkpoint's id.
+std::int64_t wait_for_checkpoint(CommandContext& context, const JobId& job, const std::string& trigger_id,
+                                 const std::string& failure);
+// Java's line for a completed checkpoint: "Checkpoint 3 for job <id> completed." for a CONFIGURED
+// one, "Checkpoint(FULL) 3 for job <id> completed." otherwise (recorded on 1.20.5 and 2.3.0).
+std::string checkpoint_completed_line(CheckpointType type, std::int64_t id, const JobId& job);
 // The same for a disposal.
 void wait_for_disposal(CommandContext& context, const std::string& trigger_id, const std::string& failure);
 

@@ -100,12 +100,18 @@ OperationStatus decode_operation_status(const json& body, const std::string& wha
     }
     result.completed = true;
     const json operation = body.value("operation", json());
-    if (operation.is_object() && operation.contains("failure-cause")) {
-      const json& cause = operation["failure-cause"];
+    // Savepoints and disposals name it "failure-cause", checkpoints "failureCause" (recorded on
+    // 1.20.5 and 2.3.0: CheckpointInfo's field name).
+    const char* cause_field = operation.is_object() && operation.contains("failureCause") ? "failureCause" : "failure-cause";
+    if (operation.is_object() && operation.contains(cause_field)) {
+      const json& cause = operation[cause_field];
       const std::string java_class = cause.value("class", std::string("unknown"));
       result.failure = java_failure(cause.value("stack-trace", java_class));
     } else if (operation.is_object() && operation.contains("location")) {
       result.location = required_field<std::string>(operation, "location", what);
+    } else if (operation.is_object() && operation.contains("checkpointId")) {
+      // A checkpoint's result (/jobs/:id/checkpoints/:triggerId): its id, no location.
+      result.checkpoint_id = integer_value<std::int64_t>(operation.at("checkpointId"), "checkpointId", what);
     }
     return result;
   });
@@ -192,6 +198,23 @@ std::vector<SnapshotHistoryEntry> decode_snapshot_history(const json& body, cons
       entries.push_back(std::move(entry));
     }
     return entries;
+  });
+}
+
+CheckpointDetails decode_checkpoint_details(const json& body, const std::string& what) {
+  return parse_answer(what, [&] {
+    CheckpointDetails details;
+    details.id = integer_value<std::int64_t>(required_field<json>(body, "id", what), "id", what);
+    details.status = body.value("status", std::string());
+    details.is_savepoint = body.value("is_savepoint", false);
+    details.checkpoint_type = body.value("checkpoint_type", std::string());
+    // Flink names a checkpoint kept only in the JobManager's memory with a placeholder in angle
+    // brackets ("<checkpoint-not-externally-addressable>"): not a path.
+    const std::string path = body.contains("external_path") && body.at("external_path").is_string()
+                                 ? body.at("external_path").get<std::string>()
+                                 : std::string();
+    if (!path.empty() && path.front() != '<') details.external_path = path;
+    return details;
   });
 }
 

@@ -47,6 +47,30 @@ class HttpJobManagerApi final : public JobManagerApi {
     return decode_operation_status(body, "GET " + path);
   }
 
+  std::string trigger_checkpoint(const JobId& job, const CheckpointTrigger& request) override {
+    const json body = {{"checkpointType", to_string(request.type)}, {"triggerId", nullable(request.trigger_id)}};
+    return request_id(m_http.send("POST", "/jobs/" + job.str() + "/checkpoints", &body,
+                                  trigger_options(request.trigger_id)),
+                      "the checkpoint trigger");
+  }
+
+  OperationStatus checkpoint_status(const JobId& job, const std::string& trigger_id) override {
+    const std::string path = "/jobs/" + job.str() + "/checkpoints/" + trigger_id;
+    const json body = get_operation(path, trigger_id).body;
+    return decode_operation_status(body, "GET " + path);
+  }
+
+  std::optional<CheckpointDetails> checkpoint_details(const JobId& job, std::int64_t checkpoint_id) override {
+    const std::string path = "/jobs/" + job.str() + "/checkpoints/details/" + std::to_string(checkpoint_id);
+    try {
+      return decode_checkpoint_details(get(path).body, "GET " + path);
+    } catch (const CliError& error) {
+      // Flink keeps the statistics of the latest web.checkpoints.history checkpoints only.
+      if (error.error_class() == ErrorClass::not_found) return std::nullopt;
+      throw;
+    }
+  }
+
   std::string trigger_disposal(const std::string& savepoint_path) override {
     const json body = {{"savepoint-path", savepoint_path}};
     // Flink picks a disposal's trigger id: a disposal that may have arrived is never sent again.

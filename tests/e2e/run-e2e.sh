@@ -46,7 +46,9 @@ case " ${suites[*]} " in
   *" tls "*) command -v openssl >/dev/null 2>&1 || skip_or_fail "openssl not found" "apt-get install openssl" ;;
 esac
 
-HOSTS_MARK="# flinkcli-e2e-s3"
+# One mark per S3 port: runs on other ports (other workspaces) keep their own line, and ours never
+# removes theirs.
+HOSTS_MARK="# flinkcli-e2e-s3-${S3_PORT:-19900}"
 hosts_remove() {   # only our line; /etc/hosts may be a bind mount: rewrite it in place, never rename
   [ -w /etc/hosts ] && grep -q -- "$HOSTS_MARK" /etc/hosts || return 0
   grep -v -- "$HOSTS_MARK" /etc/hosts > "$env_file.hosts" && cat "$env_file.hosts" > /etc/hosts

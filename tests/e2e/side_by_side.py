@@ -291,6 +291,8 @@ class SideBySide(unittest.TestCase):
             "stop missing job id": ["stop"],
             "dispose without path": ["savepoint", "-d"],
             "unknown action": ["frobnicate"],
+            "checkpoint missing job id": ["checkpoint"],
+            "checkpoint malformed job id": ["checkpoint", "not-a-job-id"],
         }
         for case, args in cases.items():
             with self.subTest(case=case):
@@ -611,6 +613,50 @@ class SideBySide(unittest.TestCase):
                 our_result, java_result = ours(*args, env=env), java(*args, env=env)
                 self.compare(case, our_result, java_result)
                 self.assertEqual(our_result.rc, 0, our_result)
+
+    def test_26_checkpoint(self):
+        """flink checkpoint [-full] (Flink 1.19+): Java's lines through both clients, each on its own
+        job (no periodic checkpointing: manual checkpoints still complete), then an unknown and a
+        cancelled job, which Flink accepts the trigger for and fails."""
+        jobs = submit_with_ours("e2e-checkpoint", 2)
+        self.jobs["cp-ours"], self.jobs["cp-java"] = jobs
+        for case, args in (("checkpoint", ["checkpoint", "{job}"]), ("checkpoint -full", ["checkpoint", "-full", "{job}"]),
+                           ("checkpoint --full", ["checkpoint", "--full", "{job}"])):
+            with self.subTest(case=case):
+                our_result, java_result = self.both(case, *args, our_job="cp-ours", java_job="cp-java")
+                for result in (our_result, java_result):
+                    self.assertEqual(result.rc, 0, result)
+                    self.assertRegex(result.out, r"Checkpoint(\(FULL\))? \d+ for job [0-9a-f]{32} completed\.")
+        our_result, _ = self.both("checkpoint unknown job", "checkpoint", ZERO_JOB,
+                                  our_args=["checkpoint", ZERO_JOB], java_args=["checkpoint", ZERO_JOB])
+        self.assertEqual(our_result.rc, 4, our_result)
+        self.assertEqual(our_result.err.strip(), f"Failed to trigger a checkpoint for the job {ZERO_JOB}: "
+                                                 f"Could not find Flink job ({ZERO_JOB})")
+        for job in jobs:
+            rest(f"/jobs/{job}?mode=cancel", method="PATCH")
+        for job in jobs:
+            wait_for_state(job, ("CANCELED",))
+        our_result, _ = self.both("checkpoint cancelled job", "checkpoint", "{job}", our_job="cp-ours", java_job="cp-java")
+        self.assertEqual(our_result.rc, 4, our_result)
+
+    def test_27_checkpoint_json_names_the_external_path(self):
+        """Ours only: -o json and -q, on a job with a checkpoint directory (an external path)."""
+        directory = os.path.join(SCRATCH, "checkpoints")
+        wait_until(lambda: rest("/overview")["slots-available"] >= 1, "a free task slot", 60)
+        result = ours("run", "-d", "-D", "execution.checkpointing.dir=file://" + directory, JAR, "--name", "e2e-cp-json")
+        self.assertEqual(result.rc, 0, result)
+        job = job_id_from_submission(result)
+        wait_tasks_running(job)
+        result = ours("checkpoint", "-o", "json", job)
+        self.assertEqual(result.rc, 0, result)
+        document = json.loads(result.out)
+        self.assertEqual((document["checkpoint_type"], document["status"]), ("CONFIGURED", "completed"), document)
+        path = document["external_path"]
+        self.assertTrue(path and local_path(path).startswith(directory), document)
+        self.assertTrue(os.path.exists(os.path.join(local_path(path), "_metadata")), path)
+        quiet = ours("checkpoint", "-full", "-q", job)
+        self.assertEqual(quiet.out.strip(), str(document["checkpoint_id"] + 1), quiet)
+        rest(f"/jobs/{job}?mode=cancel", method="PATCH")
 
 
 if __name__ == "__main__":

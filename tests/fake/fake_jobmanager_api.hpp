@@ -106,6 +106,20 @@ class FakeJobManagerApi final : public JobManagerApi {
     if (status.location) status.location = located(*status.location);
     return status;
   }
+  std::string trigger_checkpoint(const JobId& job, const CheckpointTrigger& request) override {
+    if (m_cluster.trigger_delay.count() > 0) m_clock.sleep_for(m_cluster.trigger_delay);
+    m_cluster.sent_trigger_ids.push_back(request.trigger_id);
+    record("trigger_checkpoint", job.str() + " type=" + to_string(request.type));
+    return m_cluster.trigger_id;
+  }
+  OperationStatus checkpoint_status(const JobId& job, const std::string& trigger_id) override {
+    record("checkpoint_status", job.str() + " " + trigger_id);
+    return next_status();
+  }
+  std::optional<CheckpointDetails> checkpoint_details(const JobId& job, std::int64_t checkpoint_id) override {
+    record("checkpoint_details", job.str() + " " + std::to_string(checkpoint_id));
+    return CheckpointDetails{checkpoint_id, "COMPLETED", false, "CHECKPOINT", std::nullopt};
+  }
   std::string trigger_disposal(const std::string& savepoint_path) override {
     record("trigger_disposal", savepoint_path);
     return m_cluster.trigger_id;

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Fault-injection matrix: the built `flink` binary against a scripted fake JobManager on 127.0.0.1.
 
-Every cell is one action (savepoint, stop, cancel -s, savepoint -d, follow) x one phase (before the
+Every cell is one action (savepoint, stop, cancel -s, savepoint -d, checkpoint, follow, follow
+--checkpoint) x one phase (before the
 trigger: the --job-name lookup; during the trigger; during the wait) x one fault, injected by the
 fake while it handles the request of that phase:
 
@@ -50,8 +51,11 @@ ACTIONS = {
     "stop": (["stop", "--trigger-id", TRIGGER, "{job}"], f"/jobs/{JOB}/stop", "SYNC_SAVEPOINT"),
     "cancel -s": (["cancel", "-s", "--trigger-id", TRIGGER, "{job}"], f"/jobs/{JOB}/savepoints", "SAVEPOINT"),
     "savepoint -d": (["savepoint", "-d", LOCATION], "/savepoint-disposal", None),
+    "checkpoint": (["checkpoint", "--trigger-id", TRIGGER, "{job}"], f"/jobs/{JOB}/checkpoints", "CHECKPOINT"),
     "follow": (["follow", "{job}", TRIGGER], None, "SAVEPOINT"),
+    "follow --checkpoint": (["follow", "--checkpoint", "{job}", TRIGGER], None, "CHECKPOINT"),
 }
+CHECKPOINT_POLL = f"/jobs/{JOB}/checkpoints/{TRIGGER}"
 PHASES = ["before trigger", "during trigger", "during wait"]
 FAULTS = ["SIGINT", "SIGTERM", "SIGHUP", "reset", "election", "restart"]
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM, "SIGHUP": signal.SIGHUP}
@@ -77,7 +81,8 @@ class Script:
             return "before trigger"
         if method == "POST" and path == trigger_path:
             return "during trigger"
-        if method == "GET" and (path.startswith(f"/jobs/{JOB}/savepoints/") or path.startswith("/savepoint-disposal/")):
+        if method == "GET" and (path.startswith(f"/jobs/{JOB}/savepoints/") or path.startswith("/savepoint-disposal/")
+                                or path == CHECKPOINT_POLL):
             return "during wait"
         return None
 
@@ -137,13 +142,15 @@ class FakeJobManager(JsonHandler):
         script = FakeJobManager.script
         if method == "GET" and path == "/jobs/overview":
             return 200, {"jobs": [{"jid": JOB, "name": "orders", "state": "RUNNING", "start-time": 1764085371000}]}
-        if method == "POST" and path in (f"/jobs/{JOB}/savepoints", f"/jobs/{JOB}/stop"):
+        if method == "POST" and path in (f"/jobs/{JOB}/savepoints", f"/jobs/{JOB}/stop", f"/jobs/{JOB}/checkpoints"):
             request = json.loads(body or b"{}")
             with script.lock:
                 script.forgotten = False  # whichever JobManager took the trigger knows it
             return 202, {"request-id": request.get("triggerId")}
         if method == "GET" and path == f"/jobs/{JOB}/savepoints/{TRIGGER}":
             return self.poll(f"{JOB} {TRIGGER}", {"location": LOCATION})
+        if method == "GET" and path == CHECKPOINT_POLL:
+            return self.poll(f"{JOB} {TRIGGER}", {"checkpointId": 3})
         if method == "POST" and path == "/savepoint-disposal":
             with script.lock:
                 script.forgotten = False
@@ -191,7 +198,7 @@ class QuietServer(ThreadingHTTPServer):
 
 
 def applicable(action, phase):
-    if action == "follow":
+    if action.startswith("follow"):
         return phase == "during wait"  # follow sends no trigger
     if action == "savepoint -d":
         return phase != "before trigger"  # a disposal looks nothing up first
@@ -201,8 +208,10 @@ def applicable(action, phase):
 def expected(action, phase, fault):
     """(exit code, words in the one stderr line (all of them), outcome text for the page)."""
     disposal = action == "savepoint -d"
-    what = {"stop": "stop-with-savepoint", "savepoint -d": "disposal"}.get(action, "savepoint")
-    follow = f"flink follow -m {{address}} --dispose {DISPOSAL}" if disposal else f"flink follow -m {{address}} {JOB} {TRIGGER}"
+    checkpoint = action in ("checkpoint", "follow --checkpoint")
+    what = {"stop": "stop-with-savepoint", "savepoint -d": "disposal"}.get(action, "checkpoint" if checkpoint else "savepoint")
+    follow = f"flink follow -m {{address}} --dispose {DISPOSAL}" if disposal else \
+        f"flink follow -m {{address}} {'--checkpoint ' if checkpoint else ''}{JOB} {TRIGGER}"
     if fault in SIGNALS:
         code = 128 + SIGNALS[fault]
         if phase == "before trigger":
@@ -265,7 +274,8 @@ def check_cell(action, phase, fault):
             word = word.replace("{address}", address)
             if not any(word in line for line in err_lines):
                 problems.append(f"stderr lacks {word!r}: {err_lines}")
-        if any("Savepoint completed" in line or "disposed." in line for line in out.splitlines()):
+        if any("Savepoint completed" in line or "disposed." in line or line.endswith(" completed.")
+               for line in out.splitlines()):
             problems.append(f"success printed: {out!r}")
     trigger_path = ACTIONS[action][1]
     if trigger_path:
@@ -298,8 +308,8 @@ def page(outcomes):
         "In every cell: one stderr line on failure; the trigger id and the `flink follow` command",
         "wherever the operation may go on; a disposal is never sent twice; a trigger sent again carries",
         "the same trigger id; nothing is ever cancelled; nothing is reported as success that did not",
-        "complete. `follow` sends no trigger and a disposal looks nothing up first: those cells are",
-        "`-`.",
+        "complete. `follow` (also `follow --checkpoint`) sends no trigger and a disposal looks nothing",
+        "up first: those cells are `-`.",
         "",
     ]
     for action in ACTIONS:
@@ -324,9 +334,9 @@ def page(outcomes):
         "",
         "| action | before trigger | during trigger | during wait |",
         "|---|---|---|---|",
-        "| savepoint, stop, cancel -s | 0: waits for the new leader | 0: follows it, same trigger id | 0: polls the new leader |",
+        "| savepoint, stop, cancel -s, checkpoint | 0: waits for the new leader | 0: follows it, same trigger id | 0: polls the new leader |",
         "| savepoint -d | 0: waits for the new leader | 3: nothing done, sent once | 0: polls the new leader |",
-        "| follow | - | - | 0: polls the new leader |",
+        "| follow, follow --checkpoint | - | - | 0: polls the new leader |",
         "",
     ]
     return "\n".join(lines)
@@ -342,7 +352,7 @@ def main():
                 outcome, problems = check_cell(action, phase, fault)
                 outcomes[(action, phase, fault)] = outcome
                 status = "ok" if not problems else "FAIL: " + "; ".join(problems)
-                print(f"{action:13} {phase:15} {fault:9} {outcome:55} {status}")
+                print(f"{action:19} {phase:15} {fault:9} {outcome:55} {status}")
                 if problems:
                     failures.append((action, phase, fault, problems))
     text = page(outcomes)

@@ -39,6 +39,7 @@ T = "7bc1eb8a27587d4728b63c2fdb41d37a"
 DISPOSE_T = "9d1e0b5c2f3a4e6b8c7d9e0f1a2b3c4d"
 SLOW_DISPOSE_T = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"
 LOCATION = "file:/data/savepoints/savepoint-a48f8e-f8b2e237b6f8"
+CHECKPOINT_PATH = "file:/data/checkpoints/a48f8e8b712ac1616c58c37184d4a569/chk-3"
 JAR_ID = "0abcd287-dea0-4428-8020-9ade876a5c0a_job.jar"
 
 JOBS = [
@@ -143,6 +144,27 @@ class FakeJobManager(JsonHandler):
                     operation = OPERATIONS.get(match.group(2))
                 return 200, completed({"location": operation["location"] if operation else LOCATION})
             return not_found(f"Job {job} not found")
+        # checkpoints: Flink accepts a trigger for any job id and fails the operation ("failureCause")
+        match = re.fullmatch(r"/jobs/([0-9a-f]{32})/checkpoints", path)
+        if method == "POST" and match:
+            return 202, {"request-id": body.get("triggerId") or T}
+        match = re.fullmatch(r"/jobs/([0-9a-f]{32})/checkpoints/([0-9a-f]{32})", path)
+        if method == "GET" and match:
+            job = match.group(1)
+            if job == SLOW:
+                return 200, IN_PROGRESS
+            if job in known and job != DECLINES:
+                return 200, completed({"checkpointId": 3})
+            reason = "Checkpoint was declined (the fake)" if job == DECLINES else f"Could not find Flink job ({job})"
+            cause = "org.apache.flink.runtime.checkpoint.CheckpointException" if job == DECLINES \
+                else "org.apache.flink.runtime.messages.FlinkJobNotFoundException"
+            return 200, completed({"failureCause": {
+                "class": "java.util.concurrent.CompletionException",
+                "stack-trace": f"java.util.concurrent.CompletionException: {cause}: {reason}\n\tat x.Y.z(Y.java:1)\n"}})
+        match = re.fullmatch(r"/jobs/([0-9a-f]{32})/checkpoints/details/(\d+)", path)
+        if method == "GET" and match and match.group(1) in known:
+            return 200, {"id": int(match.group(2)), "status": "COMPLETED", "is_savepoint": False,
+                         "checkpoint_type": "CHECKPOINT", "external_path": CHECKPOINT_PATH}
         match = re.fullmatch(r"/jobs/([0-9a-f]{32})", path)
         if method == "PATCH" and match:
             if match.group(1) not in known:
@@ -386,6 +408,19 @@ def main():
         json_case("cancel unknown job", ["cancel", UNKNOWN], 4, ca, "failed")
         json_case("cancel --wait-timeout without -s", ["cancel", "--wait-timeout", "1s", OK], 1, ca, "failed")
         json_case("cancel without a job id", ["cancel"], 1, ca, "failed", error_class("usage"))
+        # checkpoint
+        cp = "flinkcli.checkpoint/1"
+        json_case("checkpoint", ["checkpoint", OK], 0, cp, "completed",
+                  has(job_id=OK, checkpoint_id=3, checkpoint_type="CONFIGURED", external_path=CHECKPOINT_PATH))
+        json_case("checkpoint -full", ["checkpoint", "-full", "--trigger-id", T, OK], 0, cp, "completed",
+                  has(checkpoint_type="FULL", trigger_id=T))
+        json_case("checkpoint --job-name", ["checkpoint", "--job-name", "orders"], 0, cp, "completed", has(job_id=OK))
+        json_case("checkpoint timed out", ["checkpoint", SLOW, "--wait-timeout", "300ms"], 6, cp, "timed_out",
+                  that(lambda d, r: d["follow_command"] == f"flink follow -m {address} --checkpoint {SLOW} {d['trigger_id']}"))
+        json_case("checkpoint declined", ["checkpoint", DECLINES], 5, cp, "failed", error_class("operation_failed"))
+        json_case("checkpoint unknown job", ["checkpoint", UNKNOWN], 4, cp, "failed", error_class("not_found"))
+        json_case("checkpoint without a job id", ["checkpoint"], 1, cp, "failed", error_class("usage"))
+        json_case("checkpoint --job-name, several", ["checkpoint", "--job-name", "dup"], 11, cp, "failed")
         # list
         json_case("list", ["list"], 0, "flinkcli.list/1", "completed",
                   that(lambda d, r: [j["job_id"] for j in d["jobs"]] == [OK, SLOW, DECLINES, DUP1, DUP2, WARMING]
@@ -419,6 +454,10 @@ def main():
         json_case("follow --dispose", ["follow", "--dispose", DISPOSE_T], 0, fo, "completed", has(operation="dispose", job_id=None))
         json_case("follow --dispose --no-wait, in progress", ["follow", "--dispose", "--no-wait", SLOW_DISPOSE_T], 0, fo, "in_progress")
         json_case("follow --job-name", ["follow", "--job-name", "orders", T], 0, fo, "completed", has(job_id=OK))
+        json_case("follow --checkpoint", ["follow", "--checkpoint", OK, T], 0, fo, "completed",
+                  has(operation="checkpoint", checkpoint_id=3))
+        json_case("follow --checkpoint --no-wait, in progress", ["follow", "--checkpoint", "--no-wait", SLOW, T], 0, fo,
+                  "in_progress", has(follow_command=f"flink follow -m {address} --checkpoint {SLOW} {T}"))
         json_case("follow, missing trigger id", ["follow", OK], 1, fo, "failed", error_class("usage"))
         json_case("follow, bad trigger id", ["follow", OK, "nope"], 1, fo, "failed", error_class("usage"))
         json_case("follow --job-name ''", ["follow", "--job-name", "", T], 1, fo, "failed", error_class("usage"))
@@ -470,6 +509,8 @@ def main():
         # no action
         json_case("unknown action", ["frobnicate"], 1, "flinkcli.error/1", "failed", error_class("usage"))
         json_case("JVM-only action", ["info", "x.jar"], 8, "flinkcli.error/1", "failed", error_class("unsupported"))
+        json_case("JVM-only action run-application", ["run-application", "x.jar"], 8, "flinkcli.error/1", "failed",
+                  error_class("unsupported"))
 
         # quiet: only the essential value
         quiet_case("savepoint -q", ["savepoint", OK], 0, LOCATION + "\n", 0)
@@ -487,6 +528,9 @@ def main():
         quiet_case("run -d -q", ["run", "-d", jar], 0, RUN_JOB + "\n", 0)
         quiet_case("run -q", ["run", jar], 0, "", 0)
         quiet_case("follow -q", ["follow", OK, T], 0, LOCATION + "\n", 0)
+        quiet_case("checkpoint -q", ["checkpoint", OK], 0, "3\n", 0)
+        quiet_case("checkpoint -q, unknown job: one line on stderr", ["checkpoint", UNKNOWN], 4, "", 1)
+        quiet_case("follow --checkpoint -q", ["follow", "--checkpoint", OK, T], 0, "3\n", 0)
         quiet_case("follow --no-wait -q, in progress", ["follow", "--no-wait", SLOW, T], 0, "", 0)
         quiet_case("inspect -q", ["inspect", sp_dir], 0, source_id + "\n", 0, m=False)
         quiet_case("inspect -q, truncated: one line on stderr", ["inspect", truncated], 15, "", 1, m=False)

@@ -50,9 +50,17 @@ TEST_F(CliTest, GlobalHelp) {
     EXPECT_EQ(result.out.front(), "./flink <ACTION> [OPTIONS] [ARGUMENTS]");
   }
   const std::string help = help_text();
-  for (const char* action : {"\"run\"", "\"list\"", "\"savepoint\"", "\"stop\"", "\"cancel\""}) {
+  // every action this client runs; Java's JVM-bound ones only named as such
+  for (const char* action : {"\"run\"", "\"list\"", "\"savepoint\"", "\"checkpoint\"", "\"stop\"", "\"cancel\"",
+                             "\"follow\"", "\"inspect\""}) {
     EXPECT_NE(help.find(std::string("Action ") + action), std::string::npos) << action;
   }
+  for (const char* action : {"\"info\"", "\"run-application\""}) {
+    EXPECT_EQ(help.find(std::string("Action ") + action), std::string::npos) << action;
+  }
+  EXPECT_NE(help.find("Need a JVM on the client (use the Java bin/flink): \"run-application\", \"info\", and run -py "
+                      "(Python)."),
+            std::string::npos);
   EXPECT_NE(help.find("7 restore would drop state"), std::string::npos);
   EXPECT_EQ(cluster.factory_calls, 0);
 }
@@ -108,7 +116,8 @@ TEST_F(CliTest, UnknownActionListsOurActions) {
     EXPECT_EQ(result.out, (Lines{
                               std::string("\"") + action + "\" is not a valid action.",
                               "",
-                              "Valid actions are \"run\", \"list\", \"savepoint\", \"stop\", or \"cancel\".",
+                              "Valid actions are \"run\", \"list\", \"savepoint\", \"checkpoint\", \"stop\", "
+                              "\"cancel\", \"follow\", or \"inspect\".",
                               "",
                               "Specify the version option (-v or --version) to print Flink version.",
                               "",
@@ -120,7 +129,7 @@ TEST_F(CliTest, UnknownActionListsOurActions) {
 }
 
 TEST_F(CliTest, UnsupportedActionsAreOneLineErrors) {
-  for (const char* action : {"info", "run-application", "checkpoint"}) {
+  for (const char* action : {"info", "run-application"}) {
     SCOPED_TRACE(action);
     const auto result = run({action, "job.jar"});
     EXPECT_EQ(result.exit_code, 8);

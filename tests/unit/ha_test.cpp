@@ -689,18 +689,31 @@ TEST_F(FailoverTest, LeaderChangeAtEachStep) {
       {"dispose", {"savepoint", "-d", L}, "during trigger", 3, "is electing a leader (HTTP 503 for POST /savepoint-disposal): nothing was done"},
       {"dispose", {"savepoint", "-d", L}, "during wait", 0, ""},
       {"follow", {"follow", J, T}, "during wait", 0, ""},
+      {"checkpoint", {"checkpoint", J}, "before trigger", 0, ""},
+      {"checkpoint", {"checkpoint", "-full", J}, "during trigger", 0, ""},
+      {"checkpoint", {"checkpoint", J}, "during wait", 0, ""},
+      {"follow --checkpoint", {"follow", "--checkpoint", J, T}, "during wait", 0, ""},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.action + ", leader change " + c.phase);
     const bool dispose = c.action == "dispose";
-    const std::string trigger_path = dispose ? "/savepoint-disposal" : "/jobs/" + J + (c.action == "stop" ? "/stop" : "/savepoints");
-    const std::string poll_path = dispose ? "/savepoint-disposal/" + dispose_id : "/jobs/" + J + "/savepoints/" + T;
+    const bool checkpoint = c.action == "checkpoint" || c.action == "follow --checkpoint";
+    const std::string trigger_path = dispose      ? "/savepoint-disposal"
+                                     : checkpoint ? "/jobs/" + J + "/checkpoints"
+                                                  : "/jobs/" + J + (c.action == "stop" ? "/stop" : "/savepoints");
+    const std::string poll_path = dispose      ? "/savepoint-disposal/" + dispose_id
+                                  : checkpoint ? "/jobs/" + J + "/checkpoints/" + T
+                                               : "/jobs/" + J + "/savepoints/" + T;
     auto old_leader = std::make_unique<FakeJobManager>();
     const std::string old_address = old_leader->address();
     FakeJobManager new_leader;
     if (dispose) {
       new_leader.on("POST", trigger_path, {CannedReply::json(200, {{"request-id", dispose_id}})});
       new_leader.on("GET", poll_path, {CannedReply::json(200, {{"status", {{"id", "COMPLETED"}}}, {"operation", json::object()}})});
+    } else if (checkpoint) {
+      new_leader.on("POST", trigger_path, {CannedReply::json(202, {{"request-id", T}})});
+      new_leader.on("GET", poll_path,
+                    {CannedReply::json(200, {{"status", {{"id", "COMPLETED"}}}, {"operation", {{"checkpointId", 3}}}})});
     } else {
       serve_savepoints(new_leader, J, T, L);
     }
@@ -721,7 +734,7 @@ TEST_F(FailoverTest, LeaderChangeAtEachStep) {
         return CannedReply::json(503, election);
       });
     } else {
-      if (!dispose) {  // the new leader took over the old one's operation, of its kind
+      if (!dispose && !checkpoint) {  // the new leader took over the old one's operation, of its kind
         const bool stop = c.action == "stop";
         SnapshotEntry entry{L, stop ? "SYNC_SAVEPOINT" : "SAVEPOINT"};
         script_result_checks(new_leader, J, entry, stop ? "FINISHED" : c.action == "cancel -s" ? "CANCELED" : "RUNNING");

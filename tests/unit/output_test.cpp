@@ -251,8 +251,9 @@ TEST_F(OutputTest, SavepointFailuresAreDocumentsWithTheExitCode) {
   const json unknown = run_json({"frobnicate"}, 1);
   EXPECT_EQ(unknown["schema"], "flinkcli.error/1");
   EXPECT_EQ(unknown["error"]["message"],
-            "\"frobnicate\" is not a valid action. Valid actions are \"run\", \"list\", \"savepoint\", \"stop\", or \"cancel\".");
-  EXPECT_EQ(run_json({"checkpoint", J}, 8)["error"]["class"], "unsupported");
+            "\"frobnicate\" is not a valid action. Valid actions are \"run\", \"list\", \"savepoint\", "
+            "\"checkpoint\", \"stop\", \"cancel\", \"follow\", or \"inspect\".");
+  EXPECT_EQ(run_json({"info", "x.jar"}, 8)["error"]["class"], "unsupported");
   EXPECT_EQ(cluster.factory_calls, 2);  // argument errors never reach the cluster
 }
 
@@ -266,9 +267,10 @@ TEST_F(OutputTest, TextStaysFlinksWhenJsonOptionsAreAbsent) {
   const auto bad = run({"savepoint", "-o", "yaml", J});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_EQ(bad.out, (Lines{"Invalid output format 'yaml'. Supported: text, json.", "", k_help_hint}));
-  // the unknown-action text lists Flink's actions only (the e2e suite compares it with Java's)
+  // the unknown-action text lists every action this client runs, its own included
   const auto unknown = run({"frobnicate"});
-  EXPECT_EQ(unknown.out.at(2), "Valid actions are \"run\", \"list\", \"savepoint\", \"stop\", or \"cancel\".");
+  EXPECT_EQ(unknown.out.at(2), "Valid actions are \"run\", \"list\", \"savepoint\", \"checkpoint\", \"stop\", "
+                               "\"cancel\", \"follow\", or \"inspect\".");
 }
 
 TEST_F(OutputTest, QuietValues) {

@@ -175,6 +175,20 @@ TEST(TriggerAnswers, LostOrLateAnswersNameTheFollowCommand) {
   EXPECT_NE(message.find("trigger id " + T), std::string::npos) << message;
   EXPECT_NE(message.find(follow + " (with the same -D options)"), std::string::npos) << message;
 
+  // The same for a checkpoint, whose follow command says --checkpoint.
+  FakeJobManager slow_checkpoint;
+  slow_checkpoint.on("POST", "/jobs/" + J + "/checkpoints", {CannedReply::json(202, {{"request-id", T}}, milliseconds(1500))});
+  const auto late_checkpoint =
+      run_flink_http({"checkpoint", J, "-m", slow_checkpoint.address(), "-D", "client.timeout=1s"}, env);
+  EXPECT_EQ(late_checkpoint.exit_code, 6);
+  ASSERT_EQ(late_checkpoint.err.size(), 1u);
+  EXPECT_NE(late_checkpoint.err[0].find("Failed to trigger a checkpoint for the job " + J + ": "), std::string::npos)
+      << late_checkpoint.err[0];
+  EXPECT_NE(late_checkpoint.err[0].find("flink follow -m " + slow_checkpoint.address() + " --checkpoint " + J + " " + T +
+                                        " (with the same -D options)"),
+            std::string::npos)
+      << late_checkpoint.err[0];
+
   // Nothing listens: nothing was sent, and no follow command is offered.
   const auto refused = run_flink_http({"savepoint", J, "-m", "127.0.0.1:" + std::to_string(unused_local_port()),
                                        "-D", "client.timeout=2s"},
@@ -207,6 +221,13 @@ TEST(Signals, AWaitCutShortReportsTheOperationAndNeverCancelsIt) {
       {"cancel -s, SIGINT during the wait", {"cancel", "-s", J}, SIGINT, "wait", "the savepoint goes on in the JobManager", true},
       {"follow, SIGHUP during the wait", {"follow", J, T}, SIGHUP, "wait", "the savepoint goes on in the JobManager", true},
       {"dispose, SIGTERM during the wait", {"savepoint", "-d", in_a}, SIGTERM, "wait", "the disposal goes on in the JobManager", true},
+      {"checkpoint, SIGINT during the wait", {"checkpoint", J}, SIGINT, "wait", "the checkpoint goes on in the JobManager", true},
+      {"checkpoint -full, SIGTERM during the trigger", {"checkpoint", "-full", J}, SIGTERM, "trigger",
+       "the checkpoint goes on in the JobManager", true},
+      {"checkpoint, SIGHUP before the trigger", {"checkpoint", "--job-name", "app"}, SIGHUP, "before",
+       "before the checkpoint was triggered: nothing was sent", false},
+      {"follow --checkpoint, SIGTERM during the wait", {"follow", "--checkpoint", J, T}, SIGTERM, "wait",
+       "the checkpoint goes on in the JobManager", true},
       // the answer arrives after the signal: the disposal is reported by the id it then has
       {"dispose, SIGINT during the trigger", {"savepoint", "-d", in_a}, SIGINT, "trigger",
        "the disposal goes on in the JobManager", true},
@@ -225,8 +246,14 @@ TEST(Signals, AWaitCutShortReportsTheOperationAndNeverCancelsIt) {
         };
       };
       const bool dispose = c.args[1] == "-d";
-      const std::string trigger_path = dispose ? "/savepoint-disposal" : "/jobs/" + J + (c.args[0] == "stop" ? "/stop" : "/savepoints");
-      const std::string poll_path = dispose ? "/savepoint-disposal/" + dispose_id : "/jobs/" + J + "/savepoints/" + T;
+      // checkpoints have their own trigger and cache on the JobManager, and their own follow command
+      const bool checkpoint = c.args[0] == "checkpoint" || c.args[1] == "--checkpoint";
+      const std::string trigger_path = dispose      ? "/savepoint-disposal"
+                                       : checkpoint ? "/jobs/" + J + "/checkpoints"
+                                                    : "/jobs/" + J + (c.args[0] == "stop" ? "/stop" : "/savepoints");
+      const std::string poll_path = dispose      ? "/savepoint-disposal/" + dispose_id
+                                    : checkpoint ? "/jobs/" + J + "/checkpoints/" + T
+                                                 : "/jobs/" + J + "/savepoints/" + T;
       const std::string id = dispose ? dispose_id : T;
       json jobs = {{"jobs", {{{"jid", J}, {"name", "app"}, {"state", "RUNNING"}, {"start-time", 1}}}}};
       if (c.phase == "before") {
@@ -254,7 +281,8 @@ TEST(Signals, AWaitCutShortReportsTheOperationAndNeverCancelsIt) {
       ASSERT_EQ(err.size(), 1u);
       EXPECT_NE(err[0].find(c.message_part), std::string::npos) << err[0];
       EXPECT_NE(err[0].find(signal_name(c.signal_number)), std::string::npos) << err[0];
-      const std::string follow = "flink follow -m " + jm.address() + (dispose ? " --dispose " + id : " " + J + " " + id);
+      const std::string follow = "flink follow -m " + jm.address() +
+                                 (dispose ? " --dispose " + id : (checkpoint ? " --checkpoint " : " ") + J + " " + id);
       EXPECT_EQ(err[0].find(follow) != std::string::npos, c.names_follow_command) << err[0];
       // Never cancelled, never sent again.
       for (const auto& request : jm.requests()) EXPECT_NE(request.method, "PATCH");
@@ -270,7 +298,8 @@ TEST(Signals, AWaitCutShortReportsTheOperationAndNeverCancelsIt) {
           EXPECT_EQ(document["trigger_id"], id);
         }
       } else {
-        EXPECT_TRUE(result.out.empty() || result.out.back().rfind("Savepoint completed", 0) != 0);
+        EXPECT_TRUE(result.out.empty() || (result.out.back().rfind("Savepoint completed", 0) != 0 &&
+                                           result.out.back().rfind("Checkpoint", 0) != 0));
       }
     }
   }

@@ -198,6 +198,25 @@ TEST_F(TlsHttpTest, MutualTlsWithJksKeystoreAndItsOwnKeyPassword) {
   EXPECT_EQ(jm->requests()[0].client_certificate, "/CN=flink-cli-client");
 }
 
+// checkpoint over mutual TLS: the trigger and its polls on the one TLS client.
+TEST_F(TlsHttpTest, CheckpointOverMutualTls) {
+  const auto& pki = test_pki();
+  auto jm = start(pki.server, {}, &pki.ca);
+  const std::string job = k_job;
+  jm->on("POST", "/jobs/" + job + "/checkpoints", {CannedReply::json(202, {{"request-id", k_trigger}})});
+  jm->on("GET", "/jobs/" + job + "/checkpoints/" + k_trigger,
+         {CannedReply::json(200, {{"status", {{"id", "COMPLETED"}}}, {"operation", {{"checkpointId", 8}}}})});
+  std::vector<std::string> args{"checkpoint", "-full", job, "-m", jm->url()};
+  for (const auto& property : with(trusting(jks_truststore(pki.ca)), jks_client_identity(pki.client, pki.ca))) {
+    args.push_back("-D" + property);
+  }
+  const auto result = run_flink_http(args, env, clock);
+  EXPECT_EQ(result.exit_code, 0) << all_output(result);
+  EXPECT_EQ(result.out.at(2), "Checkpoint(FULL) 8 for job " + job + " completed.");
+  ASSERT_EQ(jm->requests().size(), 2u);
+  for (const auto& request : jm->requests()) EXPECT_EQ(request.client_certificate, "/CN=flink-cli-client");
+}
+
 TEST_F(TlsHttpTest, MutualTlsWithPkcs12StoresAndTls13) {
   const auto& pki = test_pki();
   auto jm = start(pki.server, {}, &pki.ca);

@@ -34,6 +34,25 @@ struct SavepointTrigger {
   std::optional<std::string> trigger_id;
 };
 
+// A manual checkpoint (Flink 1.19+ `flink checkpoint`): CONFIGURED takes the kind the job is
+// configured for (incremental or not), FULL a full one (`-full`).
+enum class CheckpointType { configured, full };
+const char* to_string(CheckpointType type);  // "CONFIGURED" / "FULL", as Flink names them
+
+struct CheckpointTrigger {
+  CheckpointType type = CheckpointType::configured;
+  std::optional<std::string> trigger_id;  // as SavepointTrigger::trigger_id
+};
+
+// One checkpoint's statistics (GET /jobs/:id/checkpoints/details/:checkpointId).
+struct CheckpointDetails {
+  std::int64_t id = 0;
+  std::string status;           // "COMPLETED", "IN_PROGRESS", "FAILED"
+  bool is_savepoint = false;
+  std::string checkpoint_type;  // "CHECKPOINT", "FULL_CHECKPOINT", ...; "" if absent
+  std::optional<std::string> external_path;  // none when the checkpoint is not externally addressable
+};
+
 struct StopTrigger {
   std::optional<std::string> target_directory;
   bool drain = false;
@@ -124,6 +143,13 @@ class JobManagerApi {
   virtual std::string trigger_stop(const JobId& job, const StopTrigger& request) = 0;
   // An operation that completed with a failure comes back with `failure` set, not thrown.
   virtual OperationStatus savepoint_status(const JobId& job, const std::string& trigger_id) = 0;
+  // A manual checkpoint; returns the trigger (request) id. Its status comes from a cache of its
+  // own (/jobs/:id/checkpoints/:triggerId), separate from savepoints'.
+  virtual std::string trigger_checkpoint(const JobId& job, const CheckpointTrigger& request) = 0;
+  // Completed: `checkpoint_id` set, or `failure`.
+  virtual OperationStatus checkpoint_status(const JobId& job, const std::string& trigger_id) = 0;
+  // None when the JobManager no longer keeps the checkpoint's statistics (web.checkpoints.history).
+  virtual std::optional<CheckpointDetails> checkpoint_details(const JobId& job, std::int64_t checkpoint_id) = 0;
   virtual std::string trigger_disposal(const std::string& savepoint_path) = 0;
   virtual OperationStatus disposal_status(const std::string& trigger_id) = 0;
   virtual void cancel_job(const JobId& job) = 0;

@@ -119,7 +119,7 @@ struct CommandSpec {
   // Parses `args` into the action's typed options and runs it. Null for Java's actions that
   // need a JVM on the client: they are in the table to say so.
   int (*run)(CommandContext& context, const ParsedArgs& args) = nullptr;
-  // This client's own action (not Flink's): left out of Flink's "Valid actions are ..." line.
+  // This client's own action (not Flink's): its help lists all its options as the action's own.
   bool extension = false;
 };
 

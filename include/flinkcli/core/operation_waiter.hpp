@@ -1,6 +1,7 @@
 #pragma once
 // The one poll loop behind savepoint, stop, cancel -s and dispose.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@ namespace flinkcli {
 struct OperationStatus {
   bool completed = false;
   std::optional<std::string> location;  // savepoint path once completed
+  std::optional<std::int64_t> checkpoint_id;  // a checkpoint's id once completed
   std::optional<CliError> failure;      // completed, but failed: what to report
 };
 

@@ -23,6 +23,10 @@ std::optional<RestoredCheckpoint> decode_restored_checkpoint(const nlohmann::jso
 // The same answer's "history": its completed entries (in progress and failed ones are skipped).
 std::vector<SnapshotHistoryEntry> decode_snapshot_history(const nlohmann::json& body, const std::string& what);
 
+// GET /jobs/:id/checkpoints/details/:checkpointId: id, status, kind and, when it has one, the
+// checkpoint's external path.
+CheckpointDetails decode_checkpoint_details(const nlohmann::json& body, const std::string& what);
+
 // POST /jars/:id/plan: {"plan": {"jid", "name", "type", "nodes": [{"id", "parallelism",
 // "description", "inputs": [{"id"}]}]}}. A vertex id that is not 32 hex digits is a protocol error.
 JobPlan decode_jar_plan(const nlohmann::json& body, const std::string& what);
