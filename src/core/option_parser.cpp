@@ -44,6 +44,10 @@ class CommonsCliParser {
   CommonsCliParser(const std::vector<OptionSpec>& specs, bool stop_at_non_option)
       : m_specs(specs), m_stop_at_non_option(stop_at_non_option) {}
 
+  bool is_flink_option(const std::string& token) const {
+    return is_long_option(token, Visible::flink) || is_short_option(token, Visible::flink);
+  }
+
   ParsedArgs parse(const std::vector<std::string>& args) {
     for (const auto& token : args) handle_token(token);
     check_required_args();
@@ -331,6 +335,10 @@ class CommonsCliParser {
 ParsedArgs parse_options(const std::vector<OptionSpec>& specs, const std::vector<std::string>& args,
                          bool stop_at_non_option) {
   return CommonsCliParser(specs, stop_at_non_option).parse(args);
+}
+
+bool ends_unlimited_values(const std::vector<OptionSpec>& specs, const std::string& token) {
+  return CommonsCliParser(specs, false).is_flink_option(token);
 }
 
 }  // namespace flinkcli
