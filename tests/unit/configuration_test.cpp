@@ -357,7 +357,9 @@ TEST(Configuration, JobManagerAddress) {
   EXPECT_EQ(rest_endpoint(from_file).host_port(), "cli-host:2");
 
   for (const char* bad : {"localhost", "localhost:", "localhost:abc", "localhost:0", "localhost:70000",
-                          ":8081", "ftp://jm:21", "http://jm", "jm:80x"}) {
+                          ":8081", "ftp://jm:21", "http://jm", "jm:80x", "::1", "::1:8081",
+                          " host:8081", "host :8081", "ho st:8081", "\thost:8081", "h/x:8081",
+                          "[::1:8081", "a]:8081", "fe80::1:8081"}) {
     SCOPED_TRACE(bad);
     Configuration config;
     const CliError error = error_of([&] { apply_jobmanager_address(config, bad); });
