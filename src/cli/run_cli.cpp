@@ -94,8 +94,13 @@ int run_action(const std::vector<std::string>& args, Runtime& runtime) {
   }
   // Until the action's options are parsed, errors are rendered in the mode a plain scan of the
   // arguments finds (so with -o json, argument errors are JSON too); then in the parsed mode.
-  Report report(console, runtime.clock, runtime.wall_clock(), scan_output_mode({args.begin() + 1, args.end()}));
   const CommandSpec* spec = find_command(action);
+  std::vector<OptionSpec> options;
+  if (spec) {
+    options = spec->options;
+    options.insert(options.end(), general_option_specs().begin(), general_option_specs().end());
+  }
+  Report report(console, runtime.clock, runtime.wall_clock(), scan_output_mode({args.begin() + 1, args.end()}, options));
   if (!spec) {
     if (report.mode() == OutputMode::text) return print_unknown_action(console, action);
     std::string message = "\"";
@@ -111,8 +116,6 @@ int run_action(const std::vector<std::string>& args, Runtime& runtime) {
   report.set_document(spec->name);
 
   try {
-    std::vector<OptionSpec> options = spec->options;
-    options.insert(options.end(), general_option_specs().begin(), general_option_specs().end());
     const ParsedArgs parsed = parse_options(options, {args.begin() + 1, args.end()},
                                             spec->stop_at_non_option);
     GeneralOptions general = parse_general_options(parsed);

@@ -2,6 +2,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <cerrno>
@@ -61,8 +62,17 @@ std::string scalar_text(const YAML::Node& node) {
 
 void flatten(const YAML::Node& node, const std::string& prefix, Configuration& config,
              const std::string& origin) {
+  // Flink's YAML parser (SnakeYAML without duplicate keys) refuses a key given twice in one
+  // mapping ("found duplicate key"), and the Java client then exits without a word; say where.
+  // The same key through different mappings ("rest.port" beside "rest: {port}") is no duplicate.
+  std::set<std::string> seen;
   for (const auto& entry : node) {
     const std::string key = prefix.empty() ? entry.first.Scalar() : prefix + "." + entry.first.Scalar();
+    if (!seen.insert(entry.first.Scalar()).second) {
+      throw CliError(ErrorClass::config, "Malformed YAML in " + origin + " at line " +
+                                             std::to_string(entry.first.Mark().line + 1) +
+                                             ": found duplicate key " + key);
+    }
     const YAML::Node& value = entry.second;
     if (value.IsMap()) {
       flatten(value, key, config, origin);

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "flinkcli/config/configuration.hpp"
@@ -68,7 +70,14 @@ void apply_jobmanager_address(Configuration& config, const std::string& address)
     host = rest.substr(0, colon);
     port_text = rest.substr(colon + 1);
   }
-  if (host.empty() || !parse_port(port_text)) {
+  // A host is one name or address: "::1" unbracketed would split into host ":" and port 1, and a
+  // blank or a URL character can never resolve (Java: "The given host:port ('::1') is invalid").
+  const bool bracketed = !rest.empty() && rest.front() == '[';
+  const bool bad_host = std::any_of(host.begin(), host.end(), [&](char c) {
+    return std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c)) ||
+           c == '/' || c == '?' || c == '#' || c == '[' || c == ']' || (c == ':' && !bracketed);
+  });
+  if (host.empty() || bad_host || !parse_port(port_text)) {
     throw CliError::usage("Invalid JobManager address '" + address +
                           "': expected host:port (e.g. localhost:8081) with a port from 1 to "
                           "65535.");

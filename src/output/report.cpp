@@ -1,5 +1,6 @@
 #include "flinkcli/output/report.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <sstream>
 
@@ -33,12 +34,39 @@ std::optional<OutputMode> parse_output_format(std::string_view text) {
   return std::nullopt;
 }
 
-OutputMode scan_output_mode(const std::vector<std::string>& args) {
+namespace {
+
+// -a, --arguments, a prefix of it ("--ar"), -arguments, or -a with its first value attached
+// ("-ax"): run's program arguments.
+bool starts_program_arguments(std::string_view token) {
+  if (token.size() < 2 || token[0] != '-') return false;
+  const std::string_view body = token.substr(starts_with(token, "--") ? 2 : 1);
+  const std::string_view name = option_name(body);
+  if (!starts_with(token, "--") && body[0] == 'a') return true;
+  return name.size() > 1 && is_long_prefix(name, "arguments");
+}
+
+}  // namespace
+
+OutputMode scan_output_mode(const std::vector<std::string>& args, const std::vector<OptionSpec>& options) {
+  const bool program_arguments =
+      std::any_of(options.begin(), options.end(), [](const OptionSpec& option) {
+        return option.short_name == "a" && option.arity == Arity::many;
+      });
   bool json = false;
   bool quiet = false;
+  bool in_program_arguments = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string_view token = args[i];
     if (token == "--") break;
+    if (in_program_arguments) {
+      if (!ends_unlimited_values(options, args[i])) continue;
+      in_program_arguments = false;
+    }
+    if (program_arguments && starts_program_arguments(token)) {
+      in_program_arguments = true;
+      continue;
+    }
     if (token.size() < 2 || token[0] != '-') continue;
     const std::string_view body = token.substr(starts_with(token, "--") ? 2 : 1);
     const std::string_view name = option_name(body);

@@ -457,7 +457,7 @@ TEST_F(RunTest, DetachedUploadsRunsAndDeletes) {
 TEST_F(RunTest, RequestCarriesEveryOption) {
   const std::string path = jar();
   const auto result = run({"run", "-d", "-s", "file:/sp", "-n", "-cm", "no_claim", "-p", "3", "-c",
-                           "com.example.Job", "-Dpipeline.name=x", "-D", "flag", path, "--name",
+                           "com.example.Job", "-Dpipeline.name=x", "-Dflag", path, "--name",
                            "a b", "", "-p", "7"});
   ASSERT_EQ(result.exit_code, 0) << (result.err.empty() ? "" : result.err[0]);
   ASSERT_TRUE(cluster.run_request);

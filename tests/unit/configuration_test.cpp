@@ -73,6 +73,38 @@ TEST(ConfigFiles, MalformedYamlNamesFileAndLine) {
   }
 }
 
+// Flink 1.20.5's Java client refuses such a config.yaml (exit 31, nothing on stdout; its log says
+// "found duplicate key"); this client names file, line and key (exit 2).
+TEST(ConfigFiles, DuplicateKeyInOneMappingIsRefused) {
+  struct Case {
+    std::string text;
+    std::string error;  // empty: accepted
+  };
+  const Case cases[] = {
+      {"rest.port: 1\nrest.port: 2\n",
+       "Malformed YAML in /conf/config.yaml at line 2: found duplicate key rest.port"},
+      {"rest:\n  port: 1\n  address: h\n  port: 2\n",
+       "Malformed YAML in /conf/config.yaml at line 4: found duplicate key rest.port"},
+      {"a: 1\nrest:\n  port: 1\na: 2\n", "Malformed YAML in /conf/config.yaml at line 4: found duplicate key a"},
+      // different mappings, or the same key under different parents: no duplicate
+      {"rest.port: 1\nrest:\n  port: 2\n", ""},
+      {"a:\n  x: 1\nb:\n  x: 2\n", ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    if (c.error.empty()) {
+      EXPECT_NO_THROW(parse_standard_yaml(c.text, "/conf/config.yaml"));
+      continue;
+    }
+    const CliError error = error_of([&] { parse_standard_yaml(c.text, "/conf/config.yaml"); });
+    EXPECT_EQ(error.error_class(), ErrorClass::config);
+    EXPECT_EQ(std::string(error.what()), c.error);
+  }
+  // the legacy flink-conf.yaml keeps Flink's last-wins
+  EXPECT_EQ(parse_legacy_conf("rest.port: 1\nrest.port: 2\n", "flink-conf.yaml", nullptr).get("rest.port"),
+            std::optional<std::string>("2"));
+}
+
 TEST(ConfigFiles, LegacyFlinkConfIsFlatKeyColonSpaceValue) {
   std::vector<std::string> warnings;
   const auto config = parse_legacy_conf(
@@ -325,7 +357,9 @@ TEST(Configuration, JobManagerAddress) {
   EXPECT_EQ(rest_endpoint(from_file).host_port(), "cli-host:2");
 
   for (const char* bad : {"localhost", "localhost:", "localhost:abc", "localhost:0", "localhost:70000",
-                          ":8081", "ftp://jm:21", "http://jm", "jm:80x"}) {
+                          ":8081", "ftp://jm:21", "http://jm", "jm:80x", "::1", "::1:8081",
+                          " host:8081", "host :8081", "ho st:8081", "\thost:8081", "h/x:8081",
+                          "[::1:8081", "a]:8081", "fe80::1:8081"}) {
     SCOPED_TRACE(bad);
     Configuration config;
     const CliError error = error_of([&] { apply_jobmanager_address(config, bad); });

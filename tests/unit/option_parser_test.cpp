@@ -196,7 +196,9 @@ TEST(OptionParser, RunStopsAtTheFirstNonOption) {
       {"run", {"-p4", "job.jar"}, {{"p", {"4"}}}, {"job.jar"}, ""},
       {"run", {"-p", "4", "job.jar"}, {{"p", {"4"}}}, {"job.jar"}, ""},
       {"run", {"-cm", "claim", "job.jar"}, {{"cm", {"claim"}}}, {"job.jar"}, ""},
-      {"run", {"-cm=no_claim", "job.jar"}, {{"cm", {"no_claim"}}}, {"job.jar"}, ""},
+      // "-cm=x" is no option: "cm" is no long name; with stopAtNonOption it is the jar (Java:
+      // "JAR file does not exist: -cm=no_claim")
+      {"run", {"-cm=no_claim", "job.jar"}, {}, {"-cm=no_claim", "job.jar"}, ""},
       {"run", {"--claimMode", "legacy", "job.jar"}, {{"cm", {"legacy"}}}, {"job.jar"}, ""},
       {"run", {"-rm", "claim", "job.jar"}, {{"rm", {"claim"}}}, {"job.jar"}, ""},
       {"run", {"-c", "com.example.Job", "-n", "-sae", "job.jar"},
@@ -212,8 +214,122 @@ TEST(OptionParser, RunStopsAtTheFirstNonOption) {
       {"run", {"--bogus", "job.jar"}, {}, {"--bogus", "job.jar"}, ""},
       {"run", {"-s"}, {}, {}, "Missing argument for option: s"},
       {"run", {"--py", "x.py"}, {}, {},
-       "Ambiguous option: '--py'  (could be: 'python', 'pyArchives', 'pyClientExecutable', "
-       "'pyExecutable', 'pyFiles', 'pyModule', 'pyPythonPath', 'pyRequirements')"},
+       "Ambiguous option: '--py'  (could be: 'python', 'pyFiles', 'pyModule', 'pyRequirements', "
+       "'pyArchives', 'pyExecutable', 'pyClientExecutable', 'pyPythonPath')"},
+  };
+  for (const auto& c : cases) check(c);
+}
+
+// Each row as the Java client of Flink 1.20.5 (commons-cli 1.5.0's DefaultParser) parsed it, run
+// with -m 127.0.0.1:1 and, for run, a jar whose main prints its arguments; the comment is what
+// Java printed.
+TEST(OptionParser, AmbiguousAbbreviationsAsJava) {
+  const ParseCase cases[] = {
+      // Java: Ambiguous option: '-cl'  (could be: 'class', 'classpath', 'claimMode'), exit 1
+      {"run", {"-cl", "x", "job.jar"}, {}, {},
+       "Ambiguous option: '-cl'  (could be: 'class', 'classpath', 'claimMode')"},
+      {"run", {"--cl", "x", "job.jar"}, {}, {},
+       "Ambiguous option: '--cl'  (could be: 'class', 'classpath', 'claimMode')"},
+      {"run", {"-cl=x", "job.jar"}, {}, {},
+       "Ambiguous option: '-cl'  (could be: 'class', 'classpath', 'claimMode')"},
+      {"run", {"--cla", "x", "job.jar"}, {}, {},
+       "Ambiguous option: '--cla'  (could be: 'class', 'classpath', 'claimMode')"},
+      {"run", {"--clas", "x", "job.jar"}, {}, {},
+       "Ambiguous option: '--clas'  (could be: 'class', 'classpath')"},
+      {"run", {"--p", "2", "job.jar"}, {}, {},
+       "Ambiguous option: '--p'  (could be: 'parallelism', 'python', 'pyFiles', 'pyModule', "
+       "'pyRequirements', 'pyArchives', 'pyExecutable', 'pyClientExecutable', 'pyPythonPath')"},
+      {"savepoint", {"--t", "remote", J}, {}, {},
+       "Ambiguous option: '--t'  (could be: 'type', 'target')"},
+      // unique abbreviations: Java went on (to connect, or to run the jar)
+      {"run", {"--d", "job.jar"}, {{"d", {}}}, {"job.jar"}, ""},
+      {"run", {"--s", "x", "job.jar"}, {{"sae", {}}}, {"x", "job.jar"}, ""},  // JAR file does not exist: x
+      {"savepoint", {"--d", "x", J}, {{"d", {"x"}}}, {J}, ""},  // Disposing savepoint 'x'.
+      {"savepoint", {"-jo", "h:2", J}, {{"m", {"h:2"}}}, {J}, ""},
+      {"savepoint", {"-typ", "native", J}, {{"type", {"native"}}}, {J}, ""},
+      {"cancel", {"--w", J}, {{"s", {J}}}, {}, ""},  // the optional value swallows the id
+      {"stop", {"--s", J}, {{"p", {J}}}, {}, ""},
+      {"list", {"--s"}, {{"s", {}}}, {}, ""},
+      {"list", {"-sch"}, {{"s", {}}}, {}, ""},
+      // a single letter is never an abbreviation
+      {"stop", {"-s", J}, {}, {}, "Unrecognized option: -s"},
+      {"cancel", {"-w", J}, {}, {}, "Unrecognized option: -w"},
+  };
+  for (const auto& c : cases) check(c);
+}
+
+TEST(OptionParser, ProgramArgumentsAsJava) {
+  const ParseCase cases[] = {
+      // Java: ARGS [--input] [in] [-q]
+      {"run", {"-j", "job.jar", "-a", "--input", "in", "-q"},
+       {{"j", {"job.jar"}}, {"a", {"--input", "in", "-q"}}}, {}, ""},
+      // Java: ARGS [--input] [in] [-o] [json] [--wait-timeout] [5] [--keepJar]
+      {"run", {"-j", "job.jar", "-a", "--input", "in", "-o", "json", "--wait-timeout", "5", "--keepJar"},
+       {{"j", {"job.jar"}}, {"a", {"--input", "in", "-o", "json", "--wait-timeout", "5", "--keepJar"}}},
+       {}, ""},
+      // Java: ARGS [-o] [json]: one of Flink's options ends the values
+      {"run", {"-a", "-o", "json", "-j", "job.jar"}, {{"j", {"job.jar"}}, {"a", {"-o", "json"}}}, {}, ""},
+      // Java: ARGS [-q] [-o] [json] [--job-name] [x] [--input] ["q"]
+      {"run", {"job.jar", "-q", "-o", "json", "--job-name", "x", "--input", "\"q\""}, {},
+       {"job.jar", "-q", "-o", "json", "--job-name", "x", "--input", "\"q\""}, ""},
+      // Java: ARGS [x]; ARGS [foo] [bar]; ARGS [x] [y] (-d then -a, its values go on)
+      {"run", {"-ax", "-j", "job.jar"}, {{"j", {"job.jar"}}, {"a", {"x"}}}, {}, ""},
+      {"run", {"-afoo=bar", "-j", "job.jar"}, {{"j", {"job.jar"}}, {"a", {"foo", "bar"}}}, {}, ""},
+      {"run", {"-da", "x", "y", "-j", "job.jar"}, {{"d", {}}, {"j", {"job.jar"}}, {"a", {"x", "y"}}}, {}, ""},
+      // outside -a's values this client's options are options
+      {"run", {"-a", "x", "-j", "job.jar", "-q"}, {{"j", {"job.jar"}}, {"a", {"x"}}, {"q", {}}}, {}, ""},
+  };
+  for (const auto& c : cases) check(c);
+}
+
+TEST(OptionParser, LongNamePrefixFormsAsJava) {
+  const ParseCase cases[] = {
+      // Java accepted each (ARGS, or went on to connect)
+      {"run", {"--fromSav", "/tmp/sp", "job.jar"}, {{"s", {"/tmp/sp"}}}, {"job.jar"}, ""},
+      {"run", {"-fromSavepoint", "/tmp/sp", "job.jar"}, {{"s", {"/tmp/sp"}}}, {"job.jar"}, ""},
+      {"run", {"-fromSav", "/tmp/sp", "job.jar"}, {{"s", {"/tmp/sp"}}}, {"job.jar"}, ""},
+      {"run", {"--fromSavepoint=/tmp/sp", "job.jar"}, {{"s", {"/tmp/sp"}}}, {"job.jar"}, ""},
+      {"run", {"-jarfileprintargs.jar"}, {{"j", {"printargs.jar"}}}, {}, ""},
+      {"savepoint", {"-jobmanager127.0.0.1:1", J}, {{"m", {"127.0.0.1:1"}}}, {J}, ""},
+      {"savepoint", {"-jobmanager", "127.0.0.1:1", J}, {{"m", {"127.0.0.1:1"}}}, {J}, ""},
+      {"savepoint", {"-jobman", "127.0.0.1:1", J}, {{"m", {"127.0.0.1:1"}}}, {J}, ""},
+      {"savepoint", {"-type=native", J}, {{"type", {"native"}}}, {J}, ""},
+      // -D takes two values, key and value: `-D key value` is key=value (Java: "Could not parse
+      // value 'abc' for key 'client.timeout'"), and `run -D flag job.jar` has no jar (Java: "Java
+      // program should be specified a JAR file."); "-Dflag" alone is flag=true
+      {"savepoint", {"-D", "client.timeout", "abc", J}, {{"D", {"client.timeout=abc"}}}, {J}, ""},
+      {"run", {"-D", "flag", "job.jar"}, {{"D", {"flag=job.jar"}}}, {}, ""},
+      {"run", {"-Dflag", "job.jar"}, {{"D", {"flag"}}}, {"job.jar"}, ""},
+      {"savepoint", {"-D", "k"}, {}, {}, "Missing argument for option: D"},
+      {"savepoint", {"-D", "k", "-v"}, {}, {}, "Missing argument for option: D"},
+  };
+  for (const auto& c : cases) check(c);
+}
+
+TEST(OptionParser, QuotesStrippedOnlyFromAValueOfItsOwnAsJava) {
+  const ParseCase cases[] = {
+      // Java: ARGS [x] ["a"b"] ["] [] ["y] [z"] ['w']
+      {"run", {"-j", "job.jar", "-a", "\"x\"", "\"a\"b\"", "\"", "\"\"", "\"y", "z\"", "'w'"},
+       {{"j", {"job.jar"}}, {"a", {"x", "\"a\"b\"", "\"", "", "\"y", "z\"", "'w'"}}}, {}, ""},
+      // Java ran the jar
+      {"run", {"-j", "\"printargs.jar\""}, {{"j", {"printargs.jar"}}}, {}, ""},
+      {"run", {"-jarfile", "\"printargs.jar\""}, {{"j", {"printargs.jar"}}}, {}, ""},
+      // Java: JAR file does not exist: "printargs.jar"
+      {"run", {"--jarfile=\"printargs.jar\""}, {{"j", {"\"printargs.jar\""}}}, {}, ""},
+      {"run", {"-j\"printargs.jar\""}, {{"j", {"\"printargs.jar\""}}}, {}, ""},
+      {"run", {"-j=\"printargs.jar\""}, {{"j", {"\"printargs.jar\""}}}, {}, ""},
+      {"run", {"-jarfile=\"printargs.jar\""}, {{"j", {"\"printargs.jar\""}}}, {}, ""},
+      {"run", {"\"printargs.jar\""}, {}, {"\"printargs.jar\""}, ""},
+      // Java: went on to connect to 127.0.0.1:1
+      {"savepoint", {"-m", "\"127.0.0.1:1\"", J}, {{"m", {"127.0.0.1:1"}}}, {J}, ""},
+      // Java: The given host:port ('"127.0.0.1:1"') is invalid
+      {"savepoint", {"--jobmanager=\"127.0.0.1:1\"", J}, {{"m", {"\"127.0.0.1:1\""}}}, {J}, ""},
+      // Java: Could not parse value 'abc' for key 'client.timeout' (stripped), and for
+      // -D"client.timeout=abc" went on to connect (the key is "client.timeout, unknown)
+      {"savepoint", {"-D", "\"client.timeout=abc\"", J}, {{"D", {"client.timeout=abc"}}}, {J}, ""},
+      {"savepoint", {"-D\"client.timeout=abc\"", J}, {{"D", {"\"client.timeout=abc\""}}}, {J}, ""},
+      // Java: Cannot parse JobID from ""a48f…"" (a positional keeps its quotes)
+      {"savepoint", {"\"" + std::string(J) + "\""}, {}, {"\"" + std::string(J) + "\""}, ""},
   };
   for (const auto& c : cases) check(c);
 }

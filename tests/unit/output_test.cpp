@@ -160,6 +160,32 @@ TEST(OutputMode, ScanFindsJsonAndQuietWithoutTheOptionTable) {
   EXPECT_EQ(scan_output_mode(V{"--", "-o", "json"}), OutputMode::text);
   EXPECT_EQ(scan_output_mode(V{"json", "-s", "-oops"}), OutputMode::text);
   EXPECT_EQ(parse_output_format("Json"), OutputMode::json);
+}
+
+TEST(OutputMode, ScanSkipsRunsProgramArguments) {
+  using V = std::vector<std::string>;
+  std::vector<OptionSpec> run_options = find_command("run")->options;
+  run_options.insert(run_options.end(), general_option_specs().begin(), general_option_specs().end());
+  struct Case {
+    V args;
+    OutputMode expected;
+  };
+  // Java hands -o/-q inside -a's values to the program (run -j job.jar -a --input in -o json
+  // printed ARGS [--input] [in] [-o] [json])
+  const Case cases[] = {
+      {{"-j", "job.jar", "-a", "--input", "in", "-o", "json", "--p"}, OutputMode::text},
+      {{"-a", "-q", "-j", "job.jar"}, OutputMode::text},
+      {{"--arguments", "-o", "json"}, OutputMode::text},
+      {{"-ax", "-ojson"}, OutputMode::text},
+      {{"-a", "x", "--input", "-q", "-p", "2", "-q"}, OutputMode::quiet},
+      {{"-a", "x", "-j", "job.jar", "-o", "json"}, OutputMode::json},
+      {{"-o", "json", "-a", "x"}, OutputMode::json},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(scan_output_mode(c.args, run_options), c.expected) << c.args.size() << " " << c.args.back();
+  }
+  // list's -a is --all: no values
+  EXPECT_EQ(scan_output_mode(V{"-a", "-o", "json"}), OutputMode::json);
   EXPECT_EQ(parse_output_format("yaml"), std::nullopt);
 }
 

@@ -54,4 +54,9 @@ class ParsedArgs {
 ParsedArgs parse_options(const std::vector<OptionSpec>& specs, const std::vector<std::string>& args,
                          bool stop_at_non_option);
 
+// Whether `token` ends the values of an unlimited option (run -a) as commons-cli decides it: it
+// is one of Flink's options among `specs` (this client's own are values there, as Java hands
+// them to the program).
+bool ends_unlimited_values(const std::vector<OptionSpec>& specs, const std::string& token);
+
 }  // namespace flinkcli

@@ -24,6 +24,7 @@
 #include "flinkcli/core/console.hpp"
 #include "flinkcli/core/error.hpp"
 #include "flinkcli/core/interrupt.hpp"
+#include "flinkcli/core/option_parser.hpp"
 
 namespace flinkcli {
 
@@ -36,7 +37,10 @@ std::optional<OutputMode> parse_output_format(std::string_view text);
 // option table: -o/--output (and unique prefixes of --output, "=value" and attached forms) and
 // -q/--quiet, up to a "--". Used to render errors found before or by the full parse, so once
 // `-o json` is on the command line, argument errors are JSON too. json wins over quiet.
-OutputMode scan_output_mode(const std::vector<std::string>& args);
+// `options` is the action's table when it has run's -a/--arguments (every following token until
+// one of Flink's options): -a's values are skipped, as Java hands `-o json` there to the program.
+OutputMode scan_output_mode(const std::vector<std::string>& args,
+                            const std::vector<OptionSpec>& options = {});
 
 using JsonDocument = nlohmann::ordered_json;
 
