@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "actions.hpp"
+#include "flinkcli/core/file_uri.hpp"
 #include "flinkcli/core/text.hpp"
 #include "flinkcli/storage/location.hpp"
 #include "flinkcli/storage/snapshot_store.hpp"
@@ -152,13 +153,8 @@ Location snapshot_location(const std::string& text) {
   Location location = parse_location(text, fs::current_path());  // a malformed one is a usage error
   if (location.kind == LocationKind::local) {
     // As given (relative stays relative), only a file: prefix removed.
-    std::string path = text;
-    if (path.rfind("file://", 0) == 0) {
-      path = path.substr(7);
-      if (path.rfind("localhost/", 0) == 0) path = path.substr(9);
-    } else if (path.rfind("file:", 0) == 0) {
-      path = path.substr(5);
-    }
+    const auto uri = parse_file_uri(text);
+    const std::string path = uri ? uri->path : text;
     location.local_path = path;
     location.text = path;
   }
@@ -172,7 +168,7 @@ std::optional<Location> state_file_location(const metadata::StateFile& file, con
   try {
     Location location = parse_location(file.path, "/");
     if (location.kind != directory.kind) return std::nullopt;
-    if (location.kind == LocationKind::local && (file.path.empty() || (file.path.front() != '/' && file.path.rfind("file:", 0) != 0))) {
+    if (location.kind == LocationKind::local && (file.path.empty() || (file.path.front() != '/' && !parse_file_uri(file.path)))) {
       return std::nullopt;
     }
     return location;

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "flinkcli/core/file_uri.hpp"
+
 namespace flinkcli {
 
 namespace {
@@ -19,11 +21,8 @@ void strip_trailing_slashes(std::string& path) {
 }  // namespace
 
 std::string savepoint_identity(std::string path) {
-  if (starts_with(path, "file://") && path.size() > 7 && path[7] == '/') {
-    path = path.substr(7);
-  } else if (starts_with(path, "file:")) {
-    path = path.substr(5);
-  }
+  // A file URI on another host keeps its scheme and host: it is not this machine's path.
+  if (const auto uri = parse_file_uri(path); uri && uri->is_local()) path = uri->path;
   // Flink's S3 file systems report the scheme they were configured with; one bucket either way.
   for (const char* scheme : {"s3a://", "s3p://"}) {
     if (starts_with(path, scheme)) path = "s3://" + path.substr(std::string(scheme).size());

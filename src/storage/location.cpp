@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "flinkcli/core/error.hpp"
+#include "flinkcli/core/file_uri.hpp"
 #include "flinkcli/core/text.hpp"
 
 namespace flinkcli {
@@ -74,25 +75,19 @@ Location parse_location(std::string_view text, const std::filesystem::path& curr
     location.local_path = local_path(text, current_directory);
     return location;
   }
-  std::string_view rest = text.substr(scheme->size() + 1);
-  if (*scheme == "file") {
-    if (rest.starts_with("//")) {
-      rest.remove_prefix(2);
-      const auto slash = rest.find('/');
-      const std::string host = to_lower(rest.substr(0, slash));
-      if (!host.empty() && host != "localhost") {
-        throw CliError::usage("Unsupported location " + quoted(text) + ": a file URI names a host (" +
-                              one_line(host, 100) + "); use file:///path for a local path");
-      }
-      rest = slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
+  if (const auto uri = parse_file_uri(text)) {
+    if (!uri->is_local()) {
+      throw CliError::usage("Unsupported location " + quoted(text) + ": a file URI names a host (" +
+                            one_line(uri->host, 100) + "); use file:///path for a local path");
     }
-    if (!rest.starts_with('/')) {
+    if (!uri->path.starts_with('/')) {
       throw CliError::usage("Invalid location " + quoted(text) +
                             ": a file URI needs an absolute path (file:///path)");
     }
-    location.local_path = local_path(rest, current_directory);
+    location.local_path = local_path(uri->path, current_directory);
     return location;
   }
+  std::string_view rest = text.substr(scheme->size() + 1);
   if (*scheme != "s3" && *scheme != "s3a" && *scheme != "s3p") {
     throw CliError::usage("Unsupported location " + quoted(text) + ": " + *scheme + "://" + " is " + k_supported);
   }

@@ -14,6 +14,10 @@ TEST(SavepointPaths, IdentityIgnoresSchemeSpellingsSlashesAndTheMetadataFile) {
   } cases[] = {
       {"file:/data/sp/savepoint-a-b", "/data/sp/savepoint-a-b"},
       {"file:///data/sp/savepoint-a-b/", "/data/sp/savepoint-a-b"},
+      {"file://localhost/data/sp/savepoint-a-b", "/data/sp/savepoint-a-b"},
+      {"FILE://LocalHost/data/sp/savepoint-a-b", "/data/sp/savepoint-a-b"},
+      {"file://nn/data/sp/savepoint-a-b", "file://nn/data/sp/savepoint-a-b"},  // another machine's file
+      {"file:sp/savepoint-a-b", "sp/savepoint-a-b"},
       {"/data/sp/savepoint-a-b/_metadata", "/data/sp/savepoint-a-b"},
       {"/data//sp/./x/../savepoint-a-b", "/data/sp/savepoint-a-b"},
       {"s3a://bucket/sp/savepoint-a-b", "s3://bucket/sp/savepoint-a-b"},
