@@ -15,6 +15,7 @@
 
 #include "actions.hpp"
 #include "flinkcli/core/file_uri.hpp"
+#include "flinkcli/core/nullable.hpp"
 #include "flinkcli/core/text.hpp"
 #include "flinkcli/storage/location.hpp"
 #include "flinkcli/storage/snapshot_store.hpp"
@@ -294,8 +295,6 @@ std::string short_kinds(const metadata::StateKinds& kinds) {
   return text.empty() ? "-" : text;
 }
 
-JsonDocument nullable(const std::optional<std::string>& value) { return value ? JsonDocument(*value) : JsonDocument(); }
-
 // Left-aligned columns, two spaces apart.
 std::vector<std::string> table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> widths;
@@ -356,8 +355,8 @@ JsonDocument operator_json(const metadata::OperatorState& op, const std::vector<
   JsonDocument files = JsonDocument::array();
   for (std::size_t i = 0; i < op.files.size(); ++i) files.push_back(file_json(op.files[i], checked[i], directory));
   return {{"operator_id", op.operator_id},
-          {"uid", nullable(op.uid)},
-          {"name", nullable(op.name)},
+          {"uid", nullable<JsonDocument>(op.uid)},
+          {"name", nullable<JsonDocument>(op.name)},
           {"parallelism", op.parallelism},
           {"max_parallelism", op.max_parallelism},
           {"subtask_states", op.subtask_states},
@@ -409,8 +408,8 @@ void report_savepoint(Report& report, const metadata::SavepointMetadata& savepoi
                       const StateFileCheck& files, const UidsByOperatorId& given_uids) {
   report.set("metadata_version", savepoint.version);
   report.set("checkpoint_id", savepoint.checkpoint_id);
-  report.set("snapshot_type", nullable(savepoint.snapshot_type));
-  report.set("format", nullable(savepoint.format));
+  report.set("snapshot_type", nullable<JsonDocument>(savepoint.snapshot_type));
+  report.set("format", nullable<JsonDocument>(savepoint.format));
   report.set("master_states", savepoint.master_states);
 
   // The document only in JSON mode: with many state files it would be most of the memory.
@@ -491,8 +490,8 @@ void report_restore_check(Report& report, const InspectOptions& options, const m
   std::vector<std::string> dropped_text;
   for (const auto& state : check.dropped) {
     dropped.push_back({{"operator_id", state.operator_id},
-                       {"uid", nullable(state.uid)},
-                       {"name", nullable(state.name)},
+                       {"uid", nullable<JsonDocument>(state.uid)},
+                       {"name", nullable<JsonDocument>(state.name)},
                        {"state_size", state.state_size},
                        {"state_kinds", kind_names(state.kinds)},
                        {"certain", state.certain},

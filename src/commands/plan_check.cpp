@@ -4,6 +4,7 @@
 #include <set>
 
 #include "flinkcli/core/error.hpp"
+#include "flinkcli/core/nullable.hpp"
 #include "flinkcli/core/text.hpp"
 #include "flinkcli/output/report.hpp"
 #include "jar_upload.hpp"
@@ -27,10 +28,6 @@ std::string operator_label(const PlanOperator& op) {
   if (op.uid) return op.operator_id + " (uid " + one_line(*op.uid, 200) + ")";
   if (op.name && !op.name->empty()) return op.operator_id + " (" + one_line(*op.name, 200) + ")";
   return op.operator_id;
-}
-
-JsonDocument nullable(const std::optional<std::string>& value) {
-  return value ? JsonDocument(*value) : JsonDocument();
 }
 
 }  // namespace
@@ -165,8 +162,8 @@ void report_plan_check(CommandContext& context, const PlanOptions& options, cons
       dropped_text.push_back(operator_label(op) + (op.certain ? "" : ", not certain"));
     }
     operators.push_back({{"operator_id", op.operator_id},
-                         {"uid", nullable(op.uid)},
-                         {"name", nullable(op.name)},
+                         {"uid", nullable<JsonDocument>(op.uid)},
+                         {"name", nullable<JsonDocument>(op.name)},
                          {"state_size", op.state_size},
                          {"verdict", to_string(op.verdict)},
                          {"certain", op.certain},
@@ -190,7 +187,7 @@ void report_plan_check(CommandContext& context, const PlanOptions& options, cons
               {"jar_id", jar_id},
               {"jar_uploaded", true},
               {"jar_deleted", jar_deleted},
-              {"entry_class", nullable(options.request.entry_class)},
+              {"entry_class", nullable<JsonDocument>(options.request.entry_class)},
               {"program_args", program_args},
               {"parallelism", options.request.parallelism ? JsonDocument(*options.request.parallelism) : JsonDocument()},
               {"job_name", plan.name},

@@ -1,6 +1,7 @@
 // JobManagerApi over Flink's REST API. Request bodies match what the Java client sends
 // (see ../shared/reference/flink-cli-rest.md): hyphenated savepoint fields, camelCase stop fields.
 #include "flinkcli/core/error.hpp"
+#include "flinkcli/core/nullable.hpp"
 #include "flinkcli/rest/answers.hpp"
 #include "flinkcli/rest/http_jobmanager_api.hpp"
 #include "http_transport.hpp"
@@ -11,8 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-json nullable(const std::optional<std::string>& value) { return value ? json(*value) : json(); }
-
 class HttpJobManagerApi final : public JobManagerApi {
  public:
   HttpJobManagerApi(const RestSettings& settings, Clock& clock) : m_http(settings, clock) {}
@@ -22,20 +21,20 @@ class HttpJobManagerApi final : public JobManagerApi {
   }
 
   std::string trigger_savepoint(const JobId& job, const SavepointTrigger& request) override {
-    const json body = {{"target-directory", nullable(request.target_directory)},
+    const json body = {{"target-directory", nullable<json>(request.target_directory)},
                        {"cancel-job", request.cancel_job},
                        {"formatType", to_string(request.format)},
-                       {"triggerId", nullable(request.trigger_id)}};
+                       {"triggerId", nullable<json>(request.trigger_id)}};
     return request_id(m_http.send("POST", "/jobs/" + job.str() + "/savepoints", &body,
                                   trigger_options(request.trigger_id)),
                       "the savepoint trigger");
   }
 
   std::string trigger_stop(const JobId& job, const StopTrigger& request) override {
-    const json body = {{"targetDirectory", nullable(request.target_directory)},
+    const json body = {{"targetDirectory", nullable<json>(request.target_directory)},
                        {"drain", request.drain},
                        {"formatType", to_string(request.format)},
-                       {"triggerId", nullable(request.trigger_id)}};
+                       {"triggerId", nullable<json>(request.trigger_id)}};
     return request_id(m_http.send("POST", "/jobs/" + job.str() + "/stop", &body,
                                   trigger_options(request.trigger_id)),
                       "the stop-with-savepoint trigger");
@@ -48,7 +47,7 @@ class HttpJobManagerApi final : public JobManagerApi {
   }
 
   std::string trigger_checkpoint(const JobId& job, const CheckpointTrigger& request) override {
-    const json body = {{"checkpointType", to_string(request.type)}, {"triggerId", nullable(request.trigger_id)}};
+    const json body = {{"checkpointType", to_string(request.type)}, {"triggerId", nullable<json>(request.trigger_id)}};
     return request_id(m_http.send("POST", "/jobs/" + job.str() + "/checkpoints", &body,
                                   trigger_options(request.trigger_id)),
                       "the checkpoint trigger");
