@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "flinkcli/core/byte_reader.hpp"
 #include "flinkcli/core/text.hpp"
 #include "flinkcli/ha/leader_source.hpp"
 
@@ -18,41 +19,6 @@ constexpr unsigned char k_class_desc = 0x72;       // TC_CLASSDESC
 constexpr unsigned char k_null = 0x70;             // TC_NULL
 constexpr unsigned char k_end_block = 0x78;        // TC_ENDBLOCKDATA
 constexpr std::uint64_t k_uuid_serial_version = 0xbc9903f7986d852fULL;
-
-// Reads big-endian values from the input; every read checks the bytes left.
-class Reader {
- public:
-  explicit Reader(std::string_view data) : m_data(data) {}
-  std::size_t left() const { return m_data.size() - m_pos; }
-  bool at_end() const { return left() == 0; }
-  std::optional<unsigned char> peek() const {
-    if (at_end()) return std::nullopt;
-    return static_cast<unsigned char>(m_data[m_pos]);
-  }
-  std::optional<std::uint64_t> number(std::size_t bytes) {
-    if (left() < bytes) return std::nullopt;
-    std::uint64_t value = 0;
-    for (std::size_t i = 0; i < bytes; ++i) value = (value << 8) | static_cast<unsigned char>(m_data[m_pos + i]);
-    m_pos += bytes;
-    return value;
-  }
-  std::optional<std::string_view> bytes(std::size_t count) {
-    if (left() < count) return std::nullopt;
-    const auto view = m_data.substr(m_pos, count);
-    m_pos += count;
-    return view;
-  }
-  // Java's writeUTF: a u16 length, then that many bytes.
-  std::optional<std::string_view> utf() {
-    const auto length = number(2);
-    if (!length) return std::nullopt;
-    return bytes(static_cast<std::size_t>(*length));
-  }
-
- private:
-  std::string_view m_data;
-  std::size_t m_pos = 0;
-};
 
 DecodedLeader malformed(std::string error) {
   DecodedLeader decoded;
@@ -125,7 +91,7 @@ DecodedLeader decode_leader_information(std::string_view data) {
     none.kind = DecodedLeader::Kind::no_leader;
     return none;
   }
-  Reader in(data);
+  ByteReader in(data);
   if (in.number(2) != 0xaced || in.number(2) != 5) {
     return malformed("not Java serialization (no stream header AC ED 00 05)");
   }
@@ -139,10 +105,10 @@ DecodedLeader decode_leader_information(std::string_view data) {
     if (!length) return malformed("truncated block data header");
     const auto bytes = in.bytes(static_cast<std::size_t>(*length));  // bounded by the input
     if (!bytes) return malformed("block data of " + std::to_string(*length) + " bytes, only " +
-                                 std::to_string(in.left()) + " left");
+                                 std::to_string(in.remaining()) + " left");
     block.append(*bytes);
   }
-  Reader url_in(block);
+  ByteReader url_in(block);
   const auto url_bytes = url_in.utf();
   if (!url_bytes) return malformed("no leader address (writeUTF) in the block data");
   if (!url_in.at_end()) return malformed("unexpected bytes after the leader address");

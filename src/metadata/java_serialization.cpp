@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "flinkcli/core/byte_reader.hpp"
 #include "flinkcli/metadata/savepoint_metadata.hpp"
 
 namespace flinkcli::metadata {
@@ -50,21 +51,21 @@ struct ClassDesc {
 
 class Walker {
  public:
-  Walker(std::string_view bytes, std::size_t base) : m_bytes(bytes), m_base(base) {}
+  Walker(std::string_view bytes, std::size_t base) : m_in(bytes), m_base(base) {}
 
   std::size_t walk() {
     if (u16("the Java stream magic") != 0xACED) fail("not a Java serialization stream", 0);
     if (u16("the Java stream version") != 5) fail("unknown Java serialization version", 2);
     // A reset (ObjectOutputStream.reset()) may come between objects only, never inside one.
-    while (m_pos < m_bytes.size() && static_cast<std::uint8_t>(m_bytes[m_pos]) == TC_RESET) {
-      ++m_pos;
+    while (m_in.peek() == TC_RESET) {
+      (void)m_in.u8();
       m_handle_count = 0;
       m_class_handles.clear();
       m_classes.clear();
       m_field_types.clear();
     }
     content(0);
-    return m_pos;
+    return m_in.position();
   }
 
  private:
@@ -72,13 +73,13 @@ class Walker {
     throw MetadataError("checkpoint properties: " + problem, m_base + at);
   }
   void need(std::size_t count, const char* what) const {
-    if (count > m_bytes.size() - m_pos) {
-      fail(std::string("file ends inside ") + what, m_pos);
+    if (count > m_in.remaining()) {
+      fail(std::string("file ends inside ") + what, m_in.position());
     }
   }
   std::uint8_t u8(const char* what) {
     need(1, what);
-    return static_cast<std::uint8_t>(m_bytes[m_pos++]);
+    return *m_in.u8();
   }
   std::uint32_t u16(const char* what) {
     const std::uint32_t high = u8(what);
@@ -86,23 +87,19 @@ class Walker {
   }
   std::uint32_t u32(const char* what) {
     need(4, what);
-    std::uint32_t value = 0;
-    for (int i = 0; i < 4; ++i) value = (value << 8) | static_cast<std::uint8_t>(m_bytes[m_pos++]);
-    return value;
+    return *m_in.u32();
   }
   void skip(std::uint64_t count, const char* what) {
-    if (count > m_bytes.size() - m_pos) fail(std::string("file ends inside ") + what, m_pos);
-    m_pos += static_cast<std::size_t>(count);
+    need(count, what);
+    (void)m_in.bytes(static_cast<std::size_t>(count));
   }
   std::string_view utf(const char* what) {
     const std::uint32_t length = u16(what);
     need(length, what);
-    const std::string_view text = m_bytes.substr(m_pos, length);
-    m_pos += length;
-    return text;
+    return *m_in.bytes(length);
   }
   void depth_check(int depth) const {
-    if (depth > k_max_depth) fail("objects nested too deeply", m_pos);
+    if (depth > k_max_depth) fail("objects nested too deeply", m_in.position());
   }
   // A handle for anything but a class descriptor: only counted.
   void new_handle() { ++m_handle_count; }
@@ -114,7 +111,7 @@ class Walker {
   }
   // The handle a back reference names (0-based), checked against the handles so far.
   std::uint64_t reference(const char* what) {
-    const std::size_t at = m_pos;
+    const std::size_t at = m_in.position();
     const std::uint32_t handle = u32(what);
     if (handle < k_base_handle || handle - k_base_handle >= m_handle_count) {
       fail("bad back reference", at);
@@ -132,7 +129,7 @@ class Walker {
   // classDesc: a new descriptor, null, or a reference to one. Returns its handle index or -1.
   std::int64_t class_desc(int depth) {
     depth_check(depth);
-    const std::size_t at = m_pos;
+    const std::size_t at = m_in.position();
     const std::uint8_t tag = u8("a class descriptor");
     switch (tag) {
       case TC_NULL:
@@ -150,12 +147,12 @@ class Walker {
         const std::size_t index = new_class_handle();
         desc.flags = u8("class flags");
         const std::uint32_t fields = u16("a field count");
-        if (fields > (m_bytes.size() - m_pos) / 3) fail("field count exceeds the bytes left", m_pos - 2);
+        if (fields > (m_in.remaining()) / 3) fail("field count exceeds the bytes left", m_in.position() - 2);
         // Nested descriptors (in the fields' class names) append their own type codes: this
         // one's are collected first and appended after.
         std::string types;
         for (std::uint32_t i = 0; i < fields; ++i) {
-          const std::size_t type_at = m_pos;
+          const std::size_t type_at = m_in.position();
           const char type = static_cast<char>(u8("a field type"));
           (void)utf("a field name");
           if (type == '[' || type == 'L') {
@@ -177,7 +174,7 @@ class Walker {
       case TC_PROXYCLASSDESC: {
         const std::size_t index = new_class_handle();
         const std::uint32_t interfaces = u32("an interface count");
-        if (interfaces > (m_bytes.size() - m_pos) / 2) fail("interface count exceeds the bytes left", m_pos - 4);
+        if (interfaces > (m_in.remaining()) / 2) fail("interface count exceeds the bytes left", m_in.position() - 4);
         for (std::uint32_t i = 0; i < interfaces; ++i) (void)utf("an interface name");
         annotation(depth + 1);
         ClassDesc desc;
@@ -198,8 +195,8 @@ class Walker {
     depth_check(depth);
     while (true) {
       need(1, "an annotation");
-      if (static_cast<std::uint8_t>(m_bytes[m_pos]) == TC_ENDBLOCKDATA) {
-        ++m_pos;
+      if (m_in.peek() == TC_ENDBLOCKDATA) {
+        (void)m_in.u8();
         return;
       }
       content(depth + 1);
@@ -220,13 +217,13 @@ class Walker {
     // Superclasses first: collect the chain (bounded by the handle table).
     std::vector<std::size_t> chain;
     for (std::int64_t at = index; at >= 0; at = m_classes[static_cast<std::size_t>(at)].super) {
-      if (chain.size() > m_classes.size()) fail("cyclic class hierarchy", m_pos);
+      if (chain.size() > m_classes.size()) fail("cyclic class hierarchy", m_in.position());
       chain.push_back(static_cast<std::size_t>(at));
     }
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
       const ClassDesc desc = m_classes[*it];  // a copy: nested objects may add descriptors
       if (desc.flags & SC_EXTERNALIZABLE) {
-        if (!(desc.flags & SC_BLOCK_DATA)) fail("externalizable data without block mode", m_pos);
+        if (!(desc.flags & SC_BLOCK_DATA)) fail("externalizable data without block mode", m_in.position());
         annotation(depth + 1);
         continue;
       }
@@ -240,7 +237,7 @@ class Walker {
 
   void content(int depth) {
     depth_check(depth);
-    const std::size_t at = m_pos;
+    const std::size_t at = m_in.position();
     const std::uint8_t tag = u8("an object");
     switch (tag) {
       case TC_NULL:
@@ -255,14 +252,13 @@ class Walker {
       case TC_LONGSTRING: {
         new_handle();
         need(8, "a long string");
-        std::uint64_t length = 0;
-        for (int i = 0; i < 8; ++i) length = (length << 8) | static_cast<std::uint8_t>(m_bytes[m_pos++]);
+        const std::uint64_t length = *m_in.u64();
         skip(length, "a long string");
         return;
       }
       case TC_CLASSDESC:
       case TC_PROXYCLASSDESC:
-        --m_pos;
+        m_in.rewind_to(at);  // the descriptor reads its own tag
         (void)class_desc(depth + 1);
         return;
       case TC_CLASS:
@@ -272,7 +268,7 @@ class Walker {
       case TC_ENUM: {
         if (class_desc(depth + 1) < 0) fail("enum without a class", at);
         new_handle();
-        const std::size_t name_at = m_pos;
+        const std::size_t name_at = m_in.position();
         const std::uint8_t name_tag = u8("an enum constant");
         if (name_tag == TC_STRING) {
           new_handle();
@@ -296,9 +292,9 @@ class Walker {
         if (desc < 0) fail("array without a class", at);
         const char element = m_classes[static_cast<std::size_t>(desc)].element;
         new_handle();
-        const std::size_t size_at = m_pos;
+        const std::size_t size_at = m_in.position();
         const std::uint32_t size = u32("an array size");
-        if (size > m_bytes.size() - m_pos) fail("array size exceeds the bytes left", size_at);
+        if (size > m_in.remaining()) fail("array size exceeds the bytes left", size_at);
         for (std::uint32_t i = 0; i < size; ++i) value(element, depth);
         return;
       }
@@ -315,9 +311,8 @@ class Walker {
     }
   }
 
-  std::string_view m_bytes;
+  ByteReader m_in;
   std::size_t m_base;
-  std::size_t m_pos = 0;
   std::uint64_t m_handle_count = 0;          // handles assigned so far (all kinds)
   std::vector<std::uint64_t> m_class_handles;  // the class descriptors' handles, ascending
   std::vector<ClassDesc> m_classes;            // the descriptors, in the same order

@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 
+#include "flinkcli/core/byte_reader.hpp"
 #include "java_serialization.hpp"
 
 namespace flinkcli::metadata {
@@ -51,10 +52,10 @@ std::int64_t add_size(std::int64_t total, std::int64_t size) {
 
 class Reader {
  public:
-  explicit Reader(std::string_view bytes) : m_bytes(bytes) {}
+  explicit Reader(std::string_view bytes) : m_in(bytes) {}
 
-  std::size_t pos() const { return m_pos; }
-  std::size_t remaining() const { return m_bytes.size() - m_pos; }
+  std::size_t pos() const { return m_in.position(); }
+  std::size_t remaining() const { return m_in.remaining(); }
 
   [[noreturn]] void fail(const std::string& problem, std::size_t at) const { throw MetadataError(problem, at); }
 
@@ -62,39 +63,33 @@ class Reader {
     if (count > remaining()) {
       fail(std::string("file ends inside ") + what + " (" + std::to_string(count) + " bytes needed, " +
                std::to_string(remaining()) + " left)",
-           m_pos);
+           pos());
     }
   }
 
   std::uint8_t u8(const char* what) {
     need(1, what);
-    return static_cast<std::uint8_t>(m_bytes[m_pos++]);
+    return *m_in.u8();
   }
   std::uint32_t u32(const char* what) {
     need(4, what);
-    std::uint32_t value = 0;
-    for (int i = 0; i < 4; ++i) value = (value << 8) | static_cast<std::uint8_t>(m_bytes[m_pos++]);
-    return value;
+    return *m_in.u32();
   }
   std::int32_t i32(const char* what) { return static_cast<std::int32_t>(u32(what)); }
   std::int64_t i64(const char* what) {
     need(8, what);
-    std::uint64_t value = 0;
-    for (int i = 0; i < 8; ++i) value = (value << 8) | static_cast<std::uint8_t>(m_bytes[m_pos++]);
-    return static_cast<std::int64_t>(value);
+    return static_cast<std::int64_t>(*m_in.u64());
   }
   std::string_view raw(std::size_t count, const char* what) {
     need(count, what);
-    const std::string_view slice = m_bytes.substr(m_pos, count);
-    m_pos += count;
-    return slice;
+    return *m_in.bytes(count);
   }
   void skip(std::size_t count, const char* what) { (void)raw(count, what); }
 
   // A count of elements that each take at least `min_element_bytes`: never more than the bytes
   // left can hold, so no loop runs longer than the file and nothing is reserved from it.
   std::int32_t count(const char* what, std::size_t min_element_bytes) {
-    const std::size_t at = m_pos;
+    const std::size_t at = pos();
     const std::int32_t value = i32(what);
     if (value < 0) fail(std::string("negative ") + what + " " + std::to_string(value), at);
     if (static_cast<std::size_t>(value) > remaining() / min_element_bytes) {
@@ -170,8 +165,7 @@ class Reader {
     return out;
   }
 
-  std::string_view m_bytes;
-  std::size_t m_pos = 0;
+  ByteReader m_in;
 };
 
 // What one handle contributes to its operator.

@@ -14,7 +14,9 @@
 #include <cstring>
 #include <initializer_list>
 #include <mutex>
+#include <optional>
 
+#include "flinkcli/core/byte_reader.hpp"
 #include "flinkcli/core/text.hpp"
 #include "openssl_ptr.hpp"
 
@@ -121,35 +123,26 @@ void append_utf8(std::string& out, char32_t point) {
   }
 }
 
-// Big-endian reads that never go past the end.
-class ByteReader {
+// core's ByteReader, with a short read as the one error a keystore reports for it.
+class StoreReader {
  public:
-  explicit ByteReader(std::string_view data) : m_data(data) {}
+  explicit StoreReader(std::string_view data) : m_in(data) {}
 
-  std::uint64_t number(int bytes) {
-    need(static_cast<std::size_t>(bytes));
-    std::uint64_t value = 0;
-    for (int i = 0; i < bytes; ++i) value = (value << 8) | static_cast<unsigned char>(m_data[m_position++]);
-    return value;
-  }
-  std::uint32_t u32() { return static_cast<std::uint32_t>(number(4)); }
-  std::string_view bytes(std::size_t length) {
-    need(length);
-    auto part = m_data.substr(m_position, length);
-    m_position += length;
-    return part;
-  }
-  std::string_view utf() { return bytes(static_cast<std::size_t>(number(2))); }  // writeUTF
-  std::size_t position() const { return m_position; }
-  std::size_t remaining() const { return m_data.size() - m_position; }
+  std::uint64_t number(int bytes) { return must(m_in.number(static_cast<std::size_t>(bytes))); }
+  std::uint32_t u32() { return must(m_in.u32()); }
+  std::string_view bytes(std::size_t length) { return must(m_in.bytes(length)); }
+  std::string_view utf() { return must(m_in.utf()); }  // writeUTF
+  std::size_t position() const { return m_in.position(); }
+  std::size_t remaining() const { return m_in.remaining(); }
 
  private:
-  void need(std::size_t length) const {
-    if (length > remaining()) throw malformed("the file is truncated or corrupt");
+  template <typename T>
+  static T must(std::optional<T> value) {
+    if (!value) throw malformed("the file is truncated or corrupt");
+    return *value;
   }
 
-  std::string_view m_data;
-  std::size_t m_position = 0;
+  ByteReader m_in;
 };
 
 std::string quoted(const std::string& alias) { return "'" + one_line(alias, 80) + "'"; }
@@ -181,7 +174,7 @@ std::string oid_text(const ASN1_OBJECT* oid) {
 
 // ---- JKS (OpenJDK JavaKeyStore.java and KeyProtector.java; tls.md §3.1) ----
 
-std::string read_jks_certificate(ByteReader& in, std::uint32_t version, const std::string& alias) {
+std::string read_jks_certificate(StoreReader& in, std::uint32_t version, const std::string& alias) {
   if (version == 2) {
     const std::string type = from_modified_utf8(in.utf());
     if (type != "X.509") {
@@ -247,7 +240,7 @@ std::string recover_jks_key(std::string_view protected_key, const std::string& k
 
 KeystoreContents read_jks(std::string_view bytes, const std::string& store_password,
                           const std::optional<std::string>& key_password) {
-  ByteReader in(bytes);
+  StoreReader in(bytes);
   in.u32();  // magic, already recognized
   const std::uint32_t version = in.u32();
   if (version != 1 && version != 2) {
