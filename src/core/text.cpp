@@ -1,6 +1,7 @@
 #include "flinkcli/core/text.hpp"
 
 #include <cctype>
+#include <vector>
 
 namespace flinkcli {
 
@@ -83,6 +84,65 @@ std::string one_line(std::string_view text, std::size_t max_bytes) {
   if (i >= text.size() && result.size() <= max_bytes) return result;
   result.resize(cut);
   return result += k_ellipsis;
+}
+
+void append_utf8(std::string& out, char32_t code_point) {
+  if (code_point < 0x80) {
+    out += static_cast<char>(code_point);
+  } else if (code_point < 0x800) {
+    out += static_cast<char>(0xC0 | (code_point >> 6));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  } else if (code_point < 0x10000) {
+    out += static_cast<char>(0xE0 | (code_point >> 12));
+    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code_point >> 18));
+    out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  }
+}
+
+std::string from_modified_utf8(std::string_view bytes) {
+  constexpr char32_t replacement = 0xFFFD;
+  // First the UTF-16 code units, as Java holds the string; then surrogate pairs are joined.
+  std::vector<char32_t> units;
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const auto lead = static_cast<unsigned char>(bytes[i]);
+    auto continuation = [&](std::size_t k) {
+      return i + k < bytes.size() && (static_cast<unsigned char>(bytes[i + k]) & 0xC0) == 0x80;
+    };
+    if (lead < 0x80) {
+      units.push_back(lead);
+      i += 1;
+    } else if ((lead & 0xE0) == 0xC0 && continuation(1)) {
+      units.push_back(static_cast<char32_t>(((lead & 0x1F) << 6) | (static_cast<unsigned char>(bytes[i + 1]) & 0x3F)));
+      i += 2;
+    } else if ((lead & 0xF0) == 0xE0 && continuation(1) && continuation(2)) {
+      units.push_back(static_cast<char32_t>(((lead & 0x0F) << 12) |
+                                            ((static_cast<unsigned char>(bytes[i + 1]) & 0x3F) << 6) |
+                                            (static_cast<unsigned char>(bytes[i + 2]) & 0x3F)));
+      i += 3;
+    } else {
+      units.push_back(replacement);
+      i += 1;
+    }
+  }
+  std::string text;
+  for (std::size_t k = 0; k < units.size(); ++k) {
+    const char32_t unit = units[k];
+    if (unit >= 0xD800 && unit <= 0xDBFF && k + 1 < units.size() && units[k + 1] >= 0xDC00 && units[k + 1] <= 0xDFFF) {
+      append_utf8(text, 0x10000 + ((unit - 0xD800) << 10) + (units[k + 1] - 0xDC00));
+      ++k;
+    } else if (unit >= 0xD800 && unit <= 0xDFFF) {
+      append_utf8(text, replacement);
+    } else {
+      append_utf8(text, unit);
+    }
+  }
+  return text;
 }
 
 }  // namespace flinkcli

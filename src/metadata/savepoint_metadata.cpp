@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "flinkcli/core/byte_reader.hpp"
+#include "flinkcli/core/text.hpp"
 #include "java_serialization.hpp"
 
 namespace flinkcli::metadata {
@@ -101,70 +102,14 @@ class Reader {
   }
 
   // Java's writeUTF: u16 byte length, modified UTF-8 (U+0000 as C0 80, characters above U+FFFF
-  // as two 3-byte surrogates). Returned as standard UTF-8; malformed bytes become U+FFFD.
+  // as two 3-byte surrogates). Returned as standard UTF-8 (core's from_modified_utf8).
   std::string utf(const char* what) {
     const std::uint32_t high = u8(what);
     const std::uint32_t length = (high << 8) | u8(what);
-    return modified_utf8_to_utf8(raw(length, what));
+    return from_modified_utf8(raw(length, what));
   }
 
  private:
-  static void append_code_point(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-
-  static std::string modified_utf8_to_utf8(std::string_view in) {
-    std::vector<std::uint32_t> units;  // UTF-16 code units, as Java holds the string
-    for (std::size_t i = 0; i < in.size();) {
-      const auto b0 = static_cast<std::uint8_t>(in[i]);
-      auto cont = [&](std::size_t k) {
-        return i + k < in.size() && (static_cast<std::uint8_t>(in[i + k]) & 0xC0) == 0x80;
-      };
-      if (b0 < 0x80) {
-        units.push_back(b0);
-        i += 1;
-      } else if ((b0 & 0xE0) == 0xC0 && cont(1)) {
-        units.push_back(((b0 & 0x1Fu) << 6) | (static_cast<std::uint8_t>(in[i + 1]) & 0x3Fu));
-        i += 2;
-      } else if ((b0 & 0xF0) == 0xE0 && cont(1) && cont(2)) {
-        units.push_back(((b0 & 0x0Fu) << 12) | ((static_cast<std::uint8_t>(in[i + 1]) & 0x3Fu) << 6) |
-                        (static_cast<std::uint8_t>(in[i + 2]) & 0x3Fu));
-        i += 3;
-      } else {
-        units.push_back(0xFFFD);
-        i += 1;
-      }
-    }
-    std::string out;
-    for (std::size_t i = 0; i < units.size(); ++i) {
-      const std::uint32_t unit = units[i];
-      if (unit >= 0xD800 && unit < 0xDC00 && i + 1 < units.size() && units[i + 1] >= 0xDC00 &&
-          units[i + 1] < 0xE000) {
-        append_code_point(out, 0x10000 + ((unit - 0xD800) << 10) + (units[i + 1] - 0xDC00));
-        ++i;
-      } else if (unit >= 0xD800 && unit < 0xE000) {
-        append_code_point(out, 0xFFFD);  // a lone surrogate
-      } else {
-        append_code_point(out, unit);
-      }
-    }
-    return out;
-  }
-
   ByteReader m_in;
 };
 

@@ -105,24 +105,6 @@ std::vector<char32_t> code_points(std::string_view utf8) {
   return points;
 }
 
-void append_utf8(std::string& out, char32_t point) {
-  if (point < 0x80) {
-    out += static_cast<char>(point);
-  } else if (point < 0x800) {
-    out += static_cast<char>(0xC0 | (point >> 6));
-    out += static_cast<char>(0x80 | (point & 0x3F));
-  } else if (point < 0x10000) {
-    out += static_cast<char>(0xE0 | (point >> 12));
-    out += static_cast<char>(0x80 | ((point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (point & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (point >> 18));
-    out += static_cast<char>(0x80 | ((point >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (point & 0x3F));
-  }
-}
-
 // core's ByteReader, with a short read as the one error a keystore reports for it.
 class StoreReader {
  public:
@@ -679,45 +661,6 @@ std::string java_password_bytes(std::string_view utf8) {
     }
   }
   return bytes;
-}
-
-std::string from_modified_utf8(std::string_view bytes) {
-  std::vector<char32_t> units;
-  std::size_t i = 0;
-  while (i < bytes.size()) {
-    const auto a = static_cast<unsigned char>(bytes[i]);
-    auto continuation = [&](std::size_t k) {
-      return i + k < bytes.size() && (static_cast<unsigned char>(bytes[i + k]) & 0xC0) == 0x80;
-    };
-    if (a < 0x80) {
-      units.push_back(a);
-      i += 1;
-    } else if ((a & 0xE0) == 0xC0 && continuation(1)) {
-      units.push_back(static_cast<char32_t>(((a & 0x1F) << 6) | (static_cast<unsigned char>(bytes[i + 1]) & 0x3F)));
-      i += 2;
-    } else if ((a & 0xF0) == 0xE0 && continuation(1) && continuation(2)) {
-      units.push_back(static_cast<char32_t>(((a & 0x0F) << 12) |
-                                            ((static_cast<unsigned char>(bytes[i + 1]) & 0x3F) << 6) |
-                                            (static_cast<unsigned char>(bytes[i + 2]) & 0x3F)));
-      i += 3;
-    } else {
-      units.push_back('?');
-      i += 1;
-    }
-  }
-  std::string text;
-  for (std::size_t k = 0; k < units.size(); ++k) {
-    const char32_t unit = units[k];
-    if (unit >= 0xD800 && unit <= 0xDBFF && k + 1 < units.size() && units[k + 1] >= 0xDC00 && units[k + 1] <= 0xDFFF) {
-      append_utf8(text, 0x10000 + ((unit - 0xD800) << 10) + (units[k + 1] - 0xDC00));
-      ++k;
-    } else if (unit >= 0xD800 && unit <= 0xDFFF) {
-      text += '?';
-    } else {
-      append_utf8(text, unit);
-    }
-  }
-  return text;
 }
 
 KeystoreContents read_keystore(std::string_view bytes, const std::string& store_password,

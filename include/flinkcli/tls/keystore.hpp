@@ -74,8 +74,4 @@ KeystoreContents read_keystore(std::string_view bytes, const std::string& store_
 // UTF-8 becomes U+FFFD, as Java would decode it).
 std::string java_password_bytes(std::string_view utf8);
 
-// Java's modified UTF-8 (DataInput.readUTF) as standard UTF-8: C0 80 is U+0000, surrogate pairs
-// are joined; anything invalid becomes '?'.
-std::string from_modified_utf8(std::string_view bytes);
-
 }  // namespace flinkcli
