@@ -1,22 +1,14 @@
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
 #include "flinkcli/config/configuration.hpp"
 #include "flinkcli/core/error.hpp"
+#include "flinkcli/core/host_port.hpp"
 #include "flinkcli/core/text.hpp"
 
 namespace flinkcli {
 
 namespace {
-
-std::optional<int> parse_port(const std::string& text) {
-  int port = 0;
-  const auto* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, port);
-  if (ec != std::errc() || ptr != end || port < 1 || port > 65535) return std::nullopt;
-  return port;
-}
 
 std::string normalize_path(std::string path) {
   while (!path.empty() && path.back() == '/') path.pop_back();
@@ -58,26 +50,19 @@ void apply_jobmanager_address(Configuration& config, const std::string& address)
                           "would show in process listings); send an Authorization header through "
                           "FLINK_REST_CLIENT_HEADERS instead.");
   }
-  std::string host;
-  std::string port_text;
-  if (!rest.empty() && rest.front() == '[') {  // [::1]:8081
-    const auto close = rest.find(']');
-    if (close != std::string::npos && close + 1 < rest.size() && rest[close + 1] == ':') {
-      host = rest.substr(1, close - 1);
-      port_text = rest.substr(close + 2);
-    }
-  } else if (const auto colon = rest.rfind(':'); colon != std::string::npos) {
-    host = rest.substr(0, colon);
-    port_text = rest.substr(colon + 1);
-  }
+  // host:port or [::1]:8081; the port is required.
+  const auto split = split_host_port(rest);
+  const bool has_port = split && split->port_text && parse_port(*split->port_text);
+  const std::string host = has_port ? split->host : std::string();
+  const std::string port_text = has_port ? *split->port_text : std::string();
   // A host is one name or address: "::1" unbracketed would split into host ":" and port 1, and a
   // blank or a URL character can never resolve (Java: "The given host:port ('::1') is invalid").
-  const bool bracketed = !rest.empty() && rest.front() == '[';
+  const bool bracketed = split && split->bracketed;
   const bool bad_host = std::any_of(host.begin(), host.end(), [&](char c) {
     return std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c)) ||
            c == '/' || c == '?' || c == '#' || c == '[' || c == ']' || (c == ':' && !bracketed);
   });
-  if (host.empty() || bad_host || !parse_port(port_text)) {
+  if (host.empty() || bad_host) {
     throw CliError::usage("Invalid JobManager address '" + address +
                           "': expected host:port (e.g. localhost:8081) with a port from 1 to "
                           "65535.");

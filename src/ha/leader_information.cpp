@@ -1,10 +1,10 @@
 // Flink's leader information in ZooKeeper, decoded without a JVM: the bytes an ObjectOutputStream
 // writes for writeUTF(url) followed by writeObject(leaderSessionId) (../shared/reference/ha.md).
-#include <charconv>
 #include <cstdint>
 #include <optional>
 
 #include "flinkcli/core/byte_reader.hpp"
+#include "flinkcli/core/host_port.hpp"
 #include "flinkcli/core/text.hpp"
 #include "flinkcli/ha/leader_source.hpp"
 
@@ -62,24 +62,13 @@ std::optional<std::string> split_url(const std::string& url, LeaderInfo& leader)
   }
   std::string authority = url.substr(scheme_end + 3);
   authority = authority.substr(0, authority.find('/'));
-  std::string port_text;
-  if (!authority.empty() && authority.front() == '[') {
-    const auto close = authority.find(']');
-    if (close != std::string::npos && close + 1 < authority.size() && authority[close + 1] == ':') {
-      leader.host = authority.substr(1, close - 1);
-      port_text = authority.substr(close + 2);
-    }
-  } else if (const auto colon = authority.rfind(':'); colon != std::string::npos) {
-    leader.host = authority.substr(0, colon);
-    port_text = authority.substr(colon + 1);
-  }
-  int port = 0;
-  const char* end = port_text.data() + port_text.size();
-  const auto [ptr, ec] = std::from_chars(port_text.data(), end, port);
-  if (leader.host.empty() || port_text.empty() || ec != std::errc() || ptr != end || port < 1 || port > 65535) {
+  const auto split = split_host_port(authority);
+  const auto port = split && split->port_text ? parse_port(*split->port_text) : std::nullopt;
+  if (!split || split->host.empty() || !port) {
     return "the address '" + one_line(url, 200) + "' has no host:port";
   }
-  leader.port = port;
+  leader.host = split->host;
+  leader.port = *port;
   return std::nullopt;
 }
 

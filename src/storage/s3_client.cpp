@@ -10,6 +10,7 @@
 
 #include "flinkcli/config/configuration.hpp"
 #include "flinkcli/core/error.hpp"
+#include "flinkcli/core/host_port.hpp"
 #include "flinkcli/core/text.hpp"
 #include "flinkcli/http/http_connection.hpp"
 #include "flinkcli/storage/sigv4.hpp"
@@ -108,29 +109,18 @@ S3Address s3_address(const S3Settings& settings, const std::string& bucket) {
     }
     address.endpoint.scheme = scheme;
     address.endpoint.port = scheme == "https" ? 443 : 80;
-    std::string host = text;
-    std::optional<std::string> port;
-    if (!host.empty() && host.front() == '[') {
-      const auto close = host.find(']');
-      const std::string rest = close == std::string::npos ? "" : host.substr(close + 1);
-      if (close == std::string::npos || (!rest.empty() && rest.front() != ':')) {
-        throw CliError(ErrorClass::config, "The S3 endpoint '" + one_line(text, 100) + "' is malformed");
-      }
-      host = host.substr(1, close - 1);
-      if (!rest.empty()) port = rest.substr(1);
-    } else if (const auto colon = host.rfind(':'); colon != std::string::npos) {
-      port = host.substr(colon + 1);
-      host = host.substr(0, colon);
-    }
-    // The same check for "[::1]:port" as for "host:port": std::stoi alone would throw a
-    // std::invalid_argument, or take 99999.
-    if (port) {
-      if (port->empty() || port->size() > 5 || !std::all_of(port->begin(), port->end(), ::isdigit) || std::stoi(*port) > 65535) {
+    // The port is optional here: the scheme's default otherwise.
+    const auto split = split_host_port(text);
+    if (!split) throw CliError(ErrorClass::config, "The S3 endpoint '" + one_line(text, 100) + "' is malformed");
+    if (split->port_text) {
+      const auto port = parse_port(*split->port_text);
+      if (!port) {
         throw CliError(ErrorClass::config, "The S3 endpoint '" + one_line(settings.endpoint->value, 100) + "' (" +
                                                settings.endpoint->origin + ") has a bad port");
       }
-      address.endpoint.port = std::stoi(*port);
+      address.endpoint.port = *port;
     }
+    const std::string& host = split->host;
     if (host.empty()) {
       throw CliError(ErrorClass::config, "The S3 endpoint '" + one_line(settings.endpoint->value, 100) + "' (" +
                                              settings.endpoint->origin + ") has no host");
