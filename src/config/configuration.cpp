@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "flinkcli/core/error.hpp"
+#include "flinkcli/core/file_uri.hpp"
 #include "flinkcli/core/text.hpp"
 
 namespace flinkcli {
@@ -24,10 +25,8 @@ bool has_uri_scheme(const std::string& path) {
 
 // The JobManager resolves a relative directory against its own working directory.
 bool is_relative_directory(const std::string& path) {
-  if (has_uri_scheme(path)) {
-    const std::string rest = path.substr(path.find(':') + 1);
-    return to_lower(path.substr(0, path.find(':'))) == "file" && (rest.empty() || rest.front() != '/');
-  }
+  if (const auto uri = parse_file_uri(path)) return !uri->path.starts_with('/');
+  if (has_uri_scheme(path)) return false;
   return path.empty() || path.front() != '/';
 }
 

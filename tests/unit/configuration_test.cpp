@@ -534,7 +534,7 @@ TEST(Configuration, DefaultSavepointDirectoryKeys) {
 
 // Issue 13, defect 12: the JobManager resolves a relative directory against its own cwd.
 TEST(Configuration, RelativeConfiguredSavepointDirectoryIsRefused) {
-  for (const char* relative : {"savepoints", "./sp", "file:savepoints", "../x"}) {
+  for (const char* relative : {"savepoints", "./sp", "file:savepoints", "FILE:sp", "../x"}) {
     SCOPED_TRACE(relative);
     Configuration config;
     config.set("state.savepoints.dir", relative, "/etc/flink/config.yaml");
@@ -543,6 +543,15 @@ TEST(Configuration, RelativeConfiguredSavepointDirectoryIsRefused) {
     EXPECT_NE(std::string(error.what()).find("state.savepoints.dir (from /etc/flink/config.yaml) is relative"),
               std::string::npos)
         << error.what();
+  }
+}
+
+TEST(Configuration, AbsoluteConfiguredSavepointDirectoriesAreKept) {
+  for (const char* absolute : {"/sp", "file:/sp", "file:///sp", "file://localhost/sp", "s3://bucket/sp", "hdfs://nn/sp"}) {
+    SCOPED_TRACE(absolute);
+    Configuration config;
+    config.set("state.savepoints.dir", absolute, "/etc/flink/config.yaml");
+    EXPECT_EQ(config.default_savepoint_dir().path, std::optional<std::string>(absolute));
   }
 }
 
