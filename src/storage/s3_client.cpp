@@ -224,12 +224,15 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
   Backoff backoff;
   const auto start = m_clock.now();
   int refused = 0, lost = 0, throttled = 0;
+  std::string last_failure;  // of the attempts so far, for a deadline that ends the retries
   for (;;) {
     const milliseconds left = remaining_until(m_deadline, m_clock);
     if (left <= milliseconds(0)) {
       throw CliError(ErrorClass::timeout, what + " did not finish before the deadline (client.timeout " +
                                               format_duration(m_request_timeout) + " bounds the whole action) at " +
-                                              endpoint.host_port() + "; give more with -D client.timeout=<duration>");
+                                              endpoint.host_port() +
+                                              (last_failure.empty() ? "" : ", retrying after " + last_failure) +
+                                              "; give more with -D client.timeout=<duration>");
     }
     const AttemptTimeouts timeouts = attempt_timeouts(left, m_request_timeout);
     HttpRequest request;
@@ -269,6 +272,7 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
       }
       const S3Error error = parse_s3_error(response.body);
       if (is_retried_status(response.status) || is_retried_code(error.code)) {
+        last_failure = "HTTP " + std::to_string(response.status) + (error.code.empty() ? "" : " " + error.code);
         if (++throttled < m_limits.max_attempts && fits) {
           spdlog::debug("{} answered HTTP {} {}; retrying in {} ms (attempt {} of {})", what, response.status,
                         error.code, pause.count(), throttled + 1, m_limits.max_attempts);
@@ -307,6 +311,7 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
                            ". " + connection->peer().advice);
       }
       case HttpFailure::lost:
+        last_failure = exchange.error_text;
         if (++lost < m_limits.max_attempts && fits) {
           spdlog::debug("{}: connection lost ({}); retrying in {} ms (attempt {} of {})", what, exchange.error_text,
                         pause.count(), lost + 1, m_limits.max_attempts);
