@@ -1,5 +1,5 @@
-// Each action against the in-memory fake: argv in, exact stdout (Flink's recorded lines, see
-// java-client-transcripts/flink-2.3.md) and the calls that reached the cluster out.
+// Each action against the in-memory fake: argv in, exact stdout (the lines Flink 2.3.0's Java
+// client printed) and the calls that reached the cluster out.
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -105,7 +105,7 @@ TEST(Pkcs12Test, KeystoreLikeKeytoolWrites) {
   EXPECT_EQ(contents.keys[0].alias, "flink.rest");
   EXPECT_EQ(contents.keys[0].chain, (std::vector<std::string>{pki.client.der(), pki.ca.der()}));
   EXPECT_TRUE(key_matches(contents.keys[0].private_key, pki.client));
-  // As Java: the key's leaf is an anchor, the CA of its chain is not (tls.md §1.2.3).
+  // As Java's PKCS12KeyStore: the key's leaf is an anchor, the CA of its chain is not.
   EXPECT_EQ(contents.trusted, std::vector<std::string>{pki.client.der()});
   EXPECT_EQ(contents.untrusted_certificates, 1u);
 }
