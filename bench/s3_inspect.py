@@ -100,7 +100,7 @@ ENDPOINT = S3ENV["S3_ENDPOINT"]
 KEY, SECRET = S3ENV["S3_ACCESS_KEY"], S3ENV["S3_SECRET_KEY"]
 
 
-# --- _metadata (version 3, ../shared s3.md §4) --------------------------------------------------
+# --- _metadata (version 3, MetadataV3Serializer) --------------------------------------------------------
 
 
 def metadata(handles):

@@ -394,7 +394,7 @@ tls_material_ok() {
   done
 }
 
-# ../shared/reference/tls.md §2.1: a CA, a server certificate (SAN localhost, 127.0.0.1) and a
+# Test TLS material: a CA, a server certificate (SAN localhost, 127.0.0.1) and a
 # client certificate made with openssl; PKCS12 key stores from openssl; JKS key stores (key
 # password != store password) and all truststores from keytool.
 ensure_tls_material() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # flink-ha-cluster.sh — a REAL Flink standalone session cluster with ZooKeeper high availability on
 # loopback, for tests/e2e/ha_side_by_side.py: the ZooKeeper server inside the distribution
-# (bin/zookeeper.sh), two JobManagers, one TaskManager (../shared/reference/ha.md).
+# (bin/zookeeper.sh), two JobManagers, one TaskManager.
 #
 # Usage:
 #   scripts/flink-ha-cluster.sh up          configure, start, wait until the first JobManager leads

@@ -71,6 +71,7 @@ int run_checkpoint(CommandContext& context, const CheckpointOptions& options) {
   report.set("checkpoint_type", to_string(options.type));
 
   const std::string failure = "Failed to trigger a checkpoint for the job " + job.str();
+  context.check_settings();  // as Java: a bad setting before any line
   report.line("Triggering checkpoint for job " + job.str() + ".");
   report.line("Waiting for response...");
   const CheckpointTrigger trigger{options.type, trigger_id};

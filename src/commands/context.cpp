@@ -115,11 +115,26 @@ std::chrono::steady_clock::time_point CommandContext::deadline() {
   return m_started + (m_wait_timeout ? *m_wait_timeout : config().client_timeout());
 }
 
+void CommandContext::check_settings() {
+  const Configuration& conf = config();
+  if (!m_settings) {
+    m_settings = make_rest_settings(conf, m_runtime.environment.getenv, m_flink_major);
+    m_ha = read_ha_settings(conf);
+  }
+  // Without ZooKeeper, making the client sends nothing (the host is resolved at the first call)
+  // but loads the TLS stores, as Java's RestClusterClient constructor does.
+  if (m_ha->mode != HaSettings::Mode::zookeeper) api();
+}
+
 JobManagerApi& CommandContext::api() {
   if (m_api) return *m_api;
   const Configuration& conf = config();
-  RestSettings settings = make_rest_settings(conf, m_runtime.environment.getenv, m_flink_major);
-  const HaSettings ha = read_ha_settings(conf);
+  if (!m_settings) {
+    m_settings = make_rest_settings(conf, m_runtime.environment.getenv, m_flink_major);
+    m_ha = read_ha_settings(conf);
+  }
+  RestSettings settings = *m_settings;
+  const HaSettings& ha = *m_ha;
   if (ha.mode == HaSettings::Mode::zookeeper) {
     follow_zookeeper_leader(ha.zookeeper, settings);
   } else if (ha.mode != HaSettings::Mode::none) {

@@ -41,6 +41,7 @@ SavepointOptions parse(const ParsedArgs& args) {
 int dispose_savepoint(CommandContext& context, const std::string& path) {
   Report& report = context.report();
   report.set("savepoint_path", path);
+  context.check_settings();  // as Java: a bad setting before any line
   report.line("Disposing savepoint '" + path + "'.");
   JobManagerApi& api = context.api();
   // Java prints this line before the first answer arrives; so do we, for identical stdout.

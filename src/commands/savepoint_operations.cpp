@@ -592,6 +592,8 @@ std::optional<std::string> trigger_and_wait(CommandContext& context, const JobId
                                             const std::string& trigger_id,
                                             const std::function<std::string()>& trigger) {
   Report& report = context.report();
+  // A bad setting is reported before "Triggering …", as by Java (after stop's "Suspending job").
+  context.check_settings();
   if (detached) {
     report.line("Triggering " + wording.operation + " in detached mode for job " + job.str() + ".");
     const std::string acknowledged = send_trigger(context, job, trigger_id, wording.operation, wording.failure, trigger);

@@ -61,6 +61,14 @@ std::chrono::milliseconds Configuration::client_timeout() const {
     throw CliError(ErrorClass::config, "Invalid value '" + one_line(*text, 100) +
                                            "' for client.timeout: at most " + k_max_duration_text);
   }
+  // Flink accepts 0, and then every call of the Java client times out at once (its
+  // CompletableFuture.get(0, ms) throws a bare TimeoutException): no action can succeed, so 0 is
+  // refused here, before any line is printed.
+  if (parsed.value && parsed.value->count() == 0) {
+    throw CliError(ErrorClass::config, "Invalid value '" + one_line(*text, 100) +
+                                           "' for client.timeout: 0 would time out every call at once; "
+                                           "give a positive duration such as '60 s'");
+  }
   if (!parsed.value || parsed.value->count() <= 0) {
     throw CliError(ErrorClass::config,
                    "Invalid value '" + one_line(*text, 100) + "' for client.timeout: expected a "

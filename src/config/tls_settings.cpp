@@ -1,4 +1,4 @@
-// REST TLS keys as Flink's SecurityOptions/SSLUtils read them (tls.md §1, §1.1).
+// REST TLS keys as Flink's SecurityOptions/SSLUtils read them.
 #include "flinkcli/config/tls_settings.hpp"
 
 #include <cctype>

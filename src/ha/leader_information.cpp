@@ -1,5 +1,6 @@
 // Flink's leader information in ZooKeeper, decoded without a JVM: the bytes an ObjectOutputStream
-// writes for writeUTF(url) followed by writeObject(leaderSessionId) (../shared/reference/ha.md).
+// writes for writeUTF(url) followed by writeObject(leaderSessionId) (Flink's ZooKeeperUtils.writeLeaderInformationToZooKeeper).
+#include <charconv>
 #include <cstdint>
 #include <optional>
 

@@ -1,5 +1,6 @@
 // JobManagerApi over Flink's REST API. Request bodies match what the Java client sends
-// (see ../shared/reference/flink-cli-rest.md): hyphenated savepoint fields, camelCase stop fields.
+// (Flink's SavepointTriggerRequestBody and StopWithSavepointRequestBody): hyphenated savepoint
+// fields, camelCase stop fields.
 #include "flinkcli/core/error.hpp"
 #include "flinkcli/core/nullable.hpp"
 #include "flinkcli/rest/answers.hpp"

@@ -154,7 +154,7 @@ std::string oid_text(const ASN1_OBJECT* oid) {
   return text;
 }
 
-// ---- JKS (OpenJDK JavaKeyStore.java and KeyProtector.java; tls.md §3.1) ----
+// ---- JKS (OpenJDK JavaKeyStore.java and KeyProtector.java) ----
 
 std::string read_jks_certificate(StoreReader& in, std::uint32_t version, const std::string& alias) {
   if (version == 2) {
@@ -277,7 +277,7 @@ KeystoreContents read_jks(std::string_view bytes, const std::string& store_passw
   return contents;
 }
 
-// ---- PKCS12 (OpenSSL; bags read as Java's PKCS12KeyStore does, tls.md §1.2.3, §3.2) ----
+// ---- PKCS12 (OpenSSL; bags read as Java's PKCS12KeyStore does) ----
 
 // Loads OpenSSL's legacy provider (RC2, RC4, DES) once, with the default provider beside it
 // (loading any provider explicitly stops the default one from loading by itself).
@@ -418,7 +418,7 @@ class Pkcs12Reader {
 
   void verify_mac() {
     m_has_mac = PKCS12_mac_present(m_p12.get()) == 1;
-    // Java loads a store without a MAC with any password (JDK 18+ cacerts, tls.md §3.2).
+    // Java loads a store without a MAC with any password (JDK 18+ cacerts; PKCS12KeyStore.engineLoad).
     if (!m_has_mac) return;
     const ASN1_INTEGER* iterations = nullptr;
     PKCS12_get0_mac(nullptr, nullptr, nullptr, &iterations, m_p12.get());

@@ -1,4 +1,4 @@
-// Flink's REST TLS on OpenSSL (tls.md §4): stores loaded up front, verification in handshake
+// Flink's REST TLS on OpenSSL (SSLUtils.createRestClientSSLEngineFactory): stores loaded up front, verification in handshake
 // callbacks that record what went wrong, and that record turned into one line.
 #include "flinkcli/tls/tls_context.hpp"
 

@@ -7,7 +7,7 @@ Started by tests/e2e/run-e2e.sh (suite main, after scripting.py) with the moto v
 (scripts/flink-cluster.sh, FLINK_S3_ENV) and moto (scripts/s3-server.sh). Our client is OUR_FLINK.
 
   1. moto enforces signatures and policies once authentication is on (s3-server.sh selftest).
-  2. Authentication OFF (Flink's S3A signs User-Agent, which moto refuses: ../shared s3.md §9):
+  2. Authentication OFF (Flink's S3A signs User-Agent, a header moto's signature check does not accept):
      three jobs of tests/flink-job with their state in files on S3 (filesystem checkpoint storage
      under s3://flink-state/checkpoints, data-inline-threshold 0b, retained on cancellation):
        A  canonical and native savepoints into s3://flink-state/savepoints (our client), then

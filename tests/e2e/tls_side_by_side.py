@@ -5,7 +5,7 @@ Started by tests/e2e/run-e2e.sh after `FLINK_REST_TLS=both scripts/flink-cluster
 cluster's REST endpoint speaks mutual TLS (PKCS12 server store, client certificates required) and
 a JobManager-only companion speaks TLS without client certificates (JKS server store whose key
 password differs from the store password). Certificates and stores are made at test time by
-flink-cluster.sh (../shared/reference/tls.md §2.1); it also writes the client conf dirs used
+flink-cluster.sh (openssl for keys and PKCS12, keytool for JKS and truststores); it also writes the client conf dirs used
 here (cluster.env: FLINK_TLS_CLIENT_CONF_{TLS,MTLS}_{JKS,P12}).
 
 * Success paths run through both clients on the same conf and compare stdout after the

@@ -3,7 +3,7 @@
 // PKI (CA, server, client, a wrong-host, an expired and an untrusted server certificate), PEM
 // files for the fake JobManager, PKCS12 stores (keytool-like AES ones with Java's trust
 // attribute, legacy RC2 ones, MAC-less ones) and JKS stores from a small writer that mirrors
-// Sun's format (tls.md §3.1), key protector included.
+// Sun's format (JavaKeyStore.java), key protector included.
 #include <chrono>
 #include <filesystem>
 #include <memory>

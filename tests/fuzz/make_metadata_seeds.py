@@ -14,7 +14,7 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "metada
 
 
 def seeds():
-    # Version 3 (mode 2): the reference's hand-built file after its header: one operator with inline
+    # Version 3 (mode 2): the hand-built file of tests/unit/metadata_test.cpp after its header: one operator with inline
     # operator state and keyed state (canonical savepoint handle) in a relative file.
     v3 = (i32(0) + i32(1) + bytes.fromhex("e5a72f353fc1e6bbf3bd96a41384998c") + i32(1) + i32(128) + b"\x00"
           + i32(1) + i32(0)

@@ -462,7 +462,7 @@ def main():
         json_case("follow, bad trigger id", ["follow", OK, "nope"], 1, fo, "failed", error_class("usage"))
         json_case("follow --job-name ''", ["follow", "--job-name", "", T], 1, fo, "failed", error_class("usage"))
         json_case("follow --dispose, bad trigger id", ["follow", "--dispose", "nope"], 1, fo, "failed", error_class("usage"))
-        # inspect: the hand-built version 3 _metadata of ../shared/reference/savepoint-metadata.md
+        # inspect: a hand-built version 3 _metadata (MetadataV3Serializer's layout)
         # (operator uid "source": inline operator state, keyed state in a relative file)
         sp_dir = os.path.join(scratch, "savepoint-a48f8e-f8b2e237b6f8")
         os.mkdir(sp_dir)

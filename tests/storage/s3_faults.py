@@ -4,8 +4,8 @@
   s3_faults.py <flink binary>       (ctest: s3_faults, label unit; no network beyond 127.0.0.1)
 
 Starts tests/fake/fake_s3.py on a free loopback port, serving a savepoint written here (metadata
-version 3: one operator with operator state and keyed state in two relative files, the layout of
-../shared s3.md §4; `flink inspect` of the local directory must accept it first), and scripts one
+version 3: one operator with operator state and keyed state in two relative files, the layout
+Flink writes with data-inline-threshold 0b; `flink inspect` of the local directory must accept it first), and scripts one
 fault per case through the fake's control endpoint. Each case asserts the exit code, that a
 failure is one stderr line with nothing on stdout, and that the client ends (every run is bounded
 by a timeout here, and by -D client.timeout): HTML 9, endless pagination 5, a reset mid-body

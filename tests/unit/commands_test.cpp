@@ -1,5 +1,5 @@
-// Each action against the in-memory fake: argv in, exact stdout (Flink's recorded lines, see
-// java-client-transcripts/flink-2.3.md) and the calls that reached the cluster out.
+// Each action against the in-memory fake: argv in, exact stdout (the lines Flink 2.3.0's Java
+// client printed) and the calls that reached the cluster out.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -685,6 +685,27 @@ TEST_F(RunTest, JarAndArgumentsAsOptions) {
   const Lines help = run({"run", "-h"}).out;
   EXPECT_FALSE(std::any_of(help.begin(), help.end(),
                            [](const std::string& line) { return line.find("--jarfile") != std::string::npos; }));
+}
+
+// A bad setting is reported before an action's first line, as Java reports it while making its
+// cluster client (recorded on 1.20.5 with -D rest.port=abc): savepoint, dispose and checkpoint
+// print nothing; stop and cancel print their first line first, as Java does. Nothing is sent.
+TEST_F(CommandTest, InvalidSettingsBeforeTheFirstLine) {
+  const std::string port = "Invalid value 'abc' for rest.port: expected a port from 1 to 65535";
+  const std::string timeout = "Invalid value '0' for client.timeout: 0 would time out every call at once; "
+                              "give a positive duration such as '60 s'";
+  const ActionCase cases[] = {
+      {"savepoint", {"savepoint", "-D", "rest.port=abc", J}, {}, {}, 2, {port}},
+      {"savepoint -detached", {"savepoint", "-detached", "-D", "rest.port=abc", J}, {}, {}, 2, {port}},
+      {"savepoint, client.timeout=0", {"savepoint", "-D", "client.timeout=0", J}, {}, {}, 2, {timeout}},
+      {"dispose", {"savepoint", "-d", L, "-D", "rest.port=abc"}, {}, {}, 2, {port}},
+      {"checkpoint", {"checkpoint", "-D", "rest.port=abc", J}, {}, {}, 2, {port}},
+      {"checkpoint, client.timeout=0", {"checkpoint", "-D", "client.timeout=0", J}, {}, {}, 2, {timeout}},
+      {"stop", {"stop", "-D", "rest.port=abc", J},
+       {"Suspending job \"" + J + "\" with a CANONICAL savepoint."}, {}, 2, {port}},
+      {"cancel", {"cancel", "-D", "rest.port=abc", J}, {"Cancelling job " + J + "."}, {}, 2, {port}},
+  };
+  for (const auto& c : cases) check(c);
 }
 
 }  // namespace

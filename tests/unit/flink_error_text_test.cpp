@@ -1,4 +1,4 @@
-// Reading Flink's failures: real stack traces from the transcripts -> one line and a class.
+// Reading Flink's failures: real stack traces recorded from Flink 1.20.5 and 2.3.0 -> one line and a class.
 // Also the small parsers next to it: FLINK_REST_CLIENT_HEADERS and job ids.
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 namespace flinkcli {
 namespace {
 
-// `flink savepoint 00000000000000000000000000000000` (flink-2.3.md), the failure-cause trace.
+// `flink savepoint 00000000000000000000000000000000` on Flink 2.3.0, the failure-cause trace.
 const std::string k_unknown_job_trace =
     "java.util.concurrent.CompletionException: "
     "org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job "
@@ -24,7 +24,7 @@ const std::string k_unknown_job_trace =
     "\tat org.apache.flink.runtime.dispatcher.Dispatcher.lambda$requestJobStatus$21(Dispatcher.java:1012)\n"
     "\t... 42 more\n";
 
-// `flink savepoint -d file:///data/no-such-savepoint` (flink-2.3.md).
+// `flink savepoint -d file:///data/no-such-savepoint` on Flink 2.3.0.
 const std::string k_dispose_trace =
     "org.apache.flink.util.FlinkException: Could not dispose savepoint file:///data/no-such-savepoint.\n"
     "\tat org.apache.flink.runtime.dispatcher.Dispatcher.lambda$disposeSavepoint$29(Dispatcher.java:1523)\n"
@@ -34,7 +34,7 @@ const std::string k_dispose_trace =
     "\tat org.apache.flink.runtime.state.filesystem.AbstractFsCheckpointStorageAccess.resolveCheckpointPointer(AbstractFsCheckpointStorageAccess.java:290)\n"
     "\t... 5 more\n";
 
-// `run -s` without -n, counter removed: POST /jars/:id/run -> 400 (flink-1.20-more.md).
+// `run -s` without -n, counter removed: POST /jars/:id/run -> 400 on Flink 1.20.5.
 const std::string k_restore_trace =
     "org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\n"
     "\tat org.apache.flink.runtime.webmonitor.handlers.JarRunHandler.lambda$handleRequest$1(JarRunHandler.java:114)\n"
@@ -57,7 +57,7 @@ const std::string k_restore_trace =
     "--allowNonRestoredState option on the CLI.\n"
     "\tat org.apache.flink.runtime.checkpoint.Checkpoints.throwNonRestoredStateException(Checkpoints.java:245)\n";
 
-// `flink cancel 00000000000000000000000000000000`: the 404's errors[0] (flink-2.3.md).
+// `flink cancel 00000000000000000000000000000000`: the 404's errors[0] on Flink 2.3.0.
 const std::string k_cancel_404 =
     "org.apache.flink.runtime.rest.handler.RestHandlerException: Job could not be found.\n"
     "\tat org.apache.flink.runtime.rest.handler.job.JobCancellationHandler.lambda$handleRequest$0(JobCancellationHandler.java:128)\n"

@@ -1,5 +1,5 @@
-// High availability through ZooKeeper: the znode decoder (table-driven, on the exact bytes of
-// ../shared/reference/ha.md), the keys read, the wait for a leader on a fake clock, and whole
+// High availability through ZooKeeper: the znode decoder (table-driven, on the exact bytes
+// Flink 1.20.5 and 2.3.0 write to the leader znode), the keys read, the wait for a leader on a fake clock, and whole
 // actions against a fake quorum: -m ignored, -z, no leader (exit 12), and failovers between two
 // fake JobManagers over real HTTP.
 #include <gtest/gtest.h>
@@ -53,13 +53,13 @@ constexpr std::uint64_t k_most = 0x2d1c5a8a41fb4b7bULL;
 constexpr std::uint64_t k_least = 0x9e6a2f3c5d7e8f90ULL;
 const std::string k_session = "2d1c5a8a-41fb-4b7b-9e6a-2f3c5d7e8f90";
 
-// What Flink writes for `url` (block data of writeUTF, then the UUID), as in ha.md.
+// What Flink writes for `url` (block data of writeUTF, then the UUID), as ZooKeeperUtils writes it.
 std::string leader_bytes(const std::string& url, std::uint64_t most = k_most, std::uint64_t least = k_least) {
   const std::string block = utf(url);
   return bytes({0xac, 0xed, 0x00, 0x05, 0x77, static_cast<int>(block.size())}) + block + uuid_object(most, least);
 }
 
-// ha.md's example, byte for byte: http://127.0.0.1:18481, 106 bytes.
+// A leader znode as Flink 1.20.5 and 2.3.0 write it, byte for byte: http://127.0.0.1:18481, 106 bytes.
 const std::string k_example = bytes({0xac, 0xed, 0x00, 0x05, 0x77, 0x18, 0x00, 0x16}) + "http://127.0.0.1:18481" +
                               bytes({0x73, 0x72, 0x00, 0x0e}) + "java.util.UUID" +
                               bytes({0xbc, 0x99, 0x03, 0xf7, 0x98, 0x6d, 0x85, 0x2f, 0x02, 0x00, 0x02}) +

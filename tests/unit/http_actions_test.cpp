@@ -1,6 +1,6 @@
 // savepoint, stop, cancel, dispose and list through the REAL HTTP client against a fake
-// JobManager on 127.0.0.1: the request bodies the Java client sends (flink-cli-rest.md, "REST
-// calls behind each action"), and every way the JobManager can fail us.
+// JobManager on 127.0.0.1: the request bodies the Java client sends (Flink's RestClusterClient
+// and its request bodies), and every way the JobManager can fail us.
 #include <gtest/gtest.h>
 
 #include <atomic>

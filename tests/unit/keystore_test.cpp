@@ -101,7 +101,7 @@ TEST(Pkcs12Test, KeystoreLikeKeytoolWrites) {
   EXPECT_EQ(contents.keys[0].alias, "flink.rest");
   EXPECT_EQ(contents.keys[0].chain, (std::vector<std::string>{pki.client.der(), pki.ca.der()}));
   EXPECT_TRUE(key_matches(contents.keys[0].private_key, pki.client));
-  // As Java: the key's leaf is an anchor, the CA of its chain is not (tls.md §1.2.3).
+  // As Java's PKCS12KeyStore: the key's leaf is an anchor, the CA of its chain is not.
   EXPECT_EQ(contents.trusted, std::vector<std::string>{pki.client.der()});
   EXPECT_EQ(contents.untrusted_certificates, 1u);
 }
@@ -191,23 +191,26 @@ TEST(KeystoreTest, DamagedFilesNeverCrash) {
       make_pkcs12(p12),
   };
   std::mt19937 random(14);
-  int outcomes = 0;
+  // A damaged byte may still load (a certificate's text, an unchecked field): either way, no
+  // other exception and no crash.
   auto attempt = [&](const std::string& bytes) {
     try {
       read_keystore(bytes, "pw", std::string("kp"), "pkcs12");
     } catch (const KeystoreError&) {
     }
-    ++outcomes;
   };
   for (const auto& store : stores) {
-    for (std::size_t length = 0; length < store.size(); length += (length < 64 ? 1 : 7)) attempt(store.substr(0, length));
+    // A truncated store never loads: JKS ends in its digest, PKCS12's DER lengths overrun.
+    for (std::size_t length = 0; length < store.size(); length += (length < 64 ? 1 : 7)) {
+      EXPECT_THROW(read_keystore(store.substr(0, length), "pw", std::string("kp"), "pkcs12"), KeystoreError)
+          << "length " << length;
+    }
     for (int i = 0; i < 300; ++i) {
       std::string damaged = store;
       damaged[random() % damaged.size()] = static_cast<char>(random() & 0xFF);
       attempt(damaged);
     }
   }
-  EXPECT_GT(outcomes, 1000);
 }
 
 TEST(CipherNamesTest, JavaSuiteNamesMapToOpenSsl) {

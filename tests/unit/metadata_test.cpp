@@ -76,7 +76,8 @@ TEST(MetadataHash, OperatorIdsFromUids) {
   for (const auto& [uid, id] : cases) EXPECT_EQ(metadata::operator_id_for_uid(uid), id) << uid;
 }
 
-// The reference's hand-built version 3 file (191 bytes, ../shared/reference/savepoint-metadata.md §18).
+// A hand-built version 3 file (191 bytes, MetadataV3Serializer's layout): checkpoint 7, one
+// operator with inline operator state "offsets" and keyed state in a relative file.
 const char* const k_reference_v3 =
     "4960672d 00000003 0000000000000007 00000000 00000001"
     "e5a72f353fc1e6bbf3bd96a41384998c 00000001 00000080 00 00000001 00000000"

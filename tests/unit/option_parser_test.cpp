@@ -1,6 +1,6 @@
 // argv -> options, values and positionals, or commons-cli's exact error text. The rows port the
-// cases of Flink's CliFrontend{Savepoint,StopWithSavepoint,Cancel,List}Test and the quirks in
-// flink-cli-rest.md ("Parsing quirks").
+// cases of Flink's CliFrontend{Savepoint,StopWithSavepoint,Cancel,List}Test and commons-cli's
+// DefaultParser quirks as the Java client showed them.
 #include <gtest/gtest.h>
 
 #include <map>

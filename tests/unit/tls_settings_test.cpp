@@ -1,4 +1,4 @@
-// The REST TLS keys as Flink reads them (tls.md §1): defaults, the generic fallbacks, 1.x's
+// The REST TLS keys as Flink reads them (SecurityOptions, SSLUtils): defaults, the generic fallbacks, 1.x's
 // security.ssl.enabled, what is required together, and fingerprints.
 #include <gtest/gtest.h>
 

@@ -15,11 +15,13 @@
 #include "flinkcli/api/jobmanager_api.hpp"
 #include "flinkcli/config/conf_files.hpp"
 #include "flinkcli/config/configuration.hpp"
+#include "flinkcli/config/rest_settings.hpp"
 #include "flinkcli/core/clock.hpp"
 #include "flinkcli/core/console.hpp"
 #include "flinkcli/core/interrupt.hpp"
 #include "flinkcli/core/operation_waiter.hpp"
 #include "flinkcli/core/option_parser.hpp"
+#include "flinkcli/ha/ha_settings.hpp"
 #include "flinkcli/ha/leader_source.hpp"
 #include "flinkcli/output/report.hpp"
 #include "flinkcli/storage/snapshot_store.hpp"
@@ -83,6 +85,11 @@ class CommandContext {
 
   const Configuration& config();  // conf file, then -m, then -D
   JobManagerApi& api();           // bounded by deadline(); under ZooKeeper HA, the leader's
+  // Reads and checks every setting api() uses (rest.*, client.timeout, TLS keys and stores, HA
+  // keys) without sending anything, as the Java client builds its cluster client before
+  // savepoint, checkpoint and dispose print their first line. Under ZooKeeper HA the leader is
+  // not waited for here: Java starts looking for it there and prints before it is found.
+  void check_settings();
   // The store for locations of `kind` (made once per kind), bounded by deadline().
   SnapshotStore& store(LocationKind kind);
   // The action's one deadline: its start plus client.timeout, shared by every call and wait.
@@ -105,6 +112,8 @@ class CommandContext {
   std::optional<std::chrono::milliseconds> m_wait_timeout;
   std::optional<Configuration> m_config;
   std::optional<int> m_flink_major;  // of the installation, for version-dependent keys
+  std::optional<RestSettings> m_settings;  // read once, by check_settings()
+  std::optional<HaSettings> m_ha;
   std::unique_ptr<LeaderSource> m_leader_source;  // ZooKeeper HA: outlives m_api, which asks it
   std::unique_ptr<JobManagerApi> m_api;
   std::map<LocationKind, std::unique_ptr<SnapshotStore>> m_stores;

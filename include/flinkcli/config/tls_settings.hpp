@@ -1,6 +1,6 @@
 #pragma once
 // REST TLS as Flink's REST client reads it (SecurityOptions and SSLUtils of 1.20.5 and 2.3.0,
-// ../shared/reference/tls.md §1): which keys, their defaults and their fallbacks to the generic
+// recorded on both): which keys, their defaults and their fallbacks to the generic
 // security.ssl.* keys. Only the values are read and checked here, no file is opened; the tls
 // layer loads the stores.
 #include <optional>

@@ -33,7 +33,7 @@ struct DecodedLeader {
 };
 
 // Decodes Flink's leader information: Java serialization of writeUTF(url) and a java.util.UUID
-// (ha.md). Every length is bounded by the input; never throws.
+// (ZooKeeperUtils.writeLeaderInformationToZooKeeper). Every length is bounded by the input; never throws.
 DecodedLeader decode_leader_information(std::string_view data);
 
 // One read of a znode.

@@ -1,8 +1,8 @@
 #pragma once
 // A reader for Flink's checkpoint/savepoint `_metadata` file (metadata versions 2 to 7: Flink
 // 1.3 to 2.x; 1.20 writes 4, 2.x writes 6) and the uid -> operator id hash. Pure functions on
-// bytes: no file system, no JVM. The format is described in ../shared/reference/
-// savepoint-metadata.md (MetadataV2V3SerializerBase and its subclasses in Flink).
+// bytes: no file system, no JVM. The format is Flink's MetadataV2V3SerializerBase and its
+// subclasses MetadataV3Serializer .. MetadataV6Serializer (flink-runtime, checkpoint.metadata).
 //
 // Untrusted input: every length and count read from the file is checked against the bytes that
 // are left before anything is allocated or looped over, nesting is bounded, and any problem is

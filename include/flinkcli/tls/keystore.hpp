@@ -1,8 +1,8 @@
 #pragma once
 // Java keystores read from bytes the way the JVM Flink runs on reads them (Java 17: the "pkcs12"
-// and "jks" types both load either format, tls.md §1.2.4). JKS is read natively (Sun's format,
-// tls.md §3.1; no library on Debian reads it), PKCS12 with OpenSSL, walking its safe bags as
-// Java's PKCS12KeyStore does (tls.md §3.2). Pure functions of their arguments: no files, no
+// and "jks" types both load either format: keystore.type.compat). JKS is read natively (Sun's format,
+// JavaKeyStore.java; no library on Debian reads it), PKCS12 with OpenSSL, walking its safe bags as
+// Java's PKCS12KeyStore does (PKCS12KeyStore.java). Pure functions of their arguments: no files, no
 // output. Any input is safe: every length is checked against what is left, sizes, counts and
 // key-derivation iterations are bounded, and failures are KeystoreErrors.
 #include <cstddef>

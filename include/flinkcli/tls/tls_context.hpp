@@ -1,5 +1,5 @@
 #pragma once
-// TLS of the REST client as Flink configures it (tls.md §1.1, §1.2, §4), on an OpenSSL SSL_CTX:
+// TLS of the REST client as Flink configures it (SSLUtils.createRestClientSSLEngineFactory), on an OpenSSL SSL_CTX:
 //
 // - With a truststore: exactly its anchors are trusted (trusted-certificate entries and each key
 //   entry's leaf; no system CAs), the chain is checked by OpenSSL during the handshake, the host
