@@ -29,6 +29,11 @@ std::string xml(const std::string& text) {
   return out;
 }
 
+constexpr const char* k_modified_iso = "2024-05-06T07:08:09.000Z";
+constexpr const char* k_modified_http = "Mon, 06 May 2024 07:08:09 GMT";
+
+}  // namespace
+
 std::string md5_base64(const std::string& body) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
@@ -38,10 +43,6 @@ std::string md5_base64(const std::string& body) {
   return out;
 }
 
-constexpr const char* k_modified_iso = "2024-05-06T07:08:09.000Z";
-constexpr const char* k_modified_http = "Mon, 06 May 2024 07:08:09 GMT";
-
-}  // namespace
 
 std::string FakeS3Request::header(const std::string& name) const {
   for (const auto& [key, value] : headers) {

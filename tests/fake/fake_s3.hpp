@@ -87,4 +87,8 @@ FakeS3Reply s3_error_reply(int status, const std::string& code, const std::strin
 // The percent-encoding S3 uses for encoding-type=url (unreserved and '/' kept).
 std::string s3_url_encode(const std::string& text);
 
+// base64(MD5(body)): the Content-MD5 S3 requires on DeleteObjects, computed independently of
+// the client's own code.
+std::string md5_base64(const std::string& body);
+
 }  // namespace flinkcli::testing

@@ -129,15 +129,6 @@ std::string hex(const unsigned char* data, std::size_t size) {
   return out;
 }
 
-std::string md5_base64(const std::string& body) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(body.data(), body.size(), digest, &length, EVP_md5(), nullptr);
-  std::string out(4 * ((length + 2) / 3), '\0');
-  EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), digest, static_cast<int>(length));
-  return out;
-}
-
 std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> parts;
   std::string part;
