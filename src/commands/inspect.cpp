@@ -23,6 +23,7 @@
 #include "flinkcli/metadata/savepoint_metadata.hpp"
 #include "jar_upload.hpp"
 #include "plan_check.hpp"
+#include "snapshot_files.hpp"
 
 namespace flinkcli {
 
@@ -30,7 +31,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::uintmax_t k_max_metadata_bytes = 256u << 20;  // far above any real _metadata
 constexpr std::uintmax_t k_max_uid_file_bytes = 4u << 20;
 
 struct InspectOptions {
@@ -140,66 +140,6 @@ InspectOptions parse(const ParsedArgs& args) {
   return options;
 }
 
-// --- The snapshot's store: the savepoint path, `_metadata`, the state files ---
-
-// Where the savepoint is: a local path (as the user wrote it, so that messages show it so) or an
-// S3 location. Other schemes (hdfs://, gs://) need that file system's client: copy it first.
-Location snapshot_location(const std::string& text) {
-  const auto scheme = location_scheme(text);
-  if (scheme && *scheme != "file" && *scheme != "s3" && *scheme != "s3a" && *scheme != "s3p" && scheme->size() > 1) {
-    throw CliError(ErrorClass::unsupported,
-                   "Cannot inspect " + text + ": this client reads local and s3:// savepoints only; copy the "
-                   "savepoint directory (" + *scheme + ":) to a local disk and inspect that");
-  }
-  Location location = parse_location(text, fs::current_path());  // a malformed one is a usage error
-  if (location.kind == LocationKind::local) {
-    // As given (relative stays relative), only a file: prefix removed.
-    const auto uri = parse_file_uri(text);
-    const std::string path = uri ? uri->path : text;
-    location.local_path = path;
-    location.text = path;
-  }
-  return location;
-}
-
-// The state file a handle names, in the snapshot's store; none when it is in another one
-// (absolute hdfs:// paths, or an s3:// file of a local copy).
-std::optional<Location> state_file_location(const metadata::StateFile& file, const Location& directory) {
-  if (file.relative) return child_location(directory, file.path);
-  try {
-    Location location = parse_location(file.path, "/");
-    if (location.kind != directory.kind) return std::nullopt;
-    if (location.kind == LocationKind::local && (file.path.empty() || (file.path.front() != '/' && !parse_file_uri(file.path)))) {
-      return std::nullopt;
-    }
-    return location;
-  } catch (const CliError&) {
-    return std::nullopt;
-  }
-}
-
-// The `_metadata` object of `given`: the object itself, or the one in that directory.
-Location locate_metadata_file(SnapshotStore& store, const Location& given) {
-  const bool named_metadata = given.display().ends_with("/_metadata");
-  if (named_metadata && store.stat(given)) return given;
-  const Location inside = child_location(given, "_metadata");
-  if (store.stat(inside)) return inside;
-  if (!named_metadata && store.stat(given)) return given;
-  if (store.is_directory(given)) {
-    throw CliError(ErrorClass::not_found, "No _metadata file in the savepoint directory " + given.display());
-  }
-  throw CliError(ErrorClass::not_found, "Savepoint path not found: " + given.display());
-}
-
-metadata::SavepointMetadata read_metadata(SnapshotStore& store, const Location& metadata_file) {
-  const std::string bytes = store.read(metadata_file, k_max_metadata_bytes, ErrorClass::bad_savepoint);
-  try {
-    return metadata::parse_metadata(bytes);
-  } catch (const metadata::MetadataError& bad) {
-    throw CliError(ErrorClass::bad_savepoint, "Cannot read savepoint metadata " + metadata_file.display() + ": " + bad.what());
-  }
-}
-
 // A state file as found in the store. Its location is not kept (a savepoint may name millions of
 // files): state_file_location() gives it again where it is printed.
 struct CheckedFile {
@@ -263,10 +203,6 @@ StateFileCheck check_state_files(SnapshotStore& store, const metadata::Savepoint
   if (!wanted.empty()) look_up();
   return check;
 }
-
-// A path from `_metadata` as a text line shows it: one line, no control characters (a file may
-// hold escape sequences), long enough for any real path.
-std::string printable_path(std::string_view path) { return one_line(path, 4096); }
 
 // --- Rendering: Flink-style lines and the JSON document ---
 
@@ -542,7 +478,7 @@ void report_restore_check(Report& report, const InspectOptions& options, const m
 int run_inspect(CommandContext& context, const InspectOptions& options) {
   Report& report = context.report();
   report.set("savepoint_path", options.savepoint_path);
-  const Location given = snapshot_location(options.savepoint_path);
+  const Location given = snapshot_location(options.savepoint_path, "inspect");
   SnapshotStore& store = context.store(given.kind);
   const Location metadata_file = locate_metadata_file(store, given);
   report.set("metadata_file", metadata_file.display());
