@@ -1,4 +1,4 @@
-#include "snapshot_inventory.hpp"
+#include "flinkcli/commands/snapshot_inventory.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -411,7 +411,7 @@ bool is_savepoint_directory_name(std::string_view name) {
 }
 
 std::optional<std::int64_t> checkpoint_directory_number(std::string_view name) {
-  if (name.size() < 5 || name.size() > 23 || !name.starts_with("chk-")) return std::nullopt;
+  if (name.size() < 5 || name.size() > 4 + 18 || !name.starts_with("chk-")) return std::nullopt;  // 18 digits fit
   std::int64_t number = 0;
   for (char c : name.substr(4)) {
     if (c < '0' || c > '9') return std::nullopt;

@@ -13,7 +13,7 @@
 #include "flinkcli/core/text.hpp"
 #include "flinkcli/output/progress.hpp"
 #include "snapshot_files.hpp"
-#include "snapshot_inventory.hpp"
+#include "flinkcli/commands/snapshot_inventory.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -301,7 +301,7 @@ TEST_F(CompletionTest, BashCompletesActions) {
   EXPECT_EQ(bash_words({"flink", ""}), first);
   EXPECT_EQ(first.count("savepoint"), 1u);
   EXPECT_EQ(first.count("info"), 0u);  // Java's JVM-only actions are not offered
-  EXPECT_EQ(bash_words({"flink", "s"}), (Set{"savepoint", "stop"}));
+  EXPECT_EQ(bash_words({"flink", "s"}), (Set{"savepoint", "snapshots", "stop"}));
   EXPECT_EQ(bash_words({"flink", "--completion", ""}), Set{});  // our hidden flags offer nothing
   EXPECT_EQ(bash_words({"flink", "frobnicate", "-"}), Set{});
   EXPECT_TRUE(jobs.requests().empty());
@@ -445,7 +445,7 @@ TEST_F(ZshCompletionTest, CompletesEachActionsOptionsFromTheTable) {
 }
 
 TEST_F(ZshCompletionTest, CompletesActionsAndValues) {
-  EXPECT_EQ(matches("flink s"), (Set{"savepoint", "stop"}));
+  EXPECT_EQ(matches("flink s"), (Set{"savepoint", "snapshots", "stop"}));
   EXPECT_EQ(matches("flink savepoint -type "), (Set{"canonical", "native"}));
   EXPECT_EQ(matches("flink run -cm "), (Set{"claim", "no_claim", "legacy"}));
   EXPECT_EQ(matches("flink run job.jar no"), (Set{"notes.txt"}));
@@ -496,7 +496,7 @@ TEST_F(FishCompletionTest, ScriptIsValidFish) {
 }
 
 TEST_F(FishCompletionTest, CompletesActionsOptionsAndValues) {
-  EXPECT_EQ(matches("flink s"), (Set{"savepoint", "stop"}));
+  EXPECT_EQ(matches("flink s"), (Set{"savepoint", "snapshots", "stop"}));
   for (const auto* spec : supported_actions()) {
     SCOPED_TRACE(spec->name);
     EXPECT_EQ(matches("flink " + spec->name + " -"), visible_option_names(*spec));
