@@ -467,7 +467,8 @@ std::optional<std::size_t> select_latest(const std::vector<SnapshotRecord>& snap
       const auto tb = snapshots[b].metadata_time.value_or(WallTime{});
       if (ta != tb) return ta < tb;
     }
-    return id_of(a) < id_of(b);
+    if (id_of(a) != id_of(b)) return id_of(a) < id_of(b);
+    return snapshots[a].directory_number.value_or(-1) < snapshots[b].directory_number.value_or(-1);
   });
 }
 
