@@ -389,6 +389,8 @@ class InventoryBuilder {
     work(true);
     for (auto& thread : threads) thread.join();
     if (failure) std::rethrow_exception(failure);
+    // The last read may have been another thread's: the line ends at the total.
+    if (total > 0 && m_options.progress) m_options.progress("reading", total, total);
   }
 
   SnapshotStore& m_store;
