@@ -533,6 +533,24 @@ def main():
         json_case("snapshots, hdfs", ["snapshots", "hdfs://nn/sp"], 8, sn, "failed", error_class("unsupported"), m=False)
         json_case("snapshots --job-id x", ["snapshots", "--job-id", "x", snaps], 1, sn, "failed", error_class("usage"),
                   m=False)
+        # prune: the same root, offline (a dry run, then for real), and its refusals
+        pr = "flinkcli.prune/1"
+        prune_root = os.path.join(scratch, "prune")
+        shutil.copytree(snaps, prune_root)
+        json_case("prune --dry-run", ["prune", "--offline", "--dry-run", "--keep-last", "1", prune_root], 0, pr, "completed",
+                  that(lambda d, r: d["would_delete"] == [os.path.join(prune_root, "savepoint-a48f8e-000000000002")]
+                       and d["deleted"] == [] and len(d["plan"]) == 3), m=False)
+        json_case("prune --incomplete --keep-within", ["prune", "--offline", "--incomplete", "--keep-within", "1h", prune_root],
+                  0, pr, "completed", that(lambda d, r: d["not_deleted"] == [] and not d["in_use_checked"]), m=False)
+        json_case("prune, JobManager asked", ["prune", "--keep-last", "1", prune_root], 0, pr, "completed",
+                  has(in_use_checked=True))
+        json_case("prune without a rule", ["prune", "--offline", prune_root], 1, pr, "failed", error_class("usage"), m=False)
+        json_case("prune --keep-within 30m", ["prune", "--offline", "--keep-within", "30m", prune_root], 1, pr, "failed",
+                  error_class("usage"), m=False)
+        json_case("prune, no JobManager", ["prune", "--keep-last", "1", prune_root], 3, pr, "failed",
+                  error_class("unreachable"), m=False)
+        json_case("prune, missing root", ["prune", "--offline", "--keep-last", "1", os.path.join(scratch, "nope")], 4, pr,
+                  "failed", error_class("not_found"), m=False)
         json_case("run -s --verify-restore", ["run", "-d", "-s", LOCATION, "--verify-restore", jar], 0, "flinkcli.run/1",
                   "submitted", has(restore_verified=True, restored_from=LOCATION))
         json_case("run -s --verify-restore, other path", ["run", "-d", "-s", "file:/data/other", "--verify-restore", jar],
@@ -568,6 +586,11 @@ def main():
         quiet_case("snapshots --latest -q", ["snapshots", "--latest", snaps], 0, complete_sp + "\n", 0, m=False)
         quiet_case("snapshots -q, missing root: one line on stderr", ["snapshots", os.path.join(scratch, "nope")], 4, "",
                    1, m=False)
+        prune_again = os.path.join(scratch, "prune-again")
+        shutil.copytree(snaps, prune_again)
+        quiet_case("prune -q --dry-run: the plan's note on stderr",
+                   ["prune", "--offline", "--dry-run", "--keep-last", "1", prune_again], 0,
+                   os.path.join(prune_again, "savepoint-a48f8e-000000000002") + "\n", 1, m=False)
         quiet_case("savepoint -q, timed out: one line on stderr", ["savepoint", SLOW, "-D", "client.timeout=300ms"], 6, "", 1)
         quiet_case("savepoint -q, usage error: one line on stderr", ["savepoint"], 1, "", 1)
         quiet_case("savepoint --quiet, --job-name several", ["savepoint", "--job-name", "dup"], 11, "", 1)
