@@ -53,7 +53,8 @@ bool newer(const SnapshotRecord& a, const SnapshotRecord& b) {
   const auto ta = a.time().value_or(WallTime{});
   const auto tb = b.time().value_or(WallTime{});
   if (ta != tb) return ta > tb;
-  return a.checkpoint_id.value_or(-1) > b.checkpoint_id.value_or(-1);
+  if (a.checkpoint_id != b.checkpoint_id) return a.checkpoint_id.value_or(-1) > b.checkpoint_id.value_or(-1);
+  return a.location.display() > b.location.display();  // a total order: the same plan every run
 }
 
 // What deleting the snapshot removes: `_metadata`, the rest of its directory, and its own files

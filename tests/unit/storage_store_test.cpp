@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -446,6 +447,40 @@ TEST(SnapshotsS3, OneListingAndOneGetPerSnapshotSameAsOnDisk) {
   EXPECT_EQ(s3_rows.size(), static_cast<std::size_t>(snapshots + 1));
   EXPECT_EQ(s3_rows.at("savepoint-a48f8e-000000000013").rfind("incomplete 2 1", 0), 0u);
   EXPECT_EQ(s3_rows.at("savepoint-032957-345581eb9057"), "no_metadata null null null");
+}
+
+TEST(PruneS3, MetadataBatchFirstThenTheRestNothingLeft) {
+  TempDir conf;
+  FakeS3 fake;
+  fake.make_bucket(k_bucket);
+  const std::string metadata = sample_savepoint(6).bytes;
+  const int snapshots = 12;
+  for (int i = 0; i < snapshots; ++i) {
+    const std::string dir = "root/savepoint-a48f8e-0000000000" + std::to_string(10 + i);
+    fake.put(k_bucket, dir + "/_metadata", metadata);
+    fake.put(k_bucket, dir + "/" + k_source_file, std::string(k_source_file_size, 's'));
+    fake.put(k_bucket, dir + "/" + k_mapper_file, std::string(k_mapper_file_size, 'm'));
+  }
+  fake.put(k_bucket, "root/savepoint-a48f8e-000000000010/", "");  // a marker goes too
+  const std::string env = "env -i FLINK_CONF_DIR='" + conf.path().string() + "' AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret "
+                          "AWS_ENDPOINT_URL_S3=" + fake.endpoint() + " AWS_REGION=us-east-1 ";
+  const std::string out = run_command(env + FLINK_BINARY + " prune --offline --keep-last 2 -q s3://" + k_bucket +
+                                      "/root 2>/dev/null; echo exit=$?");
+  EXPECT_NE(out.find("exit=0"), std::string::npos) << out;
+  std::vector<std::string> deletes;
+  for (const auto& request : fake.requests()) {
+    if (request.method == "POST" && request.params.count("delete")) deletes.push_back(request.body);
+  }
+  ASSERT_GE(deletes.size(), 2u);
+  // The first batch: the ten _metadata keys alone.
+  std::size_t metadata_keys = 0;
+  for (std::size_t at = 0; (at = deletes[0].find("/_metadata</Key>", at)) != std::string::npos; ++at) ++metadata_keys;
+  EXPECT_EQ(metadata_keys, 10u) << deletes[0];
+  EXPECT_EQ(deletes[0].find(k_source_file), std::string::npos);
+  for (std::size_t i = 1; i < deletes.size(); ++i) EXPECT_EQ(deletes[i].find("_metadata"), std::string::npos) << deletes[i];
+  // Kept: the two newest (by time, then checkpoint id, then path): 3 objects each.
+  EXPECT_EQ(fake.object_count(k_bucket), 6u);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 10 + 1);  // ten deleted paths, then exit=0
 }
 
 }  // namespace
