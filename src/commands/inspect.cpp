@@ -231,26 +231,6 @@ std::string short_kinds(const metadata::StateKinds& kinds) {
   return text.empty() ? "-" : text;
 }
 
-// Left-aligned columns, two spaces apart.
-std::vector<std::string> table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()), 0);
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::vector<std::string> lines;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    lines.push_back(line);
-  }
-  return lines;
-}
-
 // Every uid given (--uid and --expect-uids), each once, by the operator id it hashes to: the
 // table shows them for operators whose metadata stores no uid (version < 5) or another one.
 using UidsByOperatorId = std::map<std::string, std::vector<std::string>>;
@@ -389,7 +369,7 @@ void report_savepoint(Report& report, const metadata::SavepointMetadata& savepoi
                 " stores no uids: give them with --uid or --expect-uids to match them by their hash)");
   }
   report.line("");
-  for (const auto& line : table(rows)) report.line(line);
+  for (const auto& line : format_table(rows)) report.line(line);
   if (report.mode() == OutputMode::text) {
     for (const auto& at : files.missing) report.line("Missing state file: " + printable_path(missing_location(at)));
   }

@@ -436,6 +436,11 @@ std::optional<std::int64_t> checkpoint_directory_number(std::string_view name) {
 
 bool is_job_id_name(std::string_view name) { return name.size() == 32 && all_hex(name); }
 
+std::string job_label(const SnapshotRecord& record) {
+  if (record.job_id) return *record.job_id;
+  return record.job_prefix.empty() ? "-" : record.job_prefix + "...";
+}
+
 void sort_snapshots(std::vector<SnapshotRecord>& snapshots) {
   std::sort(snapshots.begin(), snapshots.end(), [](const SnapshotRecord& a, const SnapshotRecord& b) {
     const auto ta = a.time().value_or(WallTime{});

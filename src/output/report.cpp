@@ -216,4 +216,29 @@ int Report::interrupted(const std::string& message, int signal_number) {
   return exit_code;
 }
 
+std::string format_utc_cell(const std::optional<std::chrono::system_clock::time_point>& time) {
+  if (!time) return "-";
+  const std::string text = format_utc_timestamp(*time);
+  return text.substr(0, 10) + " " + text.substr(11, 8);
+}
+
+std::vector<std::string> format_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::vector<std::string> lines;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    lines.push_back(line);
+  }
+  return lines;
+}
+
 }  // namespace flinkcli

@@ -142,6 +142,9 @@ struct CliRun {
 
 // The environment the client sees: the given variables only; FLINK_CONF_DIR defaults to an
 // empty scratch directory so no configuration on the machine leaks in.
+// Lines as one text, each ended by "\n", for failure messages and searches.
+std::string joined(const std::vector<std::string>& lines);
+
 class TestEnvironment {
  public:
   TestEnvironment();

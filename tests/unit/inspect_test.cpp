@@ -17,11 +17,6 @@ using nlohmann::json;
 const std::string k_source = metadata::operator_id_for_uid("source-id");
 const std::string k_mapper = metadata::operator_id_for_uid("mapper-id");
 
-std::string joined(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) text += line + "\n";
-  return text;
-}
 
 class InspectTest : public ::testing::Test {
  protected:

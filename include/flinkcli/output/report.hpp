@@ -123,5 +123,10 @@ int print_error(Console& console, const CliError& error, OutputMode mode, bool v
 
 // "2026-03-01T12:34:56.789Z": UTC, milliseconds.
 std::string format_utc_timestamp(std::chrono::system_clock::time_point time);
+// "2026-03-01 12:34:56": UTC, seconds, for table cells; "-" for none.
+std::string format_utc_cell(const std::optional<std::chrono::system_clock::time_point>& time);
+
+// The tables actions print: left-aligned columns two spaces apart, no trailing spaces.
+std::vector<std::string> format_table(const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace flinkcli
