@@ -347,6 +347,56 @@ TEST(MetadataParser, StateFilesOncePerOperatorInFirstSeenOrder) {
   EXPECT_EQ(other[0].size, 9);
 }
 
+// A state file's path is a range of its operator's file_paths, decoded from modified UTF-8 as
+// names are; a duplicate's path is dropped again, so the buffer holds each distinct path once.
+TEST(MetadataParser, StateFilePathsRoundTripThroughTheOperatorsBuffer) {
+  struct PathCase {
+    const char* name;
+    std::string stored;  // as in the file (modified UTF-8)
+    bool relative;
+    std::string path;    // as path_of gives it
+  };
+  const PathCase cases[] = {
+      {"absolute URI", "file:/shared/000001.sst", false, "file:/shared/000001.sst"},
+      {"relative name", "1b0c7d1e-2f3a", true, "1b0c7d1e-2f3a"},
+      {"the same text, absolute", "1b0c7d1e-2f3a", false, "1b0c7d1e-2f3a"},
+      {"empty", "", true, ""},
+      {"U+0000 as C0 80", std::string("a\xC0\x80" "b"), false, std::string("a\0b", 3)},
+      {"U+1F600 as a surrogate pair", "s3://b/\xED\xA0\xBD\xED\xB8\x80", false, "s3://b/\xF0\x9F\x98\x80"},
+      {"a malformed byte", "x\xFFy", true, "x\xEF\xBF\xBDy"},
+      {"control characters kept", "\x1B[31m\n", true, "\x1B[31m\n"},
+  };
+  MetadataWriter w;
+  w.header(6, 1).i32(0).i32(1).operator_head(6, "a", "a", 1, 128).u8(0).i32(1).i32(0).i32(0).i32(0);
+  w.u8(11).i64(5).utf("backend").i32(0).i32(128).i64(0).inline_stream("meta", "m");
+  const int count = static_cast<int>(std::size(cases));
+  w.i32(2 * count);
+  for (int round = 0; round < 2; ++round) {  // each one twice: the second time a duplicate
+    for (const auto& row : cases) {
+      w.utf("");
+      if (row.relative) {
+        w.relative_stream(row.stored, 10);
+      } else {
+        w.file_stream(row.stored, 10);
+      }
+    }
+  }
+  w.i32(0).utf("handle").u8(0).i32(0).i32(0);
+  w.savepoint_properties("CANONICAL");
+  const auto op = parse_metadata(w.bytes).operators.at(0);
+  ASSERT_EQ(op.files.size(), std::size(cases));
+  std::string all_paths;
+  for (std::size_t i = 0; i < std::size(cases); ++i) {
+    SCOPED_TRACE(cases[i].name);
+    EXPECT_EQ(op.path_of(op.files[i]), cases[i].path);
+    EXPECT_EQ(op.files[i].relative, cases[i].relative);
+    EXPECT_EQ(op.files[i].size, 20);
+    all_paths += cases[i].path;
+  }
+  EXPECT_EQ(op.file_paths, all_paths);  // no duplicate's bytes left behind
+  EXPECT_EQ(metadata::OperatorState().path_of(metadata::StateFile()), "");
+}
+
 // The trailer's handle table: strings and objects are counted, class descriptors kept. Back
 // references after many strings still find their class; one naming a string is refused.
 TEST(MetadataParser, TrailerBackReferencesAcrossManyHandles) {

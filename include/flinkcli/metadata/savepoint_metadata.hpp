@@ -44,6 +44,7 @@ struct StateFile {
   bool relative : 1 = false;  // RelativeFileStateHandle: resolve against the directory of _metadata
   std::int64_t size = 0;      // the size the handle records (bytes of this handle in that file)
 };
+static_assert(sizeof(StateFile) == 16);
 
 // The kinds of state an operator holds.
 struct StateKinds {
