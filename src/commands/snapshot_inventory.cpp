@@ -324,7 +324,7 @@ class InventoryBuilder {
     };
     for (const auto& op : metadata.operators) {
       for (const auto& file : op.files) {
-        auto location = state_file_location(file, record.location);
+        auto location = state_file_location(op, file, record.location);
         if (!location) {
           ++record.elsewhere_files;
           continue;
