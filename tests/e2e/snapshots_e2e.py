@@ -95,7 +95,7 @@ def quiet_paths(*args, conf=STORAGE_CONF):
 
 
 def describe(result):
-    return f"exit {result.returncode}: {result.stderr.strip()[:300]}"
+    return f"exit {result.returncode}: {' | '.join(result.stderr.strip().splitlines())[:300]}"
 
 
 # --- storage as it is -----------------------------------------------------------------------------
@@ -104,7 +104,7 @@ def stored(path):
     directory markers), directory markers (keys ending in /) not counted as objects."""
     if path.startswith("s3://"):
         prefix, objects, size, markers, meta_time = s3_key(path) + "/", 0, 0, 0, None
-        for page in s3client().get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix):
+        for page in s3client(KEY, SECRET).get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix):
             for obj in page.get("Contents", []):
                 if obj["Key"].endswith("/"):
                     markers += 1
@@ -125,7 +125,7 @@ def stored(path):
 
 def s3_dirs(prefix):
     """The snapshot-like directories under an s3:// prefix that hold any key (markers included)."""
-    s3, key = s3client(), s3_key(prefix) + "/"
+    s3, key = s3client(KEY, SECRET), s3_key(prefix) + "/"
     found = set()
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=key):
         for obj in page.get("Contents", []):
@@ -312,14 +312,14 @@ def delete_one_file(path, inspect_args=(), absolute=False):
     victim = max(files, key=lambda f: f.get("size_on_disk") or 0)
     location = victim.get("location") or victim.get("local_path") or victim["path"]
     if location.startswith("s3"):
-        s3client().delete_object(Bucket=BUCKET, Key=s3_key(location))
+        s3client(KEY, SECRET).delete_object(Bucket=BUCKET, Key=s3_key(location))
     else:
         os.remove(local_path(location))
     return location
 
 
 def copy_s3_dir(source, target):
-    s3, prefix = s3client(), s3_key(source) + "/"
+    s3, prefix = s3client(KEY, SECRET), s3_key(source) + "/"
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix):
         for obj in page.get("Contents", []):
             s3.copy_object(Bucket=BUCKET, Key=s3_key(target) + "/" + obj["Key"][len(prefix):],
@@ -590,6 +590,10 @@ def main():
     jobs = {"A": newest_job("s3-savepoints"), "B": newest_job("s3-hashmap-chk"), "C": newest_job("s3-rocksdb-chk")}
     set_auth(False)
     try:
+        s3 = s3client(KEY, SECRET)  # what an earlier run left under our prefix
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=s3_key(S3_OURS) + "/"):
+            for obj in page.get("Contents", []):
+                s3.delete_object(Bucket=BUCKET, Key=obj["Key"])
         savepoints_a = {p: e for p, e in history(jobs["A"]).items() if e.get("is_savepoint")}
         check(len(savepoints_a) == 3, f"job A (s3_inspect.py) has its 3 savepoints in /checkpoints ({len(savepoints_a)})")
         for name in ("B", "C"):  # after a cancellation latest.completed may lag for a moment
