@@ -63,7 +63,7 @@ S3_SAVEPOINTS, S3_CHECKPOINTS = f"s3://{BUCKET}/savepoints", f"s3://{BUCKET}/che
 S3_OURS = f"s3://{BUCKET}/e2e-snapshots/savepoints"   # the killed savepoint and the incomplete copy
 S3_ORPHAN = f"s3://{BUCKET}/e2e-orphan"                # s3_inspect.py's directory without _metadata
 METADATA_VERSION = 4 if VERSION.startswith("1.") else 6
-SNAPSHOT_SLEEP_MS, SAVEPOINT_TIMEOUT = 9000, "6s"  # in progress for 6 s, then expired
+SNAPSHOT_SLEEP_MS, SAVEPOINT_TIMEOUT = 8000, "5s"  # in progress for 5 s, then expired
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -269,7 +269,7 @@ def flink_writes(jobs):
     for kind in ("canonical", "native"):
         path = must("savepoint", "-q", "-type", kind, jobs["D1"], "file://" + LOCAL_SAVEPOINTS)
         local_savepoints[local_path(path)] = latest_savepoint_entry(jobs["D1"], path)
-    completed_after(jobs["D1"], 4)
+    completed_after(jobs["D1"], 2)
     completed_after(jobs["E"], 1)
     cancel(jobs["D1"], jobs["E"])
     killed_savepoints_expire(killers, triggers)
