@@ -19,6 +19,7 @@ const std::vector<CommandSpec>& command_table() {
       cancel_command(),
       follow_command(),  // this client's own, after Flink's
       inspect_command(),
+      snapshots_command(),
   };
   return table;
 }

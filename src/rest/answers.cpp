@@ -182,6 +182,26 @@ std::optional<RestoredCheckpoint> decode_restored_checkpoint(const json& body, c
   });
 }
 
+std::vector<LatestSnapshot> decode_latest_snapshots(const json& body, const std::string& what) {
+  return parse_answer(what, [&] {
+    const json latest = required_field<json>(body, "latest", what);
+    if (!latest.is_object()) throw CliError(ErrorClass::protocol, "The JobManager's answer to " + what + " has an unexpected 'latest'");
+    std::vector<LatestSnapshot> found;
+    for (const char* which : {"completed", "savepoint", "restored"}) {
+      const json entry = latest.value(which, json());
+      if (!entry.is_object()) continue;
+      LatestSnapshot snapshot;
+      snapshot.which = which;
+      snapshot.id = integer_value<std::int64_t>(required_field<json>(entry, "id", what), "id", what);
+      snapshot.is_savepoint = entry.value("is_savepoint", false);
+      const json path = entry.value("external_path", json());
+      if (path.is_string()) snapshot.external_path = path.get<std::string>();
+      found.push_back(std::move(snapshot));
+    }
+    return found;
+  });
+}
+
 std::vector<SnapshotHistoryEntry> decode_snapshot_history(const json& body, const std::string& what) {
   return parse_answer(what, [&] {
     const json history = required_field<json>(body, "history", what);

@@ -167,6 +167,11 @@ class HttpJobManagerApi final : public JobManagerApi {
     return decode_snapshot_history(get(path).body, "GET " + path);
   }
 
+  std::vector<LatestSnapshot> latest_snapshots(const JobId& job) override {
+    const std::string path = "/jobs/" + job.str() + "/checkpoints";
+    return decode_latest_snapshots(get(path).body, "GET " + path);
+  }
+
  private:
   HttpReply get(const std::string& path) { return m_http.send("GET", path, nullptr, reading()); }
 

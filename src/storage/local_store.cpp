@@ -1,6 +1,7 @@
 #include "local_store.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -92,7 +93,8 @@ class LocalStore final : public SnapshotStore {
     return content;
   }
 
-  void list(const Location& directory, const std::function<bool(const StoredObject&)>& visit) override {
+  void list(const Location& directory, const std::function<bool(const StoredObject&)>& visit,
+            bool with_directories) override {
     std::error_code error;
     fs::recursive_directory_iterator it(directory.local_path, fs::directory_options::skip_permission_denied, error);
     if (error) {
@@ -102,6 +104,17 @@ class LocalStore final : public SnapshotStore {
     for (const fs::recursive_directory_iterator end; it != end; it.increment(error)) {
       if (error) throw_file_error("list", directory.local_path, error);
       std::error_code entry_error;
+      if (with_directories && it->is_directory(entry_error)) {
+        StoredObject object;
+        object.location = local_location(it->path());
+        object.directory = true;
+        // skip_permission_denied passes over what cannot be listed: say so instead.
+        object.readable = ::access(it->path().c_str(), R_OK | X_OK) == 0;
+        const auto time = it->last_write_time(entry_error);
+        if (!entry_error) object.modified = to_system_time(time);
+        if (!visit(object)) return;
+        continue;
+      }
       if (!it->is_regular_file(entry_error)) continue;
       StoredObject object;
       object.location = local_location(it->path());

@@ -66,28 +66,38 @@ class S3Store final : public SnapshotStore {
       throw CliError(too_large, "Cannot read " + location.display() + ": " + std::to_string(object->size) +
                                     " bytes, more than the " + std::to_string(limit) + " this client reads");
     }
-    std::string bytes = m_client->get(location.bucket, location.key, std::nullopt, static_cast<std::size_t>(object->size));
-    if (bytes.size() != object->size) {
-      throw CliError(ErrorClass::operation_failed, "Reading " + location.display() + " gave " + std::to_string(bytes.size()) +
-                                                       " bytes of " + std::to_string(object->size) +
-                                                       "; it changed while being read, try again");
-    }
-    return bytes;
+    return get_whole(location, object->size);
   }
 
   std::string read_range(const Location& location, std::uint64_t offset, std::uint64_t length) override {
     return m_client->get(location.bucket, location.key, std::make_pair(offset, length), static_cast<std::size_t>(length));
   }
 
-  void list(const Location& directory, const std::function<bool(const StoredObject&)>& visit) override {
+  void list(const Location& directory, const std::function<bool(const StoredObject&)>& visit,
+            bool with_directories) override {
     const std::string prefix = directory.key.empty() ? "" : directory.key + "/";
     m_client->list(directory.bucket, prefix, "", [&](const S3ListPage& page) {
       for (const S3ListedObject& object : page.objects) {
-        if (!object.key.empty() && object.key.back() == '/') continue;  // a directory marker
+        if (!object.key.empty() && object.key.back() == '/') {  // a directory marker
+          if (!with_directories || object.key == prefix) continue;
+          StoredObject marker = stored(s3_location(directory, directory.bucket, object.key.substr(0, object.key.size() - 1)),
+                                       0, object.modified);
+          marker.directory = true;
+          if (!visit(marker)) return false;
+          continue;
+        }
         if (!visit(stored(s3_location(directory, directory.bucket, object.key), object.size, object.modified))) return false;
       }
       return true;
     });
+  }
+
+  std::string read_listed(const StoredObject& object, std::uint64_t limit, ErrorClass too_large) override {
+    if (object.size > limit) {
+      throw CliError(too_large, "Cannot read " + object.location.display() + ": " + std::to_string(object.size) +
+                                    " bytes, more than the " + std::to_string(limit) + " this client reads");
+    }
+    return get_whole(object.location, object.size);
   }
 
   // One listing per directory that holds several of the objects (stopping once past the last
@@ -146,6 +156,17 @@ class S3Store final : public SnapshotStore {
   }
 
  private:
+  // The whole object, which a HEAD or a listing said is `size` bytes long.
+  std::string get_whole(const Location& location, std::uint64_t size) {
+    std::string bytes = m_client->get(location.bucket, location.key, std::nullopt, static_cast<std::size_t>(size));
+    if (bytes.size() != size) {
+      throw CliError(ErrorClass::operation_failed, "Reading " + location.display() + " gave " + std::to_string(bytes.size()) +
+                                                       " bytes of " + std::to_string(size) +
+                                                       "; it changed while being read, try again");
+    }
+    return bytes;
+  }
+
   std::optional<StoredObject> head_object(const Location& location) {
     if (location.key.empty()) return std::nullopt;  // the bucket itself is no object
     const auto info = m_client->head(location.bucket, location.key);

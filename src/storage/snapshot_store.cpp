@@ -15,6 +15,10 @@ std::vector<std::optional<StoredObject>> SnapshotStore::stat_all(const std::vect
   return results;
 }
 
+std::string SnapshotStore::read_listed(const StoredObject& object, std::uint64_t limit, ErrorClass too_large) {
+  return read(object.location, limit, too_large);
+}
+
 std::unique_ptr<SnapshotStore> make_snapshot_store(LocationKind kind, const StoreContext& context) {
   if (kind == LocationKind::local) return make_local_store();
   S3Settings settings = read_s3_settings(context.config, context.getenv);

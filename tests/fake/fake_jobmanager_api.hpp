@@ -57,6 +57,8 @@ struct FakeCluster {
   // What snapshot_history answers. Unset: one entry for the last savepoint or stop trigger, at
   // the location its completed status reports, of that trigger's kind and format.
   std::optional<std::vector<SnapshotHistoryEntry>> history;
+  // What latest_snapshots answers.
+  std::vector<LatestSnapshot> latest;
   // What jar_plan answers: the new job's vertices (chains), each id its head operator's id.
   JobPlan plan;
   // Time a savepoint or stop trigger takes to answer, on the injected clock.
@@ -169,6 +171,10 @@ class FakeJobManagerApi final : public JobManagerApi {
     const auto& restores = m_cluster.restores;
     if (restores.empty()) return std::nullopt;
     return restores[std::min(m_restore_polls++, restores.size() - 1)];
+  }
+  std::vector<LatestSnapshot> latest_snapshots(const JobId& job) override {
+    record("latest_snapshots", job.str());
+    return m_cluster.latest;
   }
   std::vector<SnapshotHistoryEntry> snapshot_history(const JobId& job) override {
     record("snapshot_history", job.str());

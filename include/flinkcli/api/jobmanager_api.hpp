@@ -91,6 +91,15 @@ struct RestoredCheckpoint {
   std::string external_path;  // as the JobManager reports it: "file:/data/savepoints/savepoint-..."
 };
 
+// One of the latest snapshots the JobManager reports for a job (GET /jobs/:id/checkpoints,
+// "latest": "completed", "savepoint", "restored"), with its path as the JobManager reports it.
+struct LatestSnapshot {
+  std::string which;  // "completed", "savepoint" or "restored"
+  std::int64_t id = 0;
+  bool is_savepoint = false;
+  std::string external_path;  // "" when none; "<checkpoint-not-externally-addressable>" for one without
+};
+
 // A completed snapshot in the job's checkpoint history (GET /jobs/:id/checkpoints, "history":
 // the latest web.checkpoints.history entries, 10 by default).
 struct SnapshotHistoryEntry {
@@ -171,6 +180,8 @@ class JobManagerApi {
   virtual std::optional<RestoredCheckpoint> restored_checkpoint(const JobId& job) = 0;
   // The completed snapshots the JobManager still lists for the job, newest first.
   virtual std::vector<SnapshotHistoryEntry> snapshot_history(const JobId& job) = 0;
+  // Its latest completed checkpoint, savepoint and restore, those it has (each at most once).
+  virtual std::vector<LatestSnapshot> latest_snapshots(const JobId& job) = 0;
 };
 
 // Makes the JobManager client for `settings`; time and sleeps (retry backoff) come from `clock`.

@@ -47,7 +47,8 @@ struct Runtime {
   // Random ids: trigger ids of our own for savepoint, stop and cancel -s, and the random part of
   // an uploaded jar's name (tests fix them).
   std::function<std::string()> new_trigger_id = random_hex_id;
-  // Wall-clock time, only for the "started_at" of JSON documents (durations use `clock`).
+  // Wall-clock time, for the "started_at" of JSON documents and the age of stored objects
+  // (durations use `clock`).
   std::function<std::chrono::system_clock::time_point()> wall_clock = std::chrono::system_clock::now;
   // stderr is a terminal: waits may show a live progress line there (text mode only).
   bool stderr_is_terminal = false;
@@ -79,6 +80,7 @@ class CommandContext {
     return m_runtime.stderr_is_terminal && m_report.mode() == OutputMode::text;
   }
   Clock& clock() { return m_runtime.clock; }
+  std::chrono::system_clock::time_point now() { return m_runtime.wall_clock(); }
   Interrupt& interrupt() { return m_runtime.interrupt; }
   std::string new_trigger_id() { return m_runtime.new_trigger_id(); }
   const GeneralOptions& options() const { return m_options; }

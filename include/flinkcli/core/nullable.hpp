@@ -7,9 +7,10 @@
 
 namespace flinkcli {
 
-// `value` as a JSON string, or `Json()` (null) when there is none. An empty string stays "".
-template <typename Json>
-Json nullable(const std::optional<std::string>& value) {
+// `value` as a JSON string (or number), or `Json()` (null) when there is none. An empty string
+// stays "".
+template <typename Json, typename Value = std::string>
+Json nullable(const std::optional<Value>& value) {
   return value ? Json(*value) : Json();
 }
 

@@ -28,6 +28,11 @@ struct StoredObject {
   Location location;
   std::uint64_t size = 0;
   std::optional<std::chrono::system_clock::time_point> modified;
+  // Listings with directories only: a local directory or an S3 directory marker (a 0-byte key
+  // ending in '/', named here without it). `readable` is false for a local directory this
+  // process may not list (its contents are not visited).
+  bool directory = false;
+  bool readable = true;
 };
 
 struct DeleteFailure {
@@ -57,8 +62,14 @@ class SnapshotStore {
 
   // Every object under the directory (prefix) `location`, recursively, page by page: `visit` sees
   // each one once, in no guaranteed order, and stops the listing by returning false. Directory
-  // markers (S3 keys ending in '/') and local directories are not objects and are not visited.
-  virtual void list(const Location& directory, const std::function<bool(const StoredObject&)>& visit) = 0;
+  // markers (S3 keys ending in '/') and local directories are not objects: they are visited
+  // (as `directory`) only with `with_directories` (a savepoint left behind may be a bare marker).
+  virtual void list(const Location& directory, const std::function<bool(const StoredObject&)>& visit,
+                    bool with_directories = false) = 0;
+
+  // As read(), for an object a listing has just returned: its listed size is checked against
+  // `limit`, so the store need not look it up again (S3: one GET, no HEAD).
+  virtual std::string read_listed(const StoredObject& object, std::uint64_t limit, ErrorClass too_large);
 
   // Many objects at once, in the order given (none: missing). The store picks the cheapest way:
   // one listing per directory that holds several of them, single lookups in parallel otherwise.
