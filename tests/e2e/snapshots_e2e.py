@@ -396,9 +396,9 @@ def check_listing(label, doc, roots, expected, jobs, killed):
         if entry.get("job_prefix") in ours_prefixes or entry["path"] in expected:
             listed.setdefault(entry["path"], []).append(entry)
     in_roots = {p: e for p, e in expected.items() if any(p.startswith(r + "/") for r in roots)}
-    check(doc.get("schema") == "flinkcli.snapshots/1" and doc.get("operation") == "snapshots"
+    check(doc.get("schema") == "flinkcli.snapshots/1" and doc.get("action") == "snapshots"
           and doc.get("status") == "completed" and [r.rstrip("/") for r in doc.get("roots", [])] == roots,
-          f"{label}: schema, operation, status, roots ({doc.get('schema')}, {doc.get('roots')})")
+          f"{label}: schema, action, status, roots ({doc.get('schema')}, {doc.get('roots')})")
     check(all(len(v) == 1 for v in listed.values()), f"{label}: each snapshot listed once")
     missing = sorted(set(in_roots) - set(listed))
     check(not missing, f"{label}: every snapshot of these jobs is listed ({len(in_roots)}; missing {missing})")
