@@ -514,10 +514,8 @@ def bad_input(jobs, local_file):
     result = ours("snapshots", *with_keys(secret=wrong), S3_SAVEPOINTS, conf=STORAGE_CONF)
     one_line_failure(result, 17, "snapshots with a wrong secret", "SignatureDoesNotMatch")
     result = ours("snapshots", local_file, conf=STORAGE_CONF)
-    lines = result.stderr.strip().splitlines()
-    check(result.returncode not in (0, 17) and result.stdout == "" and len(lines) == 1,
-          f"snapshots of a root that is a file (a state file): an error, one stderr line, nothing on stdout "
-          f"({describe(result)})")
+    one_line_failure(result, 4, "snapshots of a root that is a file (a state file, not a _metadata)",
+                     os.path.basename(local_file))
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         closed = free.getsockname()[1]
@@ -546,15 +544,19 @@ def s3_checks(jobs, expected, killed):
     result = ours("snapshots", "--latest", "-q", *with_keys(), b2, conf=STORAGE_CONF)
     check(result.returncode == 4 and result.stdout == "", f"S3: --latest of B2's checkpoints (its chk-N lost a file): exit 4 ({describe(result)})")
     result = ours("snapshots", "--latest", "-q", "--job-id", jobs["B2"], *with_keys(), b2, conf=JM_CONF)
-    check(result.returncode == 4 and result.stdout == "",
-          f"S3: --job-id B2 with the JobManager (rest.address): its latest.completed is incomplete in storage: exit 4 "
-          f"({describe(result)})")
+    check(result.returncode == 4 and result.stdout == "" and "incomplete" in result.stderr,
+          f"S3: --job-id B2 with the JobManager (rest.address): its latest.completed is incomplete in storage "
+          f"(stderr says so), and nothing else is complete: exit 4 ({describe(result)})")
     # Other spellings of a root: the job's checkpoint directory, one snapshot, s3a://.
     canonical = next(p for p, e in expected.items() if e["job"] == "A" and e.get("format") == "CANONICAL"
                      and e["status"] == "complete" and e["checkpoint_id"] == 1)
     result, doc = snapshots(*with_keys(), canonical)
     check(result.returncode == 0 and doc and [e["path"] for e in doc["snapshots"]] == [canonical],
           f"S3: a snapshot directory as the root lists itself ({describe(result)})")
+    result, doc = snapshots(*with_keys(), canonical + "/_metadata")
+    check(result.returncode == 0 and doc and [e["path"] for e in doc["snapshots"]] == [canonical]
+          and doc["snapshots"][0]["status"] == "complete",
+          f"S3: its _metadata as the root lists the snapshot ({describe(result)})")
     result, doc = snapshots(*with_keys(), "s3a://" + S3_SAVEPOINTS[len("s3://"):] + "/")
     plain = snapshots(*with_keys(), S3_SAVEPOINTS)[1] or {}
     check(result.returncode == 0 and doc and [e["path"].split("://", 1)[1] for e in doc["snapshots"]]
