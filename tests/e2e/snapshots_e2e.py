@@ -553,6 +553,15 @@ def s3_checks(jobs, expected, killed):
     result, doc = snapshots(*with_keys(), canonical)
     check(result.returncode == 0 and doc and [e["path"] for e in doc["snapshots"]] == [canonical],
           f"S3: a snapshot directory as the root lists itself ({describe(result)})")
+    c_chk = stored_checkpoints(S3_CHECKPOINTS, jobs["C"])[-1]
+    for root in (c_chk, f"{S3_CHECKPOINTS}/{jobs['C']}"):  # its shared/ files are outside these roots
+        result, doc = snapshots(*with_keys(), root)
+        rows = (doc or {}).get("snapshots", [])
+        check(result.returncode == 0 and [e["path"] for e in rows] == [c_chk] and rows[0]["status"] == "complete"
+              and rows[0]["missing_files"] == 0 and rows[0]["referenced_files"] > 2,
+              f"S3: C's chk-N (RocksDB, shared/ files by absolute path) with the root {root[len(S3_CHECKPOINTS):]}: "
+              f"complete, every file found ({describe(result)}; "
+              f"{[(e['status'], e['referenced_files'], e['missing_files']) for e in rows]})")
     result, doc = snapshots(*with_keys(), canonical + "/_metadata")
     check(result.returncode == 0 and doc and [e["path"] for e in doc["snapshots"]] == [canonical]
           and doc["snapshots"][0]["status"] == "complete",
