@@ -15,8 +15,8 @@ with a conf dir of its own: STORAGE_CONF names no JobManager, JM_CONF the cluste
        D1  RocksDB incremental, checkpoints every second into <scratch>/local/checkpoints,
            retained on cancellation; a canonical and a native savepoint into <scratch>/local/savepoints;
        E   hashmap, --without-mapper (another job graph), checkpoints into the same local dir;
-       K1, K2  a savepoint that outlives its timeout (--snapshot-sleep-ms 8000,
-           execution.checkpointing.timeout 3 s) into s3://flink-state/e2e-snapshots/savepoints and
+       K1, K2  a savepoint that outlives its timeout (--snapshot-sleep-ms 10000,
+           execution.checkpointing.timeout 7 s) into s3://flink-state/e2e-snapshots/savepoints and
            into <scratch>/local/savepoints: listed while it is in progress (no _metadata yet) and
            again once it expired and the job was cancelled (what Flink left, if anything).
      Restores with the path `snapshots --latest -q <root>/<jobId>` prints: B2 from B's chk-N on S3,
@@ -34,9 +34,12 @@ with a conf dir of its own: STORAGE_CONF names no JobManager, JM_CONF the cluste
      the sample job (A, B, C, B2, D1, D2) and another for E. `--latest -q <ckdir>/<jobId>` is the
      JobManager's latest.completed path (and exit 4 once B2's only chk-N lost a file); `--job-id`
      with -m takes the JobManager's answer (latest_source, and stderr says so), without a
-     JobManager the storage's; without a root, the configured directories. Bad input: a root
-     that does not exist (4), a wrong secret (17), a root that is a file, a JobManager that does
-     not answer (3).
+     JobManager the storage's (and when its latest lost a file, stderr says so and storage has
+     none: 4); without a root, the configured directories; a root that is one snapshot, its
+     _metadata, or a job's checkpoint directory (C's chk-N finds its shared/ files outside the
+     root), s3a:// with a trailing slash. Bad input: a root that does not exist (4, also a
+     bucket), a root that is a state file (4), a wrong secret (17), a JobManager that does not
+     answer (3), --latest with nothing complete (4).
 """
 import datetime
 import json
@@ -63,7 +66,7 @@ S3_SAVEPOINTS, S3_CHECKPOINTS = f"s3://{BUCKET}/savepoints", f"s3://{BUCKET}/che
 S3_OURS = f"s3://{BUCKET}/e2e-snapshots/savepoints"   # the killed savepoint and the incomplete copy
 S3_ORPHAN = f"s3://{BUCKET}/e2e-orphan"                # s3_inspect.py's directory without _metadata
 METADATA_VERSION = 4 if VERSION.startswith("1.") else 6
-SNAPSHOT_SLEEP_MS, SAVEPOINT_TIMEOUT = 8000, "5s"  # in progress for 5 s, then expired
+SNAPSHOT_SLEEP_MS, SAVEPOINT_TIMEOUT = 10000, "7s"  # in progress for 7 s, then expired
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 
 
