@@ -1,4 +1,4 @@
-#include "snapshot_inventory.hpp"
+#include "flinkcli/commands/snapshot_inventory.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -411,7 +411,7 @@ bool is_savepoint_directory_name(std::string_view name) {
 }
 
 std::optional<std::int64_t> checkpoint_directory_number(std::string_view name) {
-  if (name.size() < 5 || name.size() > 23 || !name.starts_with("chk-")) return std::nullopt;
+  if (name.size() < 5 || name.size() > 4 + 18 || !name.starts_with("chk-")) return std::nullopt;  // 18 digits fit
   std::int64_t number = 0;
   for (char c : name.substr(4)) {
     if (c < '0' || c > '9') return std::nullopt;
@@ -467,7 +467,8 @@ std::optional<std::size_t> select_latest(const std::vector<SnapshotRecord>& snap
       const auto tb = snapshots[b].metadata_time.value_or(WallTime{});
       if (ta != tb) return ta < tb;
     }
-    return id_of(a) < id_of(b);
+    if (id_of(a) != id_of(b)) return id_of(a) < id_of(b);
+    return snapshots[a].directory_number.value_or(-1) < snapshots[b].directory_number.value_or(-1);
   });
 }
 

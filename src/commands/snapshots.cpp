@@ -13,7 +13,7 @@
 #include "flinkcli/core/text.hpp"
 #include "flinkcli/output/progress.hpp"
 #include "snapshot_files.hpp"
-#include "snapshot_inventory.hpp"
+#include "flinkcli/commands/snapshot_inventory.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -297,15 +297,22 @@ std::optional<SnapshotRecord> jobmanager_latest(CommandContext& context, const J
   for (const auto& record : inventory.snapshots) {
     if (same_location(record.location, location)) found = record;
   }
+  std::string why = "is not found in storage";
   if (!found) {  // outside the roots listed: look at that directory alone
-    Inventory alone = take_inventory(context.store(location.kind), {location}, InventoryOptions{});
-    for (auto& record : alone.snapshots) {
-      if (same_location(record.location, location)) found = std::move(record);
+    try {
+      Inventory alone = take_inventory(context.store(location.kind), {location}, InventoryOptions{});
+      for (auto& record : alone.snapshots) {
+        if (same_location(record.location, location)) found = std::move(record);
+      }
+    } catch (const CliError& error) {
+      if (error.error_class() != ErrorClass::not_found && error.error_class() != ErrorClass::storage_access) throw;
+      why = "cannot be checked in storage (" + one_line(error.what(), 300) + ")";
     }
   }
+  if (found && !found->restorable()) {
+    why = "is " + std::string(status_name(found->status)) + " in storage" + (found->problem.empty() ? "" : " (" + found->problem + ")");
+  }
   if (!found || !found->restorable()) {
-    const std::string why = !found ? "not found in storage" : "is " + std::string(status_name(found->status)) + " in storage" +
-                                                                  (found->problem.empty() ? "" : " (" + found->problem + ")");
     context.console().err("The JobManager's latest snapshot of job " + job.str() + " (" + best->which + " " +
                           std::to_string(best->id) + ", " + path + ") " + why +
                           ": the latest snapshot comes from storage.");

@@ -82,7 +82,7 @@ void FakeJobManager::start() {
   if (m_port <= 0) throw std::runtime_error("FakeJobManager: cannot bind 127.0.0.1");
   m_thread = std::thread([this] { m_server->listen_after_bind(); });
   // stop() is a no-op until the accept loop runs, so wait for it before handing out the port.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);  // generous: a loaded machine
   while (!m_server->is_running()) {
     if (std::chrono::steady_clock::now() > deadline) {
       m_thread.detach();

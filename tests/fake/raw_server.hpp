@@ -23,7 +23,7 @@ struct RawAction {
   enum class Kind { answer, reset, hang };
   Kind kind = Kind::answer;
   std::string bytes;                   // what to send for `answer` (a whole HTTP response, or not)
-  std::chrono::milliseconds delay{0};  // before answering / resetting; how long to hang
+  std::chrono::milliseconds delay{0};  // before answering / resetting; how long to hang (cut short by stop())
   bool then_stop = false;              // afterwards stop listening (the JobManager died)
 
   static RawAction http(int status, const std::string& body,

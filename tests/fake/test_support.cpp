@@ -1,12 +1,14 @@
 #include "fake/test_support.hpp"
 
-#include "flinkcli/rest/http_jobmanager_api.hpp"
-
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <stdexcept>
+
+#include "flinkcli/rest/http_jobmanager_api.hpp"
 
 namespace flinkcli::testing {
 
@@ -81,6 +83,19 @@ CliRun run_flink_http(const std::vector<std::string>& args, const TestEnvironmen
 
 CliRun run_flink_http(const std::vector<std::string>& args, const TestEnvironment& env, Clock& clock) {
   return run_flink(args, env, make_http_jobmanager_api, clock);
+}
+
+std::chrono::milliseconds backoff_step(std::size_t index) {
+  std::chrono::milliseconds step(50);
+  for (std::size_t i = 0; i < index && step < std::chrono::milliseconds(1000); ++i) step *= 2;
+  return std::min(step, std::chrono::milliseconds(1000));
+}
+
+void expect_backoff_pauses(const std::vector<std::chrono::milliseconds>& sleeps) {
+  for (std::size_t i = 0; i < sleeps.size(); ++i) {
+    EXPECT_GE(sleeps[i], backoff_step(i) / 2) << "pause " << i;
+    EXPECT_LE(sleeps[i], backoff_step(i)) << "pause " << i;
+  }
 }
 
 std::string fake_jar_bytes(const std::string& tag) {

@@ -1,6 +1,7 @@
 #pragma once
 // Shared test scaffolding: scratch directories, a fake clock, an environment the test controls,
 // and one call that runs the whole client in-process and captures what it printed.
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -104,6 +105,32 @@ class FakeClock final : public Clock {
  private:
   std::chrono::steady_clock::time_point m_now{};
 };
+
+// Real time plus jumps: a socket's timeout passes in real time (which a FakeClock cannot make),
+// while sleeps and advance() move the clock forward at once. advance() may be called from a fake
+// server's thread, to make a request seem to take long without waiting for it.
+class JumpingClock final : public Clock {
+ public:
+  std::chrono::steady_clock::time_point now() override {
+    return std::chrono::steady_clock::now() + std::chrono::milliseconds(m_jumped.load());
+  }
+  void sleep_for(std::chrono::milliseconds duration) override {
+    sleeps.push_back(duration);
+    advance(duration);
+  }
+  void advance(std::chrono::milliseconds duration) { m_jumped += duration.count(); }
+
+  std::vector<std::chrono::milliseconds> sleeps;  // only the client's thread sleeps
+
+ private:
+  std::atomic<std::chrono::milliseconds::rep> m_jumped{0};
+};
+
+// Expects `sleeps` to be the pauses of a default Backoff (50 ms doubling to a cap of 1 s), each
+// within its jitter: half to a whole step.
+void expect_backoff_pauses(const std::vector<std::chrono::milliseconds>& sleeps);
+// The step of the default Backoff's pause number `index` (from 0): the longest it can be.
+std::chrono::milliseconds backoff_step(std::size_t index);
 
 struct CliRun {
   int exit_code = -1;

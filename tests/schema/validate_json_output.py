@@ -10,6 +10,7 @@ essential value. Usage: validate_json_output.py <flink binary> <docs/schemas dir
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -502,6 +503,36 @@ def main():
         json_case("inspect --expect-uids-file, missing file",
                   ["inspect", sp_dir, "--expect-uids-file", os.path.join(scratch, "no-uids")], 4, ins, "failed",
                   has(savepoint_path=sp_dir), m=False)
+        # snapshots: a root with a complete savepoint (the v3 _metadata and the file it names), an
+        # incomplete one (the file missing) and one without _metadata
+        snaps = os.path.join(scratch, "snaps")
+        state_file = json.loads(flink(["inspect", "-o", "json", sp_dir]).stdout)["missing_files"][0]
+        for name, with_file in (("savepoint-a48f8e-000000000001", True), ("savepoint-a48f8e-000000000002", False)):
+            os.makedirs(os.path.join(snaps, name))
+            shutil.copy(os.path.join(sp_dir, "_metadata"), os.path.join(snaps, name, "_metadata"))
+            if with_file:
+                shutil.copy(os.path.join(sp_dir, "_metadata"), os.path.join(snaps, name, os.path.basename(state_file)))
+        os.makedirs(os.path.join(snaps, "savepoint-b1b1b1-000000000003"))
+        with open(os.path.join(snaps, "savepoint-b1b1b1-000000000003", "orphan"), "w") as handle:
+            handle.write("state")
+        complete_sp = os.path.join(snaps, "savepoint-a48f8e-000000000001")
+        sn = "flinkcli.snapshots/1"
+        json_case("snapshots", ["snapshots", snaps], 0, sn, "completed",
+                  that(lambda d, r: sorted(x["status"] for x in d["snapshots"]) == ["complete", "incomplete", "no_metadata"]),
+                  m=False)
+        json_case("snapshots --latest", ["snapshots", "--latest", snaps], 0, sn, "completed",
+                  has(latest_source="storage"), m=False)
+        json_case("snapshots --latest --job-id, the JobManager's is not in storage",
+                  ["snapshots", "--latest", "--job-id", OK, snaps], 0, sn, "completed",
+                  that(lambda d, r: d["latest"]["path"] == complete_sp and d["latest_source"] == "storage"))
+        json_case("snapshots --latest, none complete",
+                  ["snapshots", "--latest", os.path.join(snaps, "savepoint-a48f8e-000000000002")], 4, sn, "failed",
+                  error_class("not_found"), m=False)
+        json_case("snapshots, missing root", ["snapshots", os.path.join(scratch, "nope")], 4, sn, "failed",
+                  error_class("not_found"), m=False)
+        json_case("snapshots, hdfs", ["snapshots", "hdfs://nn/sp"], 8, sn, "failed", error_class("unsupported"), m=False)
+        json_case("snapshots --job-id x", ["snapshots", "--job-id", "x", snaps], 1, sn, "failed", error_class("usage"),
+                  m=False)
         json_case("run -s --verify-restore", ["run", "-d", "-s", LOCATION, "--verify-restore", jar], 0, "flinkcli.run/1",
                   "submitted", has(restore_verified=True, restored_from=LOCATION))
         json_case("run -s --verify-restore, other path", ["run", "-d", "-s", "file:/data/other", "--verify-restore", jar],
@@ -534,6 +565,9 @@ def main():
         quiet_case("follow --no-wait -q, in progress", ["follow", "--no-wait", SLOW, T], 0, "", 0)
         quiet_case("inspect -q", ["inspect", sp_dir], 0, source_id + "\n", 0, m=False)
         quiet_case("inspect -q, truncated: one line on stderr", ["inspect", truncated], 15, "", 1, m=False)
+        quiet_case("snapshots --latest -q", ["snapshots", "--latest", snaps], 0, complete_sp + "\n", 0, m=False)
+        quiet_case("snapshots -q, missing root: one line on stderr", ["snapshots", os.path.join(scratch, "nope")], 4, "",
+                   1, m=False)
         quiet_case("savepoint -q, timed out: one line on stderr", ["savepoint", SLOW, "-D", "client.timeout=300ms"], 6, "", 1)
         quiet_case("savepoint -q, usage error: one line on stderr", ["savepoint"], 1, "", 1)
         quiet_case("savepoint --quiet, --job-name several", ["savepoint", "--job-name", "dup"], 11, "", 1)

@@ -10,7 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
+#include <memory>
 
 #include "fake/fake_jobmanager.hpp"
 #include "fake/test_support.hpp"
@@ -174,8 +176,10 @@ TEST(BinarySmoke, ClosedStdoutDoesNotStopTheAction) {
     // closed pipe afterwards.
     std::promise<void> reader_gone;
     std::shared_future<void> gone = reader_gone.get_future().share();
-    jm.on("POST", c.trigger_path, [gone](const RecordedRequest&) {
-      gone.wait_for(std::chrono::seconds(10));
+    // Real time: the binary is another process. Waiting in vain would leave the pipe open, so it fails the test.
+    auto waited_in_vain = std::make_shared<std::atomic<bool>>(false);
+    jm.on("POST", c.trigger_path, [gone, waited_in_vain](const RecordedRequest&) {
+      if (gone.wait_for(std::chrono::seconds(20)) != std::future_status::ready) *waited_in_vain = true;
       return CannedReply::json(202, {{"request-id", T}});
     });
     jm.on("GET", "/jobs/" + J + "/savepoints/" + T,
@@ -184,6 +188,7 @@ TEST(BinarySmoke, ClosedStdoutDoesNotStopTheAction) {
     std::vector<std::string> args = c.args;
     args.insert(args.end(), {"-m", jm.address()});
     const BinaryRun run = run_binary(args, Stdout::close_after_one, [&] { reader_gone.set_value(); });
+    EXPECT_FALSE(*waited_in_vain) << "the trigger was answered before stdout was closed";
     EXPECT_EQ(run.exit_code, 0);
     EXPECT_EQ(run.out, c.first_line);
     EXPECT_EQ(run.err, "");

@@ -117,13 +117,17 @@ TEST_F(CheckpointTest, JsonWaitsForTheStatisticsCacheThenGivesUpWithoutFailing) 
   never.on("GET", checkpoints + "/details/6",
            {CannedReply::errors(404, {"org.apache.flink.runtime.rest.handler.RestHandlerException: Could not find "
                                       "checkpointing statistics for checkpoint 6.\n\tat x.Y(Y.java:1)\n"})});
+  FakeClock clock;
   const auto result = run_flink_http(
-      {"checkpoint", J, "-m", never.address(), "-o", "json", "-D", "web.refresh-interval=200ms"}, env);
+      {"checkpoint", J, "-m", never.address(), "-o", "json", "-D", "web.refresh-interval=200ms"}, env, clock);
   EXPECT_EQ(result.exit_code, 0);  // the checkpoint completed by the JobManager's word
   const json document = json::parse(result.out.at(0));
   EXPECT_EQ(document["checkpoint_id"], 6);
   EXPECT_TRUE(document["external_path"].is_null());
-  EXPECT_GE(never.requests_to("GET", checkpoints + "/details/6").size(), 2u);
+  // Asked every 250 ms while the next ask fits in the refresh interval and half a second: at 0,
+  // 250 and 500 ms.
+  EXPECT_EQ(clock.sleeps, (std::vector<milliseconds>{milliseconds(250), milliseconds(250)}));
+  EXPECT_EQ(never.requests_to("GET", checkpoints + "/details/6").size(), 3u);
 }
 
 TEST_F(CheckpointTest, QuietPrintsTheId) {

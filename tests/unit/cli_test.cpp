@@ -117,7 +117,7 @@ TEST_F(CliTest, UnknownActionListsOurActions) {
                               std::string("\"") + action + "\" is not a valid action.",
                               "",
                               "Valid actions are \"run\", \"list\", \"savepoint\", \"checkpoint\", \"stop\", "
-                              "\"cancel\", \"follow\", or \"inspect\".",
+                              "\"cancel\", \"follow\", \"inspect\", or \"snapshots\".",
                               "",
                               "Specify the version option (-v or --version) to print Flink version.",
                               "",

@@ -301,7 +301,7 @@ TEST_F(CompletionTest, BashCompletesActions) {
   EXPECT_EQ(bash_words({"flink", ""}), first);
   EXPECT_EQ(first.count("savepoint"), 1u);
   EXPECT_EQ(first.count("info"), 0u);  // Java's JVM-only actions are not offered
-  EXPECT_EQ(bash_words({"flink", "s"}), (Set{"savepoint", "stop"}));
+  EXPECT_EQ(bash_words({"flink", "s"}), (Set{"savepoint", "snapshots", "stop"}));
   EXPECT_EQ(bash_words({"flink", "--completion", ""}), Set{});  // our hidden flags offer nothing
   EXPECT_EQ(bash_words({"flink", "frobnicate", "-"}), Set{});
   EXPECT_TRUE(jobs.requests().empty());
@@ -375,22 +375,25 @@ TEST_F(CompletionTest, BashAsksTheClusterForJobNames) {
   EXPECT_EQ(jobs.requests_to("GET", "/jobs/overview").size(), 2u);
 }
 
+// Real time: bash runs the real binary, bounded by timeout(1) and client.timeout. The bounds only
+// tell "gave up at the completion timeout" from "waited for the default client.timeout (60 s) or
+// the server", with room for a loaded machine.
 TEST_F(CompletionTest, BashIsSilentAndQuickWithNoJobManager) {
   const std::string nothing = "127.0.0.1:" + std::to_string(unused_local_port());
   const Process process = bash({"flink", "cancel", "-m", nothing, ""});
   EXPECT_EQ(process.exit_code, 0);
   EXPECT_EQ(process.out, "");
   EXPECT_EQ(process.err, "");
-  EXPECT_LT(process.elapsed, milliseconds(3000));
+  EXPECT_LT(process.elapsed, milliseconds(10000));
   // A host that never answers: the lookup gives up after FLINKCLI_COMPLETION_TIMEOUT_MS.
   FakeJobManager slow;
   slow.on("GET", "/jobs/overview",
-          {CannedReply::json(200, {{"jobs", nlohmann::json::array()}}, milliseconds(10000))});
+          {CannedReply::json(200, {{"jobs", nlohmann::json::array()}}, milliseconds(60000))});
   const Process waited = bash({"flink", "cancel", "-m", slow.address(), ""}, {"FLINKCLI_COMPLETION_TIMEOUT_MS=300"});
   EXPECT_EQ(waited.exit_code, 0);
   EXPECT_EQ(waited.out, "");
   EXPECT_EQ(waited.err, "");
-  EXPECT_LT(waited.elapsed, milliseconds(2500));
+  EXPECT_LT(waited.elapsed, milliseconds(10000));
   // 0 turns the lookup off.
   EXPECT_EQ(bash_words({"flink", "cancel", "-m", address(), ""}, {"FLINKCLI_COMPLETION_TIMEOUT_MS=0"}), Set{});
   EXPECT_TRUE(jobs.requests().empty());
@@ -445,7 +448,7 @@ TEST_F(ZshCompletionTest, CompletesEachActionsOptionsFromTheTable) {
 }
 
 TEST_F(ZshCompletionTest, CompletesActionsAndValues) {
-  EXPECT_EQ(matches("flink s"), (Set{"savepoint", "stop"}));
+  EXPECT_EQ(matches("flink s"), (Set{"savepoint", "snapshots", "stop"}));
   EXPECT_EQ(matches("flink savepoint -type "), (Set{"canonical", "native"}));
   EXPECT_EQ(matches("flink run -cm "), (Set{"claim", "no_claim", "legacy"}));
   EXPECT_EQ(matches("flink run job.jar no"), (Set{"notes.txt"}));
@@ -496,7 +499,7 @@ TEST_F(FishCompletionTest, ScriptIsValidFish) {
 }
 
 TEST_F(FishCompletionTest, CompletesActionsOptionsAndValues) {
-  EXPECT_EQ(matches("flink s"), (Set{"savepoint", "stop"}));
+  EXPECT_EQ(matches("flink s"), (Set{"savepoint", "snapshots", "stop"}));
   for (const auto* spec : supported_actions()) {
     SCOPED_TRACE(spec->name);
     EXPECT_EQ(matches("flink " + spec->name + " -"), visible_option_names(*spec));

@@ -23,6 +23,11 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 using Lines = std::vector<std::string>;
 
+// Real time: client.timeout bounds a socket's wait. A hang far longer than any client.timeout
+// here, so that only the client's timeout can end the wait, however loaded the machine
+// (RawServer cuts it short when the test ends).
+constexpr milliseconds k_hang(60000);
+
 const std::string J = k_job;
 const std::string T = k_trigger;
 const std::string L = "file:/data/savepoints/savepoint-a48f8e-f8b2e237b6f8";
@@ -328,14 +333,14 @@ TEST(FaultInjection, InterruptedWaitsSayHowToFollowTheSavepoint) {
   EXPECT_NE(refused.err[0].find(dies.address() + follow_ids), std::string::npos) << refused.err[0];
 
   RawServer slow(savepoint_script([](int) { return accepted(); },
-                                  [](int) { return RawAction::hang_for(milliseconds(1500)); }));
+                                  [](int) { return RawAction::hang_for(k_hang); }));
   const auto timed_out = run_flink_http({"savepoint", J, "-m", slow.address(), "-D", "client.timeout=1s"}, env);
   EXPECT_EQ(timed_out.exit_code, 6);
   ASSERT_EQ(timed_out.err.size(), 1u);
   EXPECT_NE(timed_out.err[0].find(follow_hint), std::string::npos) << timed_out.err[0];
 
   // a trigger that gets no answer in time: a timeout, and not sent again (it may have arrived)
-  RawServer silent(savepoint_script([](int) { return RawAction::hang_for(milliseconds(1500)); },
+  RawServer silent(savepoint_script([](int) { return RawAction::hang_for(k_hang); },
                                     [](int) { return completed(); }));
   const auto unanswered = run_flink_http({"savepoint", J, "-m", silent.address(), "-D", "client.timeout=1s"}, env);
   EXPECT_EQ(unanswered.exit_code, 6);
@@ -433,7 +438,7 @@ TEST(FaultInjection, LostUploadAnswerIsNeverSentAgain) {
 // invites running it again, but an unknown outcome.
 TEST(FaultInjection, UnansweredCancelIsAnUnknownOutcome) {
   TestEnvironment env;
-  RawServer silent([](const RawRequest&, int) { return RawAction::hang_for(milliseconds(1500)); });
+  RawServer silent([](const RawRequest&, int) { return RawAction::hang_for(k_hang); });
   const auto result = run_flink_http({"cancel", J, "-m", silent.address(), "-D", "client.timeout=1s"}, env);
   EXPECT_EQ(result.exit_code, 16);
   ASSERT_EQ(result.err.size(), 1u);
@@ -471,8 +476,12 @@ TEST(FaultInjection, LeaderElectionIsWaitedForUntilTheDeadline) {
   EXPECT_NE(ended.err[0].find("is electing a leader (HTTP 503 for GET " + poll_path + ")"), std::string::npos)
       << ended.err[0];
   EXPECT_NE(ended.err[0].find(follow_hint), std::string::npos) << ended.err[0];
+  // Polled with backoff past the cap of 8, until the next pause would not fit before the deadline.
   EXPECT_GT(electing.count("GET", poll_path), 8);
-  EXPECT_LE(later.elapsed(), milliseconds(20000));
+  EXPECT_EQ(electing.count("GET", poll_path), static_cast<int>(later.sleeps.size()) + 1);
+  expect_backoff_pauses(later.sleeps);
+  EXPECT_LT(later.elapsed(), milliseconds(20000));
+  EXPECT_GE(later.elapsed() + backoff_step(later.sleeps.size()), milliseconds(20000));
 }
 
 }  // namespace

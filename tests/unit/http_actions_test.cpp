@@ -371,31 +371,47 @@ TEST_F(HttpActionsTest, MistypedFieldsAreProtocolErrors) {
 TEST_F(HttpActionsTest, UnreachableJobManagerGivesUpWithinSeconds) {
   const int port = unused_local_port();
   const std::string address = "127.0.0.1:" + std::to_string(port);
-  // the default client.timeout is 60 s; refused connections are retried for a few seconds only
-  const auto result = run_flink_http({"savepoint", J, "-m", address}, env);
+  // The default client.timeout is 60 s; refused connections are retried with backoff for 3 s
+  // (rest_settings' connect_retry) at most, 8 connects at most.
+  FakeClock clock;
+  const auto result = run_flink_http({"savepoint", J, "-m", address}, env, clock);
   EXPECT_EQ(result.exit_code, 3);
-  EXPECT_LT(result.elapsed, milliseconds(6000));
+  expect_backoff_pauses(clock.sleeps);
+  EXPECT_GE(clock.elapsed(), milliseconds(1000));
+  EXPECT_LT(clock.elapsed(), milliseconds(3000));
+  EXPECT_LE(clock.sleeps.size(), 7u);
+  if (clock.sleeps.size() < 7) {
+    EXPECT_GE(clock.elapsed() + backoff_step(clock.sleeps.size()), milliseconds(3000));
+  }
   EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J +
                                ": Could not connect to the JobManager at " + address +
                                ": Connection refused. Check that the cluster is running and -m / "
                                "rest.address / rest.port point to its REST endpoint. Nothing was sent: no savepoint "
                                "was started."}));
 
-  const auto list = run_flink_http({"list", "-m", address, "-D", "client.timeout=1s"}, env);
+  // A shorter client.timeout shortens the retries with it.
+  FakeClock list_clock;
+  const auto list = run_flink_http({"list", "-m", address, "-D", "client.timeout=1s"}, env, list_clock);
   EXPECT_EQ(list.exit_code, 3);
-  EXPECT_LT(list.elapsed, milliseconds(3000));
+  expect_backoff_pauses(list_clock.sleeps);
+  EXPECT_FALSE(list_clock.sleeps.empty());
+  EXPECT_LT(list_clock.elapsed(), milliseconds(1000));
+  EXPECT_GE(list_clock.elapsed() + backoff_step(list_clock.sleeps.size()), milliseconds(1000));
   ASSERT_EQ(list.err.size(), 1u);
   EXPECT_EQ(list.err[0].rfind("Failed to retrieve job list: Could not connect to the JobManager at " + address, 0), 0u)
       << list.err[0];
 }
 
+// Real time: client.timeout bounds a socket's wait for the answer.
 TEST_F(HttpActionsTest, SlowJobManagerTimesOutAtClientTimeout) {
   jm.on("POST", "/jobs/" + J + "/savepoints",
-        {CannedReply::json(202, {{"request-id", T}}, milliseconds(4000))});
+        {CannedReply::json(202, {{"request-id", T}}, milliseconds(60000))});
   const auto result = run({"savepoint", J, "-D", "client.timeout=1s"});
   EXPECT_EQ(result.exit_code, 6);
-  EXPECT_LT(result.elapsed, milliseconds(3000));
+  // Waited for the answer, and gave up at client.timeout rather than when the 60 s delay ended
+  // (the upper bound only tells those apart, with room for a loaded machine).
   EXPECT_GE(result.elapsed, milliseconds(900));
+  EXPECT_LT(result.elapsed, milliseconds(15000));
   EXPECT_EQ(result.err, (Lines{"Failed to trigger a savepoint for the job " + J + ": The JobManager at " +
                                jm.address() + " did not answer POST /jobs/" + J +
                                "/savepoints within 1 s (client.timeout); trigger id " + T + ": the savepoint may have started; to wait for it, run: flink follow -m " +
@@ -403,30 +419,42 @@ TEST_F(HttpActionsTest, SlowJobManagerTimesOutAtClientTimeout) {
 }
 
 TEST_F(HttpActionsTest, ClientTimeoutBoundsTheWholeWaitEvenWhenAPollHangs) {
-  // The trigger takes 600 ms, then the status poll hangs: the action must end near 1 s, not
-  // 600 ms plus a fresh second for the poll.
-  jm.on("POST", "/jobs/" + J + "/savepoints",
-        {CannedReply::json(202, {{"request-id", T}}, milliseconds(600))});
+  // The trigger takes 9.5 s of the 10 s client.timeout (on the clock, without waiting for it),
+  // then the status poll hangs: the poll must get the half second left, not a fresh 10 s. The
+  // poll's timeout is a socket's, so the clock is real time plus that jump.
+  JumpingClock clock;
+  jm.on("POST", "/jobs/" + J + "/savepoints", [&](const RecordedRequest&) {
+    clock.advance(milliseconds(9500));
+    return CannedReply::json(202, {{"request-id", T}});
+  });
   jm.on("GET", "/jobs/" + J + "/savepoints/" + T,
-        {CannedReply::json(200, in_progress_body(), milliseconds(4000))});
-  const auto result = run({"savepoint", J, "-D", "client.timeout=1s"});
+        {CannedReply::json(200, in_progress_body(), milliseconds(60000))});
+  const auto start = clock.now();
+  const auto result = run_flink_http({"savepoint", J, "-D", "client.timeout=10s", "-m", jm.address()}, env, clock);
   EXPECT_EQ(result.exit_code, 6);
-  EXPECT_LT(result.elapsed, milliseconds(1450));
+  // Ended at the deadline, not 10 s past it (the bound only tells those apart, with room for a
+  // loaded machine).
+  EXPECT_GE(clock.now() - start, milliseconds(9900));  // whole milliseconds of timeout
+  EXPECT_LT(clock.now() - start, milliseconds(15000));
+  EXPECT_EQ(jm.requests_to("GET", "/jobs/" + J + "/savepoints/" + T).size(), 1u);
   EXPECT_EQ(result.err, (Lines{"Lost track of the savepoint while waiting for it: The JobManager at " +
                                jm.address() + " did not answer GET /jobs/" + J + "/savepoints/" + T +
-                               " within 1 s (client.timeout); trigger id " + T + ": the savepoint may still complete; to wait for it, run: flink follow -m " + jm.address() + " " + J + " " + T + " (with the same -D options)"}));
+                               " within 10 s (client.timeout); trigger id " + T + ": the savepoint may still complete; to wait for it, run: flink follow -m " + jm.address() + " " + J + " " + T + " (with the same -D options)"}));
 }
 
 TEST_F(HttpActionsTest, OperationStillRunningAtClientTimeout) {
   script_savepoint("/jobs/" + J + "/savepoints", {CannedReply::json(200, in_progress_body())});
-  const auto result = run({"savepoint", J, "-D", "client.timeout=500ms"});
+  FakeClock clock;
+  const auto result = run_flink_http({"savepoint", J, "-D", "client.timeout=500ms", "-m", jm.address()}, env, clock);
   EXPECT_EQ(result.exit_code, 6);
-  EXPECT_LT(result.elapsed, milliseconds(3000));
   EXPECT_EQ(result.err, (Lines{"The savepoint is still in progress after 500 ms (client.timeout); trigger id " + T +
                                ": the savepoint may still complete; to wait for it, run: flink follow -m " + jm.address() +
                                " " + J + " " + T + " (with the same -D options)"}));
-  // polled every <= 100 ms: at least a handful of polls in half a second
-  EXPECT_GE(jm.requests_to("GET", "/jobs/" + J + "/savepoints/" + T).size(), 4u);
+  // Polled after 10 ms, backing off to every 100 ms, the last sleep cut to the deadline: a poll
+  // after each sleep, and the first.
+  EXPECT_EQ(clock.sleeps, (std::vector<milliseconds>{milliseconds(10), milliseconds(20), milliseconds(40), milliseconds(80),
+                                                     milliseconds(100), milliseconds(100), milliseconds(100), milliseconds(50)}));
+  EXPECT_EQ(jm.requests_to("GET", "/jobs/" + J + "/savepoints/" + T).size(), 9u);
 }
 
 TEST_F(HttpActionsTest, ClientConfiguredDefaultDirectoryIsSent) {

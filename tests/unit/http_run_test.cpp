@@ -205,9 +205,16 @@ TEST_F(HttpRunTest, AJarAlreadyOnTheJobManagerIsNeverReused) {
 // until the first run has deleted its jar: the order in which a shared jar breaks the second run.
 TEST_F(HttpRunTest, ConcurrentRunsOfOneJarEachSubmitAndDeleteTheirOwnCopy) {
   const std::string jar = write_jar();
+  // Real time: two threads meet at the fake. A wait that gives up would leave the order unforced,
+  // so giving up fails the test.
+  std::atomic<bool> gave_up{false};
   auto wait_for = [&](const std::function<bool()>& condition) {
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (!condition() && std::chrono::steady_clock::now() < give_up) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!condition()) {
+      if (std::chrono::steady_clock::now() >= give_up) {
+        gave_up = true;
+        return;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   };
@@ -235,6 +242,7 @@ TEST_F(HttpRunTest, ConcurrentRunsOfOneJarEachSubmitAndDeleteTheirOwnCopy) {
   std::thread second(run_one, std::ref(runs[1]));
   first.join();
   second.join();
+  EXPECT_FALSE(gave_up) << "the runs did not reach the fake in the order the test forces";
 
   for (const auto& one : runs) {
     const std::string mark = one.random_id.substr(0, 8);

@@ -313,8 +313,14 @@ TEST_F(VerifyRestoreTest, GivesUpAtTheDeadline) {
   EXPECT_EQ(result.exit_code, 14);
   ASSERT_EQ(result.err.size(), 1u);
   EXPECT_NE(result.err[0].find("reported no restore before the deadline"), std::string::npos) << result.err[0];
-  EXPECT_LE(clock.elapsed(), std::chrono::seconds(5));
-  EXPECT_GE(clock.elapsed(), std::chrono::seconds(3));
+  // Asked again after 100 ms, backing off to every second, while the next ask fits before the
+  // 5 s deadline.
+  using std::chrono::milliseconds;
+  EXPECT_EQ(clock.sleeps, (std::vector<milliseconds>{milliseconds(100), milliseconds(200), milliseconds(400), milliseconds(800),
+                                                     milliseconds(1000), milliseconds(1000), milliseconds(1000)}));
+  int polls = 0;
+  for (const auto& call : cluster.calls) polls += call.rfind("restored_checkpoint", 0) == 0;
+  EXPECT_EQ(polls, 8);
 }
 
 TEST_F(VerifyRestoreTest, NeedsASavepoint) {

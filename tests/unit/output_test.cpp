@@ -278,7 +278,7 @@ TEST_F(OutputTest, SavepointFailuresAreDocumentsWithTheExitCode) {
   EXPECT_EQ(unknown["schema"], "flinkcli.error/1");
   EXPECT_EQ(unknown["error"]["message"],
             "\"frobnicate\" is not a valid action. Valid actions are \"run\", \"list\", \"savepoint\", "
-            "\"checkpoint\", \"stop\", \"cancel\", \"follow\", or \"inspect\".");
+            "\"checkpoint\", \"stop\", \"cancel\", \"follow\", \"inspect\", or \"snapshots\".");
   EXPECT_EQ(run_json({"info", "x.jar"}, 8)["error"]["class"], "unsupported");
   EXPECT_EQ(cluster.factory_calls, 2);  // argument errors never reach the cluster
 }
@@ -296,7 +296,7 @@ TEST_F(OutputTest, TextStaysFlinksWhenJsonOptionsAreAbsent) {
   // the unknown-action text lists every action this client runs, its own included
   const auto unknown = run({"frobnicate"});
   EXPECT_EQ(unknown.out.at(2), "Valid actions are \"run\", \"list\", \"savepoint\", \"checkpoint\", \"stop\", "
-                               "\"cancel\", \"follow\", or \"inspect\".");
+                               "\"cancel\", \"follow\", \"inspect\", or \"snapshots\".");
 }
 
 TEST_F(OutputTest, QuietValues) {
@@ -460,7 +460,7 @@ TEST_F(OutputTest, RunJson) {
 // --- --wait-timeout --------------------------------------------------------------------------------
 
 TEST_F(OutputTest, WaitTimeoutOutlastsClientTimeout) {
-  // 40 polls in progress: about 3.7 s on the fake clock, past client.timeout=1s
+  // 40 polls in progress: 3.75 s on the fake clock, past client.timeout=1s
   std::vector<OperationStatus> slow(40, in_progress());
   slow.push_back(completed_at(L));
   cluster.statuses = slow;
@@ -474,7 +474,8 @@ TEST_F(OutputTest, WaitTimeoutOutlastsClientTimeout) {
                                 cluster.factory(), wait_clock);
   EXPECT_EQ(waited.exit_code, 0) << (waited.err.empty() ? "" : waited.err[0]);
   EXPECT_EQ(waited.out.at(2), "Savepoint completed. Path: " + L);
-  EXPECT_GT(wait_clock.total_slept(), milliseconds(3000));
+  // Past client.timeout: 40 sleeps, 10 ms backing off to 100 ms.
+  EXPECT_EQ(wait_clock.total_slept(), milliseconds(3750));
 
   // the same for stop and cancel -s, and a wait that outlasts --wait-timeout too; the message
   // names what is waited for
@@ -540,18 +541,24 @@ TEST(WaitTimeoutHttp, EachRequestStillBoundedByClientTimeout) {
   std::vector<CannedReply> polls(12, CannedReply::json(200, running));
   polls.push_back(CannedReply::json(200, done));
   jm.on("GET", "/jobs/" + J + "/savepoints/" + T, polls);
+  FakeClock clock;
   const auto waited = run_flink_http({"savepoint", J, "--wait-timeout", "20s", "-m", jm.address(), "-D",
-                                      "client.timeout=400ms"}, env);
+                                      "client.timeout=400ms"}, env, clock);
   EXPECT_EQ(waited.exit_code, 0) << (waited.err.empty() ? "" : waited.err[0]);
-  EXPECT_GT(waited.elapsed, milliseconds(400));  // the wait outlasted client.timeout
+  // The wait outlasted client.timeout: 12 polls in progress, 10 ms backing off to 100 ms.
+  EXPECT_EQ(clock.elapsed(), milliseconds(950));
+  EXPECT_EQ(clock.sleeps.size(), 12u);
 
   FakeJobManager hangs;
   hangs.on("POST", "/jobs/" + J + "/savepoints", {CannedReply::json(202, {{"request-id", T}})});
-  hangs.on("GET", "/jobs/" + J + "/savepoints/" + T, {CannedReply::json(200, running, milliseconds(5000))});
+  hangs.on("GET", "/jobs/" + J + "/savepoints/" + T, {CannedReply::json(200, running, milliseconds(60000))});
+  // Real time: client.timeout bounds a socket's wait for the answer.
   const auto hung = run_flink_http({"savepoint", J, "--wait-timeout", "20s", "-m", hangs.address(), "-D",
                                     "client.timeout=500ms"}, env);
   EXPECT_EQ(hung.exit_code, 6);
-  EXPECT_LT(hung.elapsed, milliseconds(3000));  // the hanging poll got client.timeout, not 20 s
+  // The hanging poll got client.timeout, not the 20 s left (the bound only tells those apart,
+  // with room for a loaded machine).
+  EXPECT_LT(hung.elapsed, milliseconds(15000));
   ASSERT_EQ(hung.err.size(), 1u);
   EXPECT_NE(hung.err[0].find("within 500 ms (client.timeout)"), std::string::npos) << hung.err[0];
   EXPECT_NE(hung.err[0].find("flink follow -m " + hangs.address() + " " + J + " " + T), std::string::npos);

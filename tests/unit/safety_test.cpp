@@ -159,10 +159,12 @@ TEST(ResultVerification, JsonSaysWhatWasCheckedAndAMismatchIsExit5) {
 
 // Each exit 6 or 16 after a trigger may have arrived names the trigger id and the follow
 // command; a trigger that never left says nothing was sent.
+// Real time: client.timeout bounds a socket's wait; the answers come far later, so only it ends
+// the wait however loaded the machine (the fake cuts the delay short when the test ends).
 TEST(TriggerAnswers, LostOrLateAnswersNameTheFollowCommand) {
   TestEnvironment env;
   FakeJobManager slow;
-  slow.on("POST", "/jobs/" + J + "/savepoints", {CannedReply::json(202, {{"request-id", T}}, milliseconds(1500))});
+  slow.on("POST", "/jobs/" + J + "/savepoints", {CannedReply::json(202, {{"request-id", T}}, milliseconds(60000))});
   slow.on("GET", "/jobs/" + J + "/savepoints/" + T, {CannedReply::json(200, completed(in_a))});
   const auto late = run_flink_http({"savepoint", J, "-m", slow.address(), "-D", "client.timeout=1s", "-o", "json"}, env);
   EXPECT_EQ(late.exit_code, 6);
@@ -177,7 +179,7 @@ TEST(TriggerAnswers, LostOrLateAnswersNameTheFollowCommand) {
 
   // The same for a checkpoint, whose follow command says --checkpoint.
   FakeJobManager slow_checkpoint;
-  slow_checkpoint.on("POST", "/jobs/" + J + "/checkpoints", {CannedReply::json(202, {{"request-id", T}}, milliseconds(1500))});
+  slow_checkpoint.on("POST", "/jobs/" + J + "/checkpoints", {CannedReply::json(202, {{"request-id", T}}, milliseconds(60000))});
   const auto late_checkpoint =
       run_flink_http({"checkpoint", J, "-m", slow_checkpoint.address(), "-D", "client.timeout=1s"}, env);
   EXPECT_EQ(late_checkpoint.exit_code, 6);

@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -234,6 +235,36 @@ TEST_F(S3StoreTest, ListSkipsMarkersAndPages) {
   EXPECT_EQ(fake.count("GET", "list"), 3);
 }
 
+TEST_F(S3StoreTest, ListWithDirectoriesShowsMarkersWithoutTheirSlash) {
+  for (const std::string key : {"sp/", "sp/savepoint-032957-345581eb9057/", "sp/savepoint-0dc38d-a02a65f50dd2/_metadata"}) {
+    fake.put(k_bucket, key, "");
+  }
+  std::set<std::pair<std::string, bool>> seen;
+  store->list(s3("sp"), [&](const StoredObject& object) {
+    seen.insert({object.location.key, object.directory});
+    return true;
+  }, true);
+  // The root's own marker is not below it.
+  EXPECT_EQ(seen, (std::set<std::pair<std::string, bool>>{{"sp/savepoint-032957-345581eb9057", true},
+                                                          {"sp/savepoint-0dc38d-a02a65f50dd2/_metadata", false}}));
+}
+
+TEST_F(S3StoreTest, ReadListedIsOneGetWithoutHead) {
+  fake.put(k_bucket, "sp/_metadata", "0123456789");
+  std::optional<StoredObject> listed;
+  store->list(s3("sp"), [&](const StoredObject& object) {
+    listed = object;
+    return true;
+  });
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(store->read_listed(*listed, 100, ErrorClass::bad_savepoint), "0123456789");
+  EXPECT_EQ(fake.count("HEAD"), 0);
+  EXPECT_EQ(fake.count("GET", "object"), 1);
+  // Its listed size is checked before anything is downloaded.
+  EXPECT_EQ(error_class_of([&] { store->read_listed(*listed, 5, ErrorClass::bad_savepoint); }), ErrorClass::bad_savepoint);
+  EXPECT_EQ(fake.count("GET", "object"), 1);
+}
+
 TEST_F(S3StoreTest, StatAllListsSharedDirectoriesAndHeadsSingletons) {
   // Several state files in the savepoint's directory: one listing, no HEADs.
   std::vector<Location> wanted;
@@ -369,6 +400,52 @@ TEST(InspectS3, SameAsTheSameFilesOnDisk) {
   // A missing one is reported as missing, as on disk.
   const std::string missing = run_command(env + binary + " inspect s3://" + k_bucket + "/savepoints/nope 2>&1; echo exit=$?");
   EXPECT_NE(missing.find("exit=4"), std::string::npos) << missing;
+}
+
+TEST(SnapshotsS3, OneListingAndOneGetPerSnapshotSameAsOnDisk) {
+  TempDir scratch;
+  TempDir conf;
+  FakeS3 fake;
+  fake.page_size = 7;  // several pages
+  const std::string metadata = sample_savepoint(6).bytes;
+  const auto both = [&](const std::string& key, const std::string& bytes) {
+    scratch.write("root/" + key, bytes);
+    fake.put(k_bucket, "root/" + key, bytes);
+  };
+  const int snapshots = 12;
+  for (int i = 0; i < snapshots; ++i) {
+    const std::string dir = "savepoint-a48f8e-0000000000" + std::to_string(10 + i);
+    both(dir + "/_metadata", metadata);
+    both(dir + "/" + k_source_file, std::string(k_source_file_size, 's'));
+    if (i != 3) both(dir + "/" + k_mapper_file, std::string(k_mapper_file_size, 'm'));  // one incomplete
+  }
+  fake.put(k_bucket, "root/savepoint-032957-345581eb9057/", "");  // a bare marker: no metadata
+  std::filesystem::create_directories(scratch / "root/savepoint-032957-345581eb9057");
+  const std::string env = "env -i FLINK_CONF_DIR='" + conf.path().string() + "' AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret "
+                          "AWS_ENDPOINT_URL_S3=" + fake.endpoint() + " AWS_REGION=us-east-1 ";
+  const std::string binary = FLINK_BINARY;
+  const std::string on_s3 = run_command(env + binary + " snapshots -o json s3://" + k_bucket + "/root 2>&1; echo exit=$?");
+  EXPECT_EQ(fake.count("HEAD"), 1);  // is the root an object? (no)
+  EXPECT_EQ(fake.count("GET", "object"), snapshots);
+  EXPECT_EQ(fake.count("GET", "list"), static_cast<int>((snapshots * 3 - 1 + 1 + 6) / 7));
+  const std::string on_disk = run_command(env + binary + " snapshots -o json '" + (scratch / "root").string() + "' 2>&1; echo exit=$?");
+  ASSERT_NE(on_s3.find("exit=0"), std::string::npos) << on_s3;
+  ASSERT_NE(on_disk.find("exit=0"), std::string::npos) << on_disk;
+  const auto statuses = [](const std::string& text) {
+    std::map<std::string, std::string> by_name;
+    const auto document = nlohmann::json::parse(text.substr(0, text.find('\n')));
+    for (const auto& entry : document["snapshots"]) {
+      const std::string path = entry["path"];
+      by_name[path.substr(path.rfind('/') + 1)] = entry["status"].get<std::string>() + " " + entry["referenced_files"].dump() +
+                                                  " " + entry["missing_files"].dump() + " " + entry["fingerprint"].dump();
+    }
+    return by_name;
+  };
+  const auto s3_rows = statuses(on_s3);
+  EXPECT_EQ(s3_rows, statuses(on_disk));
+  EXPECT_EQ(s3_rows.size(), static_cast<std::size_t>(snapshots + 1));
+  EXPECT_EQ(s3_rows.at("savepoint-a48f8e-000000000013").rfind("incomplete 2 1", 0), 0u);
+  EXPECT_EQ(s3_rows.at("savepoint-032957-345581eb9057"), "no_metadata null null null");
 }
 
 }  // namespace
