@@ -43,15 +43,12 @@ import statistics
 import struct
 import time
 
-from s3_inspect import (CONF, ENDPOINT, HOME, S3_ARGS, TIME, UPLOAD_THREADS, absolute_handle, fmt, log_size,  # noqa: E402
-                        relative_handle, requests_since, run, s3client, set_auth, timed)
-from inspect_scale import incremental_subtask, properties  # noqa: E402
-from java_data import METADATA_MAGIC, i32, i64, utf  # noqa: E402  (tests/fake/java_data.py, on s3_inspect's path)
-
-try:
-    from botocore.exceptions import ClientError
-except ImportError:  # s3_inspect re-runs this script with the venv's python before this line
-    raise
+# bench/s3_inspect.py re-runs this script with the venv's python (boto3) when needed, and puts
+# tests/fake (java_data) on the path.
+from s3_inspect import (CONF, ENDPOINT, HOME, S3_ARGS, TIME, UPLOAD_THREADS, ClientError, absolute_handle, fmt,
+                        log_size, relative_handle, requests_since, run, s3client, set_auth, timed)
+from inspect_scale import incremental_subtask, properties
+from java_data import METADATA_MAGIC, i32, i64, utf
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FLINK = os.environ.get("OUR_FLINK", os.path.join(REPO, "build", "bin", "flink"))
