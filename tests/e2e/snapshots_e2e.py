@@ -138,6 +138,15 @@ def s3_dirs(prefix):
     return found
 
 
+def difference(first, second):
+    """Where two lists of paths part, for a failure's message ("" when equal)."""
+    if first == second:
+        return ""
+    at = next((i for i, (a, b) in enumerate(zip(first, second)) if a != b), min(len(first), len(second)))
+    return (f"; first difference at row {at}: {first[at:at + 2]} vs {second[at:at + 2]}; only in the first "
+            f"{sorted(set(first) - set(second))}, only in the second {sorted(set(second) - set(first))}")
+
+
 def parse_time(text):
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
 
@@ -464,7 +473,8 @@ def listings(label, roots, keys, expected, jobs, killed):
     listed = check_listing(label, doc, roots, expected, jobs, killed)
     result, paths = quiet_paths(*keys, *roots)
     check(result.returncode == 0 and paths == [e["path"] for e in doc["snapshots"]],
-          f"{label}: -q prints the paths of -o json, in its order ({describe(result)})")
+          f"{label}: -q prints the paths of -o json, in its order ({describe(result)}"
+          f"{difference([e['path'] for e in doc['snapshots']], paths)})")
     text = ours("snapshots", *keys, *roots, conf=STORAGE_CONF)
     check(text.returncode == 0 and all(e["path"] in text.stdout for e in doc["snapshots"])
           and "KIND" in text.stdout and "STATUS" in text.stdout,
@@ -585,11 +595,12 @@ def local_checks(jobs, expected, killed):
         handle.write(f"execution.checkpointing.savepoint-dir: file://{LOCAL_SAVEPOINTS}\n"
                      f"execution.checkpointing.dir: file://{LOCAL_CHECKPOINTS}\n")
     result, doc = snapshots(conf=DIRS_CONF)
-    explicit = snapshots(*roots)[1] or {}
+    explicit = [e["path"] for e in (snapshots(*roots)[1] or {}).get("snapshots", [])]
+    configured = [local_path(e["path"]) for e in (doc or {}).get("snapshots", [])]
     check(result.returncode == 0 and doc and [local_path(r).rstrip("/") for r in doc.get("roots", [])] == roots
-          and [local_path(e["path"]) for e in doc["snapshots"]] == [e["path"] for e in explicit.get("snapshots", [])],
+          and configured == explicit,
           f"local: without a root, the configured savepoint and checkpoint directories ({describe(result)}; "
-          f"{(doc or {}).get('roots')})")
+          f"{(doc or {}).get('roots')}{difference(explicit, configured)})")
     return fingerprints
 
 
