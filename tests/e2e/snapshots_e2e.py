@@ -37,7 +37,8 @@ with a conf dir of its own: STORAGE_CONF names no JobManager, JM_CONF the cluste
      JobManager the storage's (and when its latest lost a file, stderr says so and storage has
      none: 4); without a root, the configured directories; a root that is one snapshot, its
      _metadata, or a job's checkpoint directory (C's chk-N finds its shared/ files outside the
-     root), s3a:// with a trailing slash. Bad input: a root that does not exist (4, also a
+     root), s3a:// with a trailing slash; s3_inspect.py's truncated and huge _metadata are
+     unreadable (the huge one not read). Bad input: a root that does not exist (4, also a
      bucket), a root that is a state file (4), a wrong secret (17), a JobManager that does not
      answer (3), --latest with nothing complete (4).
 """
@@ -575,6 +576,14 @@ def s3_checks(jobs, expected, killed):
               f"S3: C's chk-N (RocksDB, shared/ files by absolute path) with the root {root[len(S3_CHECKPOINTS):]}: "
               f"complete, every file found ({describe(result)}; "
               f"{[(e['status'], e['referenced_files'], e['missing_files']) for e in rows]})")
+    # s3_inspect.py's broken copies: listed as unreadable, the huge one without being read.
+    for prefix, what in (("e2e-broken", "a truncated _metadata"), ("e2e-huge", "a _metadata over the client's limit")):
+        result, doc = snapshots(*with_keys(), f"s3://{BUCKET}/{prefix}")
+        rows = (doc or {}).get("snapshots", [])
+        check(result.returncode == 0 and len(rows) == 1 and rows[0]["status"] == "unreadable" and rows[0].get("problem")
+              and result.seconds < 10,
+              f"S3: {what} is listed as unreadable, with the problem named, in {result.seconds:.1f} s "
+              f"({describe(result)}; {[(e['status'], e.get('problem')) for e in rows]})")
     result, doc = snapshots(*with_keys(), canonical + "/_metadata")
     check(result.returncode == 0 and doc and [e["path"] for e in doc["snapshots"]] == [canonical]
           and doc["snapshots"][0]["status"] == "complete",
