@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <map>
 
 #include "fake/fake_jobmanager_api.hpp"
 #include "fake/sample_savepoint.hpp"
@@ -132,6 +136,36 @@ TEST_F(SnapshotsTest, LatestQuietIsOnePath) {
   const auto result = snapshots({"-q", "--latest", checkpoint_dir()});
   EXPECT_EQ(result.exit_code, 0) << joined(result.err);
   EXPECT_EQ(result.out, std::vector<std::string>{newest});
+}
+
+TEST_F(SnapshotsTest, ProgressOnATerminalOnlyOnStderr) {
+  for (int i = 0; i < 3; ++i) snapshot("sp/savepoint-0dc38d-00000000000" + std::to_string(i));
+  const auto result = run_flink({"snapshots", (scratch / "sp").string()}, env, cluster.factory(), clock, nullptr, true);
+  EXPECT_EQ(result.exit_code, 0) << joined(result.err);
+  std::string drawn;
+  for (const auto& text : result.err_partial) drawn += text;
+  EXPECT_NE(drawn.find("reading _metadata: 3/3"), std::string::npos) << drawn;
+  for (const auto& line : result.out) EXPECT_EQ(line.find("reading"), std::string::npos) << line;
+  // Not in JSON mode, even on a terminal.
+  const auto json_run = run_flink({"snapshots", "-o", "json", (scratch / "sp").string()}, env, cluster.factory(), clock,
+                                  nullptr, true);
+  EXPECT_TRUE(json_run.err_partial.empty());
+}
+
+TEST_F(SnapshotsTest, PermissionDeniedOnOneSnapshotIsARow) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads every file";
+  snapshot("sp/savepoint-0dc38d-a02a65f50dd2");
+  const std::string locked = snapshot("sp/savepoint-0dc38d-b02a65f50dd2");
+  const std::string closed = snapshot("sp/savepoint-0dc38d-c02a65f50dd2");
+  ::chmod((locked + "/_metadata").c_str(), 0);
+  ::chmod(closed.c_str(), 0);
+  const json doc = snapshots_json({(scratch / "sp").string()});
+  ::chmod(closed.c_str(), 0755);
+  std::map<std::string, std::string> statuses;
+  for (const auto& entry : doc["snapshots"]) statuses[entry["path"]] = entry["status"].get<std::string>() + ": " + entry["problem"].dump();
+  EXPECT_EQ(statuses.at(locked).rfind("unreadable", 0), 0u) << statuses.at(locked);
+  EXPECT_NE(statuses.at(locked).find("ermission denied"), std::string::npos) << statuses.at(locked);
+  EXPECT_EQ(statuses.at(closed).rfind("unreadable", 0), 0u) << statuses.at(closed);
 }
 
 // --- --latest with --job-id and a JobManager ---------------------------------------------------
