@@ -40,7 +40,8 @@ with a conf dir of its own: STORAGE_CONF names no JobManager, JM_CONF the cluste
      root), s3a:// with a trailing slash; s3_inspect.py's truncated and huge _metadata are
      unreadable (the huge one not read). Bad input: a root that does not exist (4, also a
      bucket), a root that is a state file (4), a wrong secret (17), a JobManager that does not
-     answer (3), --latest with nothing complete (4).
+     answer (3), --latest with nothing complete (4), --job-id of a job the JobManager does not know
+     (it says so; 4).
 """
 import datetime
 import json
@@ -536,6 +537,11 @@ def bad_input(jobs, local_file):
     result = ours("snapshots", "--latest", "--job-id", jobs["A"], "-m", f"127.0.0.1:{closed}", *with_keys(),
                   S3_SAVEPOINTS, conf=STORAGE_CONF)
     one_line_failure(result, 3, "--job-id with a JobManager that does not answer", f"127.0.0.1:{closed}")
+    result = ours("snapshots", "--latest", "-q", "--job-id", "0" * 32, "-m", CLUSTER["FLINK_REST_ADDRESS"], *with_keys(),
+                  S3_SAVEPOINTS, conf=STORAGE_CONF)
+    check(result.returncode == 4 and result.stdout == "" and "does not know" in result.stderr,
+          f"--latest --job-id of a job the JobManager does not know: it says so, storage has none: exit 4 "
+          f"({describe(result)})")
     result = ours("snapshots", "--latest", "-q", *with_keys(), S3_ORPHAN, conf=STORAGE_CONF)
     check(result.returncode == 4 and result.stdout == "",
           f"--latest of a root without a complete snapshot (s3_inspect.py's orphan): exit 4 ({describe(result)})")
