@@ -13,5 +13,6 @@ const CommandSpec& cancel_command();
 const CommandSpec& follow_command();  // this client's own action
 const CommandSpec& inspect_command();  // this client's own action
 const CommandSpec& snapshots_command();  // this client's own action
+const CommandSpec& prune_command();      // this client's own action
 
 }  // namespace flinkcli

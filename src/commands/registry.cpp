@@ -20,6 +20,7 @@ const std::vector<CommandSpec>& command_table() {
       follow_command(),  // this client's own, after Flink's
       inspect_command(),
       snapshots_command(),
+      prune_command(),
   };
   return table;
 }

@@ -44,21 +44,23 @@ std::string savepoint_identity(std::string path) {
   return path;
 }
 
-bool lies_under(const std::string& location, const std::string& directory, const std::string& entropy_key) {
-  const std::string savepoint = savepoint_identity(location);
-  std::string parent = savepoint_identity(directory);
-  if (!entropy_key.empty()) {
-    // Flink's EntropyInjector: "<...>/<key>/<rest>" becomes "<...>/<rest>" in the reported path.
-    const std::string segment = "/" + entropy_key;
-    for (auto at = parent.find(segment); at != std::string::npos; at = parent.find(segment, at)) {
-      const auto end = at + segment.size();
-      if (end == parent.size() || parent[end] == '/') {
-        parent.erase(at, segment.size());
-      } else {
-        at = end;
-      }
+std::string without_entropy_key(std::string path, const std::string& entropy_key) {
+  if (entropy_key.empty()) return path;
+  const std::string segment = "/" + entropy_key;
+  for (auto at = path.find(segment); at != std::string::npos; at = path.find(segment, at)) {
+    const auto end = at + segment.size();
+    if (end == path.size() || path[end] == '/') {
+      path.erase(at, segment.size());
+    } else {
+      at = end;
     }
   }
+  return path;
+}
+
+bool lies_under(const std::string& location, const std::string& directory, const std::string& entropy_key) {
+  const std::string savepoint = savepoint_identity(location);
+  const std::string parent = without_entropy_key(savepoint_identity(directory), entropy_key);
   if (parent.empty()) return false;
   const bool absolute = parent.front() == '/' || parent.find("://") != std::string::npos;
   if (absolute) return parent == "/" ? savepoint.front() == '/' : starts_with(savepoint, parent + "/");

@@ -20,6 +20,13 @@ namespace {
 
 constexpr std::size_t k_missing_sample = 5;
 
+// A directory as a deletable entry: an S3 marker's key ends in '/'.
+Location directory_entry(const Location& directory) {
+  Location entry = directory;
+  if (entry.is_s3()) entry.key += "/";
+  return entry;
+}
+
 bool all_hex(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
@@ -33,15 +40,11 @@ std::string last_segment(const Location& location) {
   return location.local_path.filename().string();
 }
 
-// One string per object, the same for s3://, s3a:// and s3p:// (they are one store).
-std::string identity(const Location& location) {
-  return location.is_s3() ? location.bucket + "/" + location.key : location.local_path.lexically_normal().string();
-}
 
 // The path of `object` below `root`, '/'-separated; none when it is the root itself or not below.
 std::optional<std::string> relative_to(const Location& root, const Location& object) {
-  const std::string base = identity(root);
-  const std::string full = identity(object);
+  const std::string base = location_identity(root);
+  const std::string full = location_identity(object);
   if (full.size() <= base.size() + 1 || full.compare(0, base.size(), base) != 0) return std::nullopt;
   if (!base.empty() && base.back() != '/' && full[base.size()] != '/') return std::nullopt;
   return full.substr(base.back() == '/' ? base.size() : base.size() + 1);
@@ -81,6 +84,7 @@ struct DirectoryTotals {
   std::uint64_t size = 0;
   std::uint64_t objects = 0;
   std::optional<WallTime> newest;
+  std::vector<Location> contents;  // with keep_contents
 };
 
 class InventoryBuilder {
@@ -142,7 +146,7 @@ class InventoryBuilder {
     if (!relative) return;
     const auto segments = split_segments(*relative);
     if (segments.empty()) return;
-    if (!object.directory) m_present.insert(identity(object.location));
+    if (!object.directory) m_present.insert(location_identity(object.location));
 
     // The shallowest directory named as Flink names snapshots, the root included.
     const std::size_t directories = object.directory ? segments.size() : segments.size() - 1;
@@ -164,9 +168,11 @@ class InventoryBuilder {
           note_time(owner.record.newest_time, object.modified);
           if (!object.readable) owner.listable = false;
         }
+        if (m_options.keep_contents) owner.record.directories.push_back(directory_entry(object.location));
         return;
       }
       add_to(owner.record, object);
+      if (m_options.keep_contents) owner.record.contents.push_back(object.location);
       if (segments.size() == *depth + 1 && segments.back() == "_metadata") owner.metadata = object;
       return;
     }
@@ -176,6 +182,7 @@ class InventoryBuilder {
     DirectoryTotals& totals = m_unnamed[{m_roots.size() - 1, parent}];
     totals.size += object.size;
     ++totals.objects;
+    if (m_options.keep_contents) totals.contents.push_back(object.location);
     note_time(totals.newest, object.modified);
     if (segments.back() == "_metadata") {
       Candidate& owner = candidate(directory_at(root, segments, segments.size() - 1), root_text);
@@ -197,7 +204,7 @@ class InventoryBuilder {
   }
 
   Candidate& candidate(const Location& directory, const std::string& root_text) {
-    const std::string id = identity(directory);
+    const std::string id = location_identity(directory);
     if (const auto found = m_index.find(id); found != m_index.end()) return m_candidates[found->second];
     Candidate fresh;
     SnapshotRecord& record = fresh.record;
@@ -229,6 +236,7 @@ class InventoryBuilder {
       record.size += totals.size;
       record.objects += totals.objects;
       note_time(record.newest_time, totals.newest);
+      record.contents.insert(record.contents.end(), totals.contents.begin(), totals.contents.end());
     }
     m_unnamed.clear();
   }
@@ -265,6 +273,7 @@ class InventoryBuilder {
     if (!candidate.listable) {
       record.status = SnapshotStatus::unreadable;
       record.problem = "cannot list " + record.location.display() + ": permission denied";
+      record.problem_class = ErrorClass::storage_access;
       return;
     }
     if (!candidate.metadata) {
@@ -272,6 +281,7 @@ class InventoryBuilder {
       return;
     }
     record.metadata_time = candidate.metadata->modified;
+    if (m_options.keep_contents) record.metadata_file = candidate.metadata->location;
     try {
       const std::string bytes = m_store.read_listed(*candidate.metadata, k_max_metadata_bytes, ErrorClass::bad_savepoint);
       const metadata::SavepointMetadata metadata = parse_metadata_of(bytes, candidate.metadata->location);
@@ -295,6 +305,7 @@ class InventoryBuilder {
         case ErrorClass::not_found:
           record.status = SnapshotStatus::unreadable;
           record.problem = one_line(error.what(), 500);
+          record.problem_class = error.error_class();
           return;
         default:
           throw;
@@ -318,9 +329,10 @@ class InventoryBuilder {
           ++record.elsewhere_files;
           continue;
         }
-        std::string id = identity(*location);
+        std::string id = location_identity(*location);
         if (!seen.insert(id).second) continue;  // named by several operators (file merging)
         ++referenced;
+        if (m_options.keep_contents) record.referenced.push_back(*location);
         if (m_present.count(id)) continue;
         if (under_a_root(*location)) {
           note_missing(*location);
@@ -377,6 +389,8 @@ class InventoryBuilder {
     work(true);
     for (auto& thread : threads) thread.join();
     if (failure) std::rethrow_exception(failure);
+    // The last read may have been another thread's: the line ends at the total.
+    if (total > 0 && m_options.progress) m_options.progress("reading", total, total);
   }
 
   SnapshotStore& m_store;
@@ -384,7 +398,7 @@ class InventoryBuilder {
   std::vector<Location> m_roots;
   std::vector<Candidate> m_candidates;
   std::unordered_map<std::string, std::size_t> m_index;
-  std::unordered_set<std::string> m_present;  // every object listed, by identity()
+  std::unordered_set<std::string> m_present;  // every object listed, by location_identity()
   std::map<std::pair<std::size_t, std::string>, DirectoryTotals> m_unnamed;
   std::map<std::pair<std::size_t, std::string>, std::size_t> m_unnamed_owner;
   std::uint64_t m_objects_listed = 0;
@@ -434,7 +448,12 @@ void sort_snapshots(std::vector<SnapshotRecord>& snapshots) {
   });
 }
 
-bool same_location(const Location& a, const Location& b) { return a.kind == b.kind && identity(a) == identity(b); }
+// One string per object, the same for s3://, s3a:// and s3p:// (they are one store).
+std::string location_identity(const Location& location) {
+  return location.is_s3() ? location.bucket + "/" + location.key : location.local_path.lexically_normal().string();
+}
+
+bool same_location(const Location& a, const Location& b) { return a.kind == b.kind && location_identity(a) == location_identity(b); }
 
 std::string application_fingerprint(const metadata::SavepointMetadata& metadata) {
   std::vector<std::string_view> ids;
@@ -456,7 +475,7 @@ std::optional<std::size_t> select_latest(const std::vector<SnapshotRecord>& snap
   }
   if (candidates.empty()) return std::nullopt;
   // One job's checkpoint directory: checkpoint ids order its snapshots, whatever the clocks say.
-  const auto parent = [&](std::size_t i) { return identity(parent_location(snapshots[i].location)); };
+  const auto parent = [&](std::size_t i) { return location_identity(parent_location(snapshots[i].location)); };
   const bool one_job_directory = std::all_of(candidates.begin(), candidates.end(), [&](std::size_t i) {
     return snapshots[i].kind == SnapshotKind::checkpoint && snapshots[i].job_id && parent(i) == parent(candidates.front());
   });

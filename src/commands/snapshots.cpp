@@ -13,6 +13,7 @@
 #include "flinkcli/core/text.hpp"
 #include "flinkcli/output/progress.hpp"
 #include "snapshot_files.hpp"
+#include "snapshot_roots.hpp"
 #include "flinkcli/commands/snapshot_inventory.hpp"
 
 #include <spdlog/spdlog.h>
@@ -21,9 +22,6 @@ namespace flinkcli {
 
 namespace {
 
-constexpr const char* k_checkpoint_dir = "execution.checkpointing.dir";
-constexpr const char* k_legacy_checkpoint_dir = "state.checkpoints.dir";
-constexpr const char* k_entropy_key = "s3.entropy.key";
 // What the REST API reports for a checkpoint that was not written to a file system.
 constexpr const char* k_not_addressable = "<checkpoint-not-externally-addressable>";
 
@@ -44,56 +42,6 @@ SnapshotsOptions parse(const ParsedArgs& args) {
   return options;
 }
 
-// Flink writes `_metadata` to the configured path with the entropy key's segment removed
-// (flink-core EntropyInjector): that is where snapshots are found.
-std::string without_entropy_key(std::string path, const std::string& key) {
-  if (key.empty()) return path;
-  const std::string segment = "/" + key;
-  for (auto at = path.find(segment); at != std::string::npos; at = path.find(segment, at)) {
-    const auto end = at + segment.size();
-    if (end == path.size() || path[end] == '/') {
-      path.erase(at, segment.size());
-    } else {
-      at = end;
-    }
-  }
-  return path;
-}
-
-struct Root {
-  Location location;
-  bool configured = false;  // from the configuration, not the command line
-  std::string source;       // the key it came from
-};
-
-std::vector<Root> resolve_roots(CommandContext& context, const SnapshotsOptions& options) {
-  std::vector<Root> roots;
-  for (const auto& text : options.roots) roots.push_back({snapshot_location(text, "list snapshots in"), false, ""});
-  if (!roots.empty()) return roots;
-  const Configuration& config = context.config();
-  const std::string entropy_key = config.get(k_entropy_key).value_or("");
-  const auto add = [&](const std::optional<std::string>& value, const std::string& key) {
-    if (!value || trim(*value).empty()) return;
-    const std::string path = without_entropy_key(trim(*value), entropy_key);
-    roots.push_back({snapshot_location(path, "list snapshots in"), true, key});
-  };
-  const SavepointDirectory savepoints = config.default_savepoint_dir();
-  add(savepoints.path, savepoints.source);
-  const auto checkpoints = config.get(k_checkpoint_dir);
-  add(checkpoints ? checkpoints : config.get(k_legacy_checkpoint_dir), checkpoints ? k_checkpoint_dir : k_legacy_checkpoint_dir);
-  if (roots.empty()) {
-    throw CliError::usage("No directory given and none configured: give the directories of savepoints or checkpoints "
-                          "(snapshots <root>...), or set execution.checkpointing.savepoint-dir and "
-                          "execution.checkpointing.dir.");
-  }
-  return roots;
-}
-
-bool jobmanager_configured(CommandContext& context) {
-  const Configuration& config = context.config();
-  return config.get(keys::rest_address) || config.high_availability() || context.options().zookeeper_namespace;
-}
-
 // "12.3 KiB"
 std::string human_size(std::uint64_t bytes) {
   static const char* const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -112,15 +60,6 @@ std::string human_size(std::uint64_t bytes) {
   return text;
 }
 
-// "3d4h", "5m", "12s": how long ago, coarse.
-std::string human_age(std::chrono::seconds age) {
-  const auto seconds = std::max<std::int64_t>(age.count(), 0);
-  if (seconds < 60) return std::to_string(seconds) + "s";
-  if (seconds < 3600) return std::to_string(seconds / 60) + "m";
-  if (seconds < 86400) return std::to_string(seconds / 3600) + "h" + (seconds % 3600 >= 60 ? std::to_string(seconds % 3600 / 60) + "m" : "");
-  return std::to_string(seconds / 86400) + "d" + (seconds % 86400 >= 3600 ? std::to_string(seconds % 86400 / 3600) + "h" : "");
-}
-
 // "2026-12-07 03:40:12"
 std::string table_time(const std::optional<WallTime>& time) {
   if (!time) return "-";
@@ -128,9 +67,9 @@ std::string table_time(const std::optional<WallTime>& time) {
   return text.substr(0, 10) + " " + text.substr(11, 8);
 }
 
-std::optional<std::chrono::seconds> age_of(const SnapshotRecord& record, WallTime now) {
+std::optional<std::chrono::milliseconds> age_of(const SnapshotRecord& record, WallTime now) {
   if (record.status != SnapshotStatus::no_metadata || !record.newest_time) return std::nullopt;
-  return std::chrono::duration_cast<std::chrono::seconds>(now - *record.newest_time);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(now - *record.newest_time);
 }
 
 std::string status_text(const SnapshotRecord& record, WallTime now) {
@@ -139,7 +78,7 @@ std::string status_text(const SnapshotRecord& record, WallTime now) {
     case SnapshotStatus::incomplete: return "incomplete (" + std::to_string(record.missing_files.value_or(0)) + " missing)";
     case SnapshotStatus::no_metadata: {
       const auto age = age_of(record, now);
-      return age ? "no metadata (age " + human_age(*age) + ")" : "no metadata";
+      return age ? "no metadata (age " + format_duration_short(*age) + ")" : "no metadata";
     }
     case SnapshotStatus::unreadable: return "unreadable";
   }
@@ -174,7 +113,7 @@ JsonDocument snapshot_json(const SnapshotRecord& record, WallTime now) {
           {"fingerprint", nullable<JsonDocument>(record.fingerprint)},
           {"time", time_json(record.metadata_time)},
           {"newest_object_time", time_json(record.newest_time)},
-          {"age_seconds", age ? JsonDocument(age->count()) : JsonDocument()},
+          {"age_seconds", age ? JsonDocument(std::chrono::duration_cast<std::chrono::seconds>(*age).count()) : JsonDocument()},
           {"size", record.size},
           {"objects", record.objects},
           {"referenced_files", nullable<JsonDocument>(record.referenced_files)},
@@ -207,12 +146,6 @@ void print_table(Report& report, const std::vector<const SnapshotRecord*>& recor
   }
 }
 
-std::string roots_text(const std::vector<std::string>& roots) {
-  std::string text;
-  for (const auto& root : roots) text += (text.empty() ? "" : ", ") + printable_path(root);
-  return text;
-}
-
 std::string summary_line(const std::vector<SnapshotRecord>& snapshots, const std::vector<std::string>& roots) {
   std::map<SnapshotStatus, std::size_t> counts;
   for (const auto& record : snapshots) ++counts[record.status];
@@ -221,40 +154,6 @@ std::string summary_line(const std::vector<SnapshotRecord>& snapshots, const std
          std::to_string(counts[SnapshotStatus::incomplete]) + " incomplete, " +
          std::to_string(counts[SnapshotStatus::no_metadata]) + " without metadata, " +
          std::to_string(counts[SnapshotStatus::unreadable]) + " unreadable";
-}
-
-// The inventory of every root, store by store, merged in time order.
-Inventory inventory_of(CommandContext& context, const std::vector<Root>& roots, const SnapshotsOptions& options) {
-  ProgressLine progress(context.console(), context.clock(), context.show_progress());
-  InventoryOptions inventory_options;
-  if (options.job) inventory_options.job_id = options.job->str();
-  inventory_options.progress = [&](std::string_view phase, std::uint64_t done, std::uint64_t total) {
-    progress.show(phase == "listing" ? "listing: " + std::to_string(done) + " objects"
-                                     : "reading _metadata: " + std::to_string(done) + "/" + std::to_string(total));
-  };
-  Inventory merged;
-  std::map<LocationKind, std::vector<Location>> by_kind;
-  for (const Root& root : roots) {
-    if (root.configured) {
-      // A configured directory nothing was written to yet is no error: say so and go on.
-      SnapshotStore& store = context.store(root.location.kind);
-      if (!store.is_directory(root.location) && !store.stat(root.location)) {
-        context.console().err("Note: the configured directory " + printable_path(root.location.display()) + " (" +
-                              root.source + ") does not exist (yet).");
-        merged.roots.push_back(root.location.display());
-        continue;
-      }
-    }
-    by_kind[root.location.kind].push_back(root.location);
-  }
-  for (const auto& [kind, locations] : by_kind) {
-    Inventory part = take_inventory(context.store(kind), locations, inventory_options);
-    merged.objects_listed += part.objects_listed;
-    for (auto& root : part.roots) merged.roots.push_back(std::move(root));
-    for (auto& record : part.snapshots) merged.snapshots.push_back(std::move(record));
-  }
-  sort_snapshots(merged.snapshots);
-  return merged;
 }
 
 struct LatestChoice {
@@ -267,7 +166,7 @@ struct LatestChoice {
 std::optional<SnapshotRecord> jobmanager_latest(CommandContext& context, const JobId& job, const Inventory& inventory) {
   std::vector<LatestSnapshot> reported;
   try {
-    reported = context.api().latest_snapshots(job);
+    reported = context.api().checkpoints_overview(job).latest;
   } catch (const CliError& error) {
     if (error.error_class() != ErrorClass::not_found) throw;
     context.console().err("The JobManager does not know job " + job.str() + ": the latest snapshot comes from storage.");
@@ -346,8 +245,10 @@ int run_snapshots(CommandContext& context, const SnapshotsOptions& options) {
   report.set("roots", JsonDocument::array());
   report.set("job_id", options.job ? JsonDocument(options.job->str()) : JsonDocument());
   report.set("snapshots", JsonDocument::array());
-  const std::vector<Root> roots = resolve_roots(context, options);
-  const Inventory inventory = inventory_of(context, roots, options);
+  InventoryOptions inventory_options;
+  if (options.job) inventory_options.job_id = options.job->str();
+  const Inventory inventory =
+      inventory_of_roots(context, resolve_snapshot_roots(context, options.roots, "list snapshots in"), inventory_options);
   const WallTime now = context.now();
   report.set("roots", inventory.roots);
   JsonDocument listed = JsonDocument::array();

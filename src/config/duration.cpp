@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <limits>
@@ -68,6 +69,25 @@ DurationReading read_flink_duration(const std::string& text) {
 
 std::optional<std::chrono::milliseconds> parse_flink_duration(const std::string& text) {
   return read_flink_duration(text).value;
+}
+
+std::string format_duration_short(std::chrono::milliseconds duration) {
+  const std::int64_t ms = std::max<std::int64_t>(duration.count(), 0);
+  if (ms < 1000) return ms == 0 ? "0s" : std::to_string(ms) + "ms";
+  static const std::pair<std::int64_t, const char*> units[] = {{86400, "d"}, {3600, "h"}, {60, "min"}, {1, "s"}};
+  std::int64_t seconds = ms / 1000;
+  std::string text;
+  int parts = 0;
+  for (const auto& [size, name] : units) {
+    if (seconds >= size) {
+      text += std::to_string(seconds / size) + name;
+      seconds %= size;
+      if (++parts == 2) break;
+    } else if (parts == 1) {
+      break;  // "1d" for a day and five minutes: the second unit only next to the first
+    }
+  }
+  return text;
 }
 
 std::string format_duration(std::chrono::milliseconds duration) {

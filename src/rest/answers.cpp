@@ -182,7 +182,7 @@ std::optional<RestoredCheckpoint> decode_restored_checkpoint(const json& body, c
   });
 }
 
-std::vector<LatestSnapshot> decode_latest_snapshots(const json& body, const std::string& what) {
+CheckpointsOverview decode_checkpoints_overview(const json& body, const std::string& what) {
   return parse_answer(what, [&] {
     const json latest = required_field<json>(body, "latest", what);
     if (!latest.is_object()) throw CliError(ErrorClass::protocol, "The JobManager's answer to " + what + " has an unexpected 'latest'");
@@ -198,7 +198,13 @@ std::vector<LatestSnapshot> decode_latest_snapshots(const json& body, const std:
       if (path.is_string()) snapshot.external_path = path.get<std::string>();
       found.push_back(std::move(snapshot));
     }
-    return found;
+    CheckpointsOverview overview;
+    overview.latest = std::move(found);
+    const json counts = body.value("counts", json());
+    if (counts.is_object() && counts.contains("in_progress")) {
+      overview.in_progress = integer_value<std::int64_t>(counts["in_progress"], "in_progress", what);
+    }
+    return overview;
   });
 }
 

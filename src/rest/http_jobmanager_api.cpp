@@ -167,9 +167,9 @@ class HttpJobManagerApi final : public JobManagerApi {
     return decode_snapshot_history(get(path).body, "GET " + path);
   }
 
-  std::vector<LatestSnapshot> latest_snapshots(const JobId& job) override {
+  CheckpointsOverview checkpoints_overview(const JobId& job) override {
     const std::string path = "/jobs/" + job.str() + "/checkpoints";
-    return decode_latest_snapshots(get(path).body, "GET " + path);
+    return decode_checkpoints_overview(get(path).body, "GET " + path);
   }
 
  private:

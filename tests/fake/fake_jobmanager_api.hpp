@@ -57,8 +57,9 @@ struct FakeCluster {
   // What snapshot_history answers. Unset: one entry for the last savepoint or stop trigger, at
   // the location its completed status reports, of that trigger's kind and format.
   std::optional<std::vector<SnapshotHistoryEntry>> history;
-  // What latest_snapshots answers.
+  // What checkpoints_overview answers: for every job, or per job (overviews wins).
   std::vector<LatestSnapshot> latest;
+  std::map<std::string, CheckpointsOverview> overviews;
   // What jar_plan answers: the new job's vertices (chains), each id its head operator's id.
   JobPlan plan;
   // Time a savepoint or stop trigger takes to answer, on the injected clock.
@@ -172,9 +173,10 @@ class FakeJobManagerApi final : public JobManagerApi {
     if (restores.empty()) return std::nullopt;
     return restores[std::min(m_restore_polls++, restores.size() - 1)];
   }
-  std::vector<LatestSnapshot> latest_snapshots(const JobId& job) override {
-    record("latest_snapshots", job.str());
-    return m_cluster.latest;
+  CheckpointsOverview checkpoints_overview(const JobId& job) override {
+    record("checkpoints_overview", job.str());
+    if (const auto found = m_cluster.overviews.find(job.str()); found != m_cluster.overviews.end()) return found->second;
+    return CheckpointsOverview{m_cluster.latest, 0};
   }
   std::vector<SnapshotHistoryEntry> snapshot_history(const JobId& job) override {
     record("snapshot_history", job.str());

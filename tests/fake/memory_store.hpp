@@ -82,10 +82,13 @@ class MemoryStore final : public SnapshotStore {
     return SnapshotStore::stat_all(locations);
   }
   std::vector<DeleteFailure> remove(const std::vector<Location>& locations) override {
+    std::vector<std::string> keys;
+    for (const auto& location : locations) keys.push_back(location.key);
+    removals.push_back(keys);
     std::vector<DeleteFailure> failed;
     for (const auto& location : locations) {
-      if (const auto found = failures.find(location.key); found != failures.end()) {
-        failed.push_back({location, found->second.what()});
+      if (const auto found = refuse_delete.find(location.key); found != refuse_delete.end()) {
+        failed.push_back({location, found->second});
         continue;
       }
       objects.erase(location.key);
@@ -96,14 +99,41 @@ class MemoryStore final : public SnapshotStore {
 
   std::map<std::string, Object> objects;
   std::map<std::string, CliError> failures;
+  std::map<std::string, std::string> refuse_delete;  // key -> the reason remove() gives
   // Counted atomically: an inventory reads from several threads.
   std::atomic<int> stats{0};
   std::atomic<int> reads{0};
   std::atomic<int> listings{0};
   std::atomic<int> stat_all_calls{0};
   std::atomic<int> removed{0};
+  std::vector<std::vector<std::string>> removals;  // the keys of each remove() call, in order
+
+  // A factory that hands this store to the client for every kind (the store outlives the run).
+  StoreFactory factory() {
+    return [this](LocationKind, const StoreContext&) -> std::unique_ptr<SnapshotStore> {
+      return std::make_unique<Borrowed>(*this);
+    };
+  }
 
  private:
+  class Borrowed final : public SnapshotStore {
+   public:
+    explicit Borrowed(MemoryStore& store) : m_store(store) {}
+    std::optional<StoredObject> stat(const Location& l) override { return m_store.stat(l); }
+    bool is_directory(const Location& l) override { return m_store.is_directory(l); }
+    std::string read(const Location& l, std::uint64_t limit, ErrorClass c) override { return m_store.read(l, limit, c); }
+    std::string read_listed(const StoredObject& o, std::uint64_t limit, ErrorClass c) override {
+      return m_store.read_listed(o, limit, c);
+    }
+    std::string read_range(const Location& l, std::uint64_t o, std::uint64_t n) override { return m_store.read_range(l, o, n); }
+    void list(const Location& d, const std::function<bool(const StoredObject&)>& v, bool dirs) override { m_store.list(d, v, dirs); }
+    std::vector<std::optional<StoredObject>> stat_all(const std::vector<Location>& l) override { return m_store.stat_all(l); }
+    std::vector<DeleteFailure> remove(const std::vector<Location>& l) override { return m_store.remove(l); }
+
+   private:
+    MemoryStore& m_store;
+  };
+
   void check(const std::string& key) const {
     if (const auto found = failures.find(key); found != failures.end()) throw found->second;
   }

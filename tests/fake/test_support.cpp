@@ -65,6 +65,7 @@ CliRun run_flink(const std::vector<std::string>& args, const TestEnvironment& en
   Runtime runtime{console, clock, interrupt ? *interrupt : no_interrupt, env.environment(), factory};
   runtime.new_trigger_id = [] { return std::string(k_trigger); };
   runtime.stderr_is_terminal = stderr_is_terminal;
+  if (env.store_factory) runtime.store_factory = env.store_factory;
   CliRun run;
   const auto start = std::chrono::steady_clock::now();
   run.exit_code = run_cli(args, runtime);

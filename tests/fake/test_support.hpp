@@ -148,6 +148,8 @@ class TestEnvironment {
   void set(const std::string& name, const std::string& value) { m_variables[name] = value; }
   void unset(const std::string& name) { m_variables.erase(name); }
   const TempDir& conf_dir() const { return m_conf_dir; }
+  // Where the client's stores come from (unset: the real local and S3 stores).
+  StoreFactory store_factory;
   Environment environment() const;
 
  private:

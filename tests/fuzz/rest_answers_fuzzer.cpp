@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try { (void)decode_job_result(body, what); } catch (const CliError&) {}
   try { (void)decode_restored_checkpoint(body, what); } catch (const CliError&) {}
   try { (void)decode_snapshot_history(body, what); } catch (const CliError&) {}
-  try { (void)decode_latest_snapshots(body, what); } catch (const CliError&) {}
+  try { (void)decode_checkpoints_overview(body, what); } catch (const CliError&) {}
   try { (void)decode_jar_plan(body, what); } catch (const CliError&) {}
   return 0;
 }

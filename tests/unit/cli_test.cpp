@@ -117,7 +117,7 @@ TEST_F(CliTest, UnknownActionListsOurActions) {
                               std::string("\"") + action + "\" is not a valid action.",
                               "",
                               "Valid actions are \"run\", \"list\", \"savepoint\", \"checkpoint\", \"stop\", "
-                              "\"cancel\", \"follow\", \"inspect\", or \"snapshots\".",
+                              "\"cancel\", \"follow\", \"inspect\", \"snapshots\", or \"prune\".",
                               "",
                               "Specify the version option (-v or --version) to print Flink version.",
                               "",

@@ -278,7 +278,7 @@ TEST_F(OutputTest, SavepointFailuresAreDocumentsWithTheExitCode) {
   EXPECT_EQ(unknown["schema"], "flinkcli.error/1");
   EXPECT_EQ(unknown["error"]["message"],
             "\"frobnicate\" is not a valid action. Valid actions are \"run\", \"list\", \"savepoint\", "
-            "\"checkpoint\", \"stop\", \"cancel\", \"follow\", \"inspect\", or \"snapshots\".");
+            "\"checkpoint\", \"stop\", \"cancel\", \"follow\", \"inspect\", \"snapshots\", or \"prune\".");
   EXPECT_EQ(run_json({"info", "x.jar"}, 8)["error"]["class"], "unsupported");
   EXPECT_EQ(cluster.factory_calls, 2);  // argument errors never reach the cluster
 }
@@ -296,7 +296,7 @@ TEST_F(OutputTest, TextStaysFlinksWhenJsonOptionsAreAbsent) {
   // the unknown-action text lists every action this client runs, its own included
   const auto unknown = run({"frobnicate"});
   EXPECT_EQ(unknown.out.at(2), "Valid actions are \"run\", \"list\", \"savepoint\", \"checkpoint\", \"stop\", "
-                               "\"cancel\", \"follow\", \"inspect\", or \"snapshots\".");
+                               "\"cancel\", \"follow\", \"inspect\", \"snapshots\", or \"prune\".");
 }
 
 TEST_F(OutputTest, QuietValues) {

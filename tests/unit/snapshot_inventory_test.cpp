@@ -107,6 +107,8 @@ struct StatusCase {
   const char* problem_part;
 };
 
+void PrintTo(const StatusCase& c, std::ostream* os) { *os << c.name; }
+
 class StatusTest : public ::testing::TestWithParam<StatusCase> {};
 
 TEST_P(StatusTest, Classifies) {
@@ -272,6 +274,8 @@ struct LatestCase {
   std::vector<SnapshotRecord> snapshots;
   std::optional<std::size_t> expected;
 };
+
+void PrintTo(const LatestCase& c, std::ostream* os) { *os << c.name; }
 
 class LatestTest : public ::testing::TestWithParam<LatestCase> {};
 

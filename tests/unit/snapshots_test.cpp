@@ -214,7 +214,7 @@ TEST_F(SnapshotsTest, StorageWinsWhenTheJobManagersLatestIsNotUsable) {
 
 TEST_F(SnapshotsTest, AnUnreachableJobManagerIsExit3) {
   snapshot("ck/" + std::string(k_job) + "/chk-3");
-  cluster.fail("latest_snapshots", ErrorClass::unreachable, "Could not connect to the JobManager");
+  cluster.fail("checkpoints_overview", ErrorClass::unreachable, "Could not connect to the JobManager");
   snapshots_json({"-m", "127.0.0.1:8081", "--latest", "--job-id", k_job, checkpoint_dir()}, 3);
 }
 

@@ -100,6 +100,13 @@ struct LatestSnapshot {
   std::string external_path;  // "" when none; "<checkpoint-not-externally-addressable>" for one without
 };
 
+// What the JobManager says of a job's snapshots (GET /jobs/:id/checkpoints): its latest
+// completed checkpoint, savepoint and restore (those it has), and how many are in progress.
+struct CheckpointsOverview {
+  std::vector<LatestSnapshot> latest;
+  std::int64_t in_progress = 0;  // "counts.in_progress": checkpoints and savepoints
+};
+
 // A completed snapshot in the job's checkpoint history (GET /jobs/:id/checkpoints, "history":
 // the latest web.checkpoints.history entries, 10 by default).
 struct SnapshotHistoryEntry {
@@ -180,8 +187,7 @@ class JobManagerApi {
   virtual std::optional<RestoredCheckpoint> restored_checkpoint(const JobId& job) = 0;
   // The completed snapshots the JobManager still lists for the job, newest first.
   virtual std::vector<SnapshotHistoryEntry> snapshot_history(const JobId& job) = 0;
-  // Its latest completed checkpoint, savepoint and restore, those it has (each at most once).
-  virtual std::vector<LatestSnapshot> latest_snapshots(const JobId& job) = 0;
+  virtual CheckpointsOverview checkpoints_overview(const JobId& job) = 0;
 };
 
 // Makes the JobManager client for `settings`; time and sleeps (retry backoff) come from `clock`.

@@ -15,6 +15,9 @@ std::string savepoint_identity(std::string path);
 // directory) matches when the location's parent path ends with it. With S3 entropy injection
 // (`s3.entropy.key`, here `entropy_key`), Flink reports savepoints with the key's path segment
 // removed from the directory.
+// `path` with the entropy key's path segment removed, as Flink reports and writes `_metadata`
+// (flink-core EntropyInjector): ".../<key>/rest" becomes ".../rest". An empty key changes nothing.
+std::string without_entropy_key(std::string path, const std::string& entropy_key);
 bool lies_under(const std::string& location, const std::string& directory, const std::string& entropy_key = "");
 
 }  // namespace flinkcli

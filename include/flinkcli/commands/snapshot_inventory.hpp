@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "flinkcli/core/error.hpp"
 #include "flinkcli/metadata/savepoint_metadata.hpp"
 #include "flinkcli/storage/location.hpp"
 #include "flinkcli/storage/snapshot_store.hpp"
@@ -51,6 +52,12 @@ struct SnapshotRecord {
   std::uint64_t elsewhere_files = 0;              // in another store, not looked for
   std::vector<Location> missing_sample;           // the first few missing ones
   std::string problem;                            // unreadable: why; incomplete: what is missing
+  std::optional<ErrorClass> problem_class;        // unreadable: the error's class
+  // With InventoryOptions::keep_contents (prune needs them):
+  std::optional<Location> metadata_file;
+  std::vector<Location> contents;     // every object listed under the directory, `_metadata` included
+  std::vector<Location> directories;  // the directory's own and its subdirectories (local) or markers (S3, key with '/')
+  std::vector<Location> referenced;   // every state file `_metadata` names in this store
 
   // The time the snapshot is sorted by: `_metadata`'s, else the newest object's.
   std::optional<WallTime> time() const { return metadata_time ? metadata_time : newest_time; }
@@ -61,6 +68,7 @@ struct InventoryOptions {
   std::optional<std::string> job_id;  // only this job's snapshots (savepoints: by prefix)
   std::size_t parallel_reads = 8;
   bool keep_operator_ids = false;
+  bool keep_contents = false;  // contents, directories, referenced
   // Called from the calling thread as the work goes on: ("listing", objects so far) and
   // ("reading", snapshots read so far of the total).
   std::function<void(std::string_view phase, std::uint64_t done, std::uint64_t total)> progress;
@@ -81,8 +89,10 @@ Inventory take_inventory(SnapshotStore& store, const std::vector<Location>& root
 // Sorts by time (oldest first), then checkpoint id, then path.
 void sort_snapshots(std::vector<SnapshotRecord>& snapshots);
 
-// Whether two locations name the same object or directory (s3://, s3a:// and s3p:// alike).
+// Whether two locations name the same object or directory (s3://, s3a:// and s3p:// alike), and
+// the one string that compares so.
 bool same_location(const Location& a, const Location& b);
+std::string location_identity(const Location& location);
 
 // A short hash of the sorted operator ids (12 hex digits): snapshots of one application share it
 // across redeploys, which change the job id but keep the operators.

@@ -74,6 +74,9 @@ struct DurationReading {
 DurationReading read_flink_duration(const std::string& text);
 std::optional<std::chrono::milliseconds> parse_flink_duration(const std::string& text);
 std::string format_duration(std::chrono::milliseconds duration);
+// Coarse, in Flink's units, the two largest that apply: "7d", "3d4h", "1h30min", "5min", "12s",
+// "250ms" (negative: "0s").
+std::string format_duration_short(std::chrono::milliseconds duration);
 
 // The JobManager's REST endpoint, after rest.address/rest.port/rest.path and -m.
 struct RestEndpoint {

@@ -20,7 +20,7 @@ std::string decode_job_state(const nlohmann::json& body, const std::string& what
 JobResult decode_job_result(const nlohmann::json& body, const std::string& what);
 // GET /jobs/:id/checkpoints: its "latest.restored" (null or absent: none).
 std::optional<RestoredCheckpoint> decode_restored_checkpoint(const nlohmann::json& body, const std::string& what);
-std::vector<LatestSnapshot> decode_latest_snapshots(const nlohmann::json& body, const std::string& what);
+CheckpointsOverview decode_checkpoints_overview(const nlohmann::json& body, const std::string& what);
 // The same answer's "history": its completed entries (in progress and failed ones are skipped).
 std::vector<SnapshotHistoryEntry> decode_snapshot_history(const nlohmann::json& body, const std::string& what);
 
