@@ -615,7 +615,8 @@ def s3_checks(jobs, expected, killed):
     # s3_inspect.py's broken copies: listed as unreadable, the huge one without being read.
     for prefix, what in (("e2e-broken", "a truncated _metadata"), ("e2e-huge", "a _metadata over the client's limit")):
         result, doc = snapshots(*with_keys(), f"s3://{BUCKET}/{prefix}")
-        rows = [e for e in (doc or {}).get("snapshots", []) if e["job_prefix"] in (jobs["A"][:6], "huge00")]  # this run's
+        rows = [e for e in (doc or {}).get("snapshots", [])  # this run's
+                if re.search(rf"/savepoint-({jobs['A'][:6]}|huge00)-[^/]*$", e["path"])]
         check(result.returncode == 0 and len(rows) == 1 and rows[0]["status"] == "unreadable" and rows[0].get("problem")
               and result.seconds < 10,
               f"S3: {what} is listed as unreadable, with the problem named, in {result.seconds:.1f} s "
