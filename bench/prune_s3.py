@@ -76,14 +76,18 @@ def stored_keys(s3):
 
 
 def upload_missing(s3, wanted):
-    """Uploads the savepoints of `wanted` whose objects are not all there: state files first, then
-    `_metadata`, as Flink writes them. Returns (objects uploaded, seconds)."""
+    """Makes the bucket hold `wanted` alone: deletes other objects, uploads the savepoints whose
+    objects are not all there (state files first, then `_metadata`, as Flink writes them).
+    Returns (objects uploaded, seconds)."""
     try:
         s3.create_bucket(Bucket=BUCKET)
     except bench.ClientError as error:
         if error.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
             raise
     present = stored_keys(s3)
+    extra = sorted(present - {key for objects in wanted.values() for key in objects})  # another --snapshots/--files
+    for start in range(0, len(extra), 1000):
+        s3.delete_objects(Bucket=BUCKET, Delete={"Objects": [{"Key": key} for key in extra[start:start + 1000]]})
     missing = [objects for objects in wanted.values() if not set(objects) <= present]
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(UPLOAD_THREADS) as pool:
@@ -102,13 +106,19 @@ class Recorder(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     upstream = None        # (host, port)
     batches = []           # [[key, ...], ...] in the order they arrived
+    events = []            # (start, end, kind) of every request, kind: list, GET, HEAD, DeleteObjects, other
     lock = threading.Lock()
     local = threading.local()
 
     def forward(self):
+        started = time.monotonic()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        kind = self.command if self.command in ("GET", "HEAD") else "other"
+        if self.command == "GET" and "list-type=2" in self.path:
+            kind = "list"
         if self.command == "POST" and re.search(r"[?&]delete(=|&|$)", self.path):
+            kind = "DeleteObjects"
             keys = re.findall(rb"<Key>(.*?)</Key>", body)
             with self.lock:
                 self.batches.append([key.decode() for key in keys])
@@ -131,6 +141,8 @@ class Recorder(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+        with self.lock:
+            self.events.append((started, time.monotonic(), kind))
 
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = forward
 
@@ -145,6 +157,25 @@ def start_proxy():
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def phases(events):
+    """Where the proxied run's time went: the first listing, the _metadata reads, the deletes, and
+    the listing of each deleted directory after them (seconds from the first request)."""
+    events = sorted(events)
+    if not events:
+        return "no requests"
+    origin = events[0][0]
+    deletes = [e for e in events if e[2] == "DeleteObjects"]
+    gets = [e for e in events if e[2] == "GET"]
+    first_get = gets[0][0] if gets else deletes[0][0]
+    after = [e for e in events if deletes and e[0] >= deletes[-1][1]]
+    parts = [f"listing {first_get - origin:.2f} s",
+             f"{len(gets)} GETs {(gets[-1][1] - first_get) if gets else 0:.2f} s",
+             f"{len(deletes)} DeleteObjects {deletes[-1][1] - deletes[0][0]:.2f} s" if deletes else "no DeleteObjects",
+             f"{len(after)} listings after them {(after[-1][1] - after[0][0]) if after else 0:.2f} s"
+             f" ({max((sum(1 for o in after if o[0] <= e[0] < o[1] - 0.001) for e in after), default=0)} at most at once)"]
+    return ", ".join(parts)
 
 
 # --- requests from moto's log ---------------------------------------------------------------------------
@@ -217,6 +248,7 @@ def main():
         bench.set_auth(False)
         server.shutdown()
     batches = Recorder.batches
+    print("through the proxy, by phase: " + phases(Recorder.events), flush=True)
     sizes = [len(batch) for batch in batches]
     metadata_first = [all(key.endswith("/_metadata") for key in batch) for batch in batches]
     first_is_metadata = (bool(batches) and sum(1 for key in batches[0] if key.endswith("/_metadata")) == options.snapshots - options.keep
