@@ -17,8 +17,9 @@ savepoint without entropy injection. Objects are uploaded with authentication of
 
 Then, with authentication ON, `flink prune --offline --keep-last <keep> --group-by root -o json`
 of the bucket's savepoints directory:
-  1. once through a recording proxy in this process (in front of moto, headers passed as they are,
-     so the signatures still match): every DeleteObjects request's keys, to check the batches
+  1. once through a recording proxy in this process (tests/fake/s3_proxy.py: in front of moto,
+     headers passed as they are, so the signatures still match): every DeleteObjects request's
+     keys, to check the batches
      (at most 1,000 keys each, all the `_metadata` first, then the state files); the savepoints
      deleted are uploaded again afterwards;
   2. --runs times straight against moto, the deleted savepoints uploaded again before each run:
@@ -30,21 +31,19 @@ files + 1 objects each. Prints a markdown table row. Authentication is turned of
 """
 import argparse
 import concurrent.futures
-import http.client
-import http.server
 import json
 import os
 import random
 import re
 import statistics
 import sys
-import threading
 import time
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, BENCH)
 import s3_inspect as bench  # noqa: E402  (bench/s3_inspect.py: re-runs with the venv's python, reads S3_ENV)
 from java_data import i64  # noqa: E402  (tests/fake/java_data.py, on the path bench/s3_inspect.py set)
+from s3_proxy import S3Proxy  # noqa: E402  (tests/fake/s3_proxy.py)
 
 BUCKET = "bench-prune"
 DIRECTORY = "savepoints"
@@ -97,66 +96,6 @@ def upload_missing(s3, wanted):
             for job in jobs:
                 job.result()
     return sum(len(objects) for objects in missing), time.monotonic() - started
-
-
-# --- a recording proxy in front of moto ----------------------------------------------------------------
-class Recorder(http.server.BaseHTTPRequestHandler):
-    """Passes each request to moto unchanged (Host included: the signature covers it) and records
-    the keys of every DeleteObjects body."""
-    protocol_version = "HTTP/1.1"
-    upstream = None        # (host, port)
-    batches = []           # [[key, ...], ...] in the order they arrived
-    events = []            # (start, end, kind) of every request, kind: list, GET, HEAD, DeleteObjects, other
-    lock = threading.Lock()
-    local = threading.local()
-
-    def forward(self):
-        started = time.monotonic()
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        kind = self.command if self.command in ("GET", "HEAD") else "other"
-        if self.command == "GET" and "list-type=2" in self.path:
-            kind = "list"
-        if self.command == "POST" and re.search(r"[?&]delete(=|&|$)", self.path):
-            kind = "DeleteObjects"
-            keys = re.findall(rb"<Key>(.*?)</Key>", body)
-            with self.lock:
-                self.batches.append([key.decode() for key in keys])
-        connection = getattr(self.local, "connection", None)
-        if connection is None:
-            connection = self.local.connection = http.client.HTTPConnection(*self.upstream, timeout=600)
-        connection.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
-        for header, value in self.headers.items():
-            connection.putheader(header, value)
-        connection.endheaders(body)
-        response = connection.getresponse()
-        data = response.read()
-        self.send_response_only(response.status, response.reason)
-        for header, value in response.getheaders():
-            if header.lower() in ("connection", "transfer-encoding") or (header.lower() == "content-length" and self.command != "HEAD"):
-                continue
-            self.send_header(header, value)
-        if self.command != "HEAD":
-            self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-        with self.lock:
-            self.events.append((started, time.monotonic(), kind))
-
-    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = forward
-
-    def log_message(self, *args):
-        pass
-
-
-def start_proxy():
-    match = re.match(r"^http://([^:/]+):(\d+)", bench.ENDPOINT)
-    Recorder.upstream = (match.group(1), int(match.group(2)))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def phases(events):
@@ -240,15 +179,15 @@ def main():
           flush=True)
 
     # 1. Through the recording proxy: the DeleteObjects batches.
-    server, proxy = start_proxy()
+    proxy = S3Proxy(bench.ENDPOINT)
     bench.set_auth(True)
     try:
-        checked_run(prune_args(proxy, options.keep), wanted, options.keep, s3)
+        checked_run(prune_args(proxy.url, options.keep), wanted, options.keep, s3)
     finally:
         bench.set_auth(False)
-        server.shutdown()
-    batches = Recorder.batches
-    print("through the proxy, by phase: " + phases(Recorder.events), flush=True)
+        proxy.close()
+    batches = proxy.batches
+    print("through the proxy, by phase: " + phases(proxy.events), flush=True)
     sizes = [len(batch) for batch in batches]
     metadata_first = [all(key.endswith("/_metadata") for key in batch) for batch in batches]
     first_is_metadata = (bool(batches) and sum(1 for key in batches[0] if key.endswith("/_metadata")) == options.snapshots - options.keep

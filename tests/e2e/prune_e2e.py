@@ -24,11 +24,14 @@ scratch HOME; -m names the cluster and -D s3.* the S3 server's IAM key.
      restores, from S3 and from the local directory.
   5. An interrupted prune, on S3 (authentication on) and on a local directory: the newest kept
      savepoint copied under 300 fresh savepoint-<6hex>-<12hex> names (S3: server-side copies, 10 at a
-     time), `prune --offline --keep-last 1` started and killed with SIGKILL as soon as deletion
-     starts (S3: the first DeleteObjects in moto's request log; local: the first _metadata gone).
-     `snapshots -o json` then shows every snapshot either complete (no file missing) or without
-     _metadata, never incomplete; a second `prune --offline --keep-last 1 --incomplete` finishes:
-     one complete snapshot is left, and the directories without _metadata stay (too young).
+     time), then `prune --offline --keep-last 1` killed with SIGKILL during deletion. S3: through a
+     proxy in front of moto (tests/fake/s3_proxy.py) that lets the first DeleteObjects (the 299
+     _metadata) through and kills the client when the second (state files) comes, so the 299 are
+     left without _metadata and with all their files; local: killed as soon as a _metadata is
+     gone (how many go before the kill lands is a race). `snapshots -o json` then shows every
+     snapshot either complete (no file missing) or without _metadata, never incomplete; a second
+     `prune --offline --keep-last 1 --incomplete` finishes: one complete snapshot is left, and the
+     directories without _metadata stay (too young).
 """
 import concurrent.futures
 import json
@@ -40,9 +43,12 @@ import subprocess
 import sys
 import time
 
-from s3_inspect import (BUCKET, KEY, SECRET, check, failures, rest, running, s3_key, s3client, set_auth,  # boto3
+from s3_inspect import (BUCKET, ENDPOINT, KEY, SECRET, REPO, check, failures, rest, running, s3_key, s3client, set_auth,  # boto3
                         wait_until, with_keys)
 from side_by_side import CLUSTER, OUR_FLINK
+
+sys.path.insert(0, os.path.join(REPO, "tests", "fake"))
+from s3_proxy import S3Proxy  # noqa: E402  (tests/fake/s3_proxy.py)
 
 WORKSPACE = os.path.dirname(CLUSTER["FLINK_SAVEPOINT_PATH_LOCAL"])
 SCRATCH = os.path.join(WORKSPACE, "e2e-prune")
@@ -51,7 +57,6 @@ CONF = os.path.join(SCRATCH, "client-conf")
 LOCAL_ROOT = os.path.join(SCRATCH, "savepoints")
 PREFIX = "e2e-prune"                      # everything this suite writes to the bucket is under it
 S3_ROOT = f"s3://{BUCKET}/{PREFIX}/savepoints"
-MOTO_LOG = os.path.join(os.path.dirname(os.path.abspath(os.environ.get("S3_ENV") or CLUSTER["FLINK_S3_ENV"])), "moto.log")
 JAR = CLUSTER["FLINK_JOB_JAR"]
 VERSION = CLUSTER["FLINK_VERSION"]
 JOBMANAGER = ["-m", CLUSTER["FLINK_REST_ADDRESS"]]
@@ -269,34 +274,66 @@ def copy_locally(source, root, count):
         shutil.copytree(source, os.path.join(root, random_name(rng)))
 
 
-def interrupted(label, root, extra, deletion_started):
-    """Starts prune --offline --keep-last 1 on root, SIGKILLs it once deletion_started() says so."""
-    argv = [OUR_FLINK, "prune", "--offline", "--keep-last", "1", *extra, root]
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=client_env(),
-                               stdin=subprocess.DEVNULL)
-    started, killed = time.monotonic(), False
+def killed_on_s3(root):
+    """prune --offline --keep-last 1 of root through a proxy in front of moto that lets the first
+    DeleteObjects (every _metadata) through, kills the client with SIGKILL when the second one
+    (state files) comes, and drops that request: the client dies between the two batches."""
+    holder = {}
+
+    def before(kind, number):
+        if kind != "DeleteObjects" or number == 0:
+            return True
+        while "process" not in holder:
+            time.sleep(0.01)
+        holder["process"].kill()  # SIGKILL
+        holder["killed"] = time.monotonic()
+        return False
+
+    proxy = S3Proxy(ENDPOINT, before)
     try:
-        while time.monotonic() - started < 60:
-            if process.poll() is not None:
-                break
-            if deletion_started():
-                process.kill()  # SIGKILL
-                killed = True
-                break
-            time.sleep(0.002)
+        process = subprocess.Popen([OUR_FLINK, "prune", "--offline", "--keep-last", "1", *with_keys(endpoint=proxy.url), root],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=client_env(),
+                                   stdin=subprocess.DEVNULL)
+        holder["process"] = process
+        started = time.monotonic()
+        process.wait(timeout=120)
     finally:
-        if process.poll() is None and not killed:
+        proxy.close()
+    batches = [len(batch) for batch in proxy.batches]
+    check(batches[:1] == [LARGE_SET - 1] and all(key.endswith("/_metadata") for key in proxy.batches[0])
+          and "killed" in holder and process.returncode == -9,
+          f"S3: the prune deleted the {LARGE_SET - 1} _metadata in its first DeleteObjects and was killed with SIGKILL "
+          f"{holder.get('killed', started) - started:.2f} s after its start, at its second (batches {batches}, "
+          f"exit {process.returncode})")
+
+
+def killed_locally(root):
+    """prune --offline --keep-last 1 of root, killed with SIGKILL once a _metadata is gone."""
+    candidates = [os.path.join(root, entry, "_metadata") for entry in os.listdir(root)]
+    process = subprocess.Popen([OUR_FLINK, "prune", "--offline", "--keep-last", "1", root], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env=client_env(), stdin=subprocess.DEVNULL)
+    started, killed = time.monotonic(), None
+    try:
+        while time.monotonic() - started < 60 and process.poll() is None:
+            if not all(os.path.exists(path) for path in candidates):
+                process.kill()  # SIGKILL
+                killed = time.monotonic() - started
+                break
+            time.sleep(0.001)
+    finally:
+        if process.poll() is None and killed is None:
             process.kill()
         process.wait(timeout=30)
-        process.stderr.close()
-    seconds = time.monotonic() - started
-    if killed:
-        print(f"     ({label}: prune killed with SIGKILL {seconds:.2f} s after its start, during deletion)", flush=True)
-    else:
-        print(f"     ({label}: prune ended (exit {process.returncode}) before deletion was seen: the invariant "
-              f"below then holds trivially)", flush=True)
-    check(process.returncode in (-9, 0), f"{label}: the prune was killed (or had finished): {process.returncode}")
+    gone = sum(1 for path in candidates if not os.path.exists(path))
+    # Whether the kill lands among the _metadata deletions or after them is a race: either is fine.
+    check(killed is not None and process.returncode == -9,
+          f"local: the prune was killed with SIGKILL {killed or 0:.2f} s after its start, once a _metadata was gone "
+          f"({gone} of {len(candidates)} gone by then; exit {process.returncode})")
 
+
+def after_interruption(label, root, extra, expected=None):
+    """snapshots after the kill: each complete (no file missing) or without _metadata, never
+    incomplete; then a second prune --offline --keep-last 1 --incomplete finishes."""
     result, doc = flink_json("snapshots", *extra, root)
     rows = doc.get("snapshots", [])
     by_status = {}
@@ -304,9 +341,10 @@ def interrupted(label, root, extra, deletion_started):
         by_status.setdefault(row["status"], []).append(row)
     counts = {status: len(found) for status, found in sorted(by_status.items())}
     check(result.returncode == 0 and set(by_status) <= {"complete", "no_metadata"}
-          and all(not row.get("missing_files") for row in by_status.get("complete", [])),
+          and all(not row.get("missing_files") for row in by_status.get("complete", []))
+          and (expected is None or counts == expected),
           f"{label}: after SIGKILL every snapshot is complete or has no _metadata, none incomplete "
-          f"({counts}, {LARGE_SET - len(rows)} gone; {summary(result)})")
+          f"({counts}{', expected ' + str(expected) if expected else ''}, {LARGE_SET - len(rows)} gone; {summary(result)})")
 
     result, doc = flink_json("prune", "--offline", "--keep-last", "1", "--incomplete", *extra, root)
     result_after, after = flink_json("snapshots", *extra, root)
@@ -317,21 +355,6 @@ def interrupted(label, root, extra, deletion_started):
           and all(row["action"] == "keep" and any("too young" in r for r in row["reasons"]) for row in young),
           f"{label}: a second prune --offline --keep-last 1 --incomplete finishes: one complete snapshot left, the "
           f"{len(young)} without _metadata kept as too young ({summary(result)}; {summary(result_after)})")
-
-
-def moto_delete_seen(offset):
-    pattern = re.compile(rf'"(?:\x1b\[[0-9;]*m)?POST /{re.escape(BUCKET)}/?\?delete')
-
-    def seen():
-        with open(MOTO_LOG, "rb") as handle:
-            handle.seek(offset)
-            return bool(pattern.search(handle.read().decode(errors="replace")))
-    return seen
-
-
-def first_metadata_gone(root):
-    candidates = [os.path.join(root, entry, "_metadata") for entry in os.listdir(root)]
-    return lambda: not all(os.path.exists(path) for path in candidates)
 
 
 def main():
@@ -379,16 +402,18 @@ def main():
         # Interrupted, on S3: authentication on for our client.
         copies, seconds = copy_on_s3(on_s3[-1], f"{PREFIX}/large", LARGE_SET)
         print(f"     (copied {copies} objects on S3 in {seconds:.1f} s)", flush=True)
+        large_s3 = f"s3://{BUCKET}/{PREFIX}/large"
         set_auth(True)
         try:
-            interrupted("S3", f"s3://{BUCKET}/{PREFIX}/large", with_keys(),
-                        moto_delete_seen(os.path.getsize(MOTO_LOG)))
+            killed_on_s3(large_s3)
+            after_interruption("S3", large_s3, with_keys(), {"complete": 1, "no_metadata": LARGE_SET - 1})
         finally:
             set_auth(False)
         large = os.path.join(SCRATCH, "large")
         os.makedirs(large)
         copy_locally(re.sub(r"^file:(//)?", "", local[-1]), large, LARGE_SET)
-        interrupted("local", large, [], first_metadata_gone(large))
+        killed_locally(large)
+        after_interruption("local", large, [])
     finally:
         try:
             set_auth(False)
