@@ -132,7 +132,7 @@ def without(stored, gone):
 
 # --- Flink writes, restores ------------------------------------------------------------------------
 def restore(path, label):
-    """run -s <path> --verify-restore: (job id or None, whether it restored from path)."""
+    """run -s <path> --verify-restore: (job id or None, whether it restored from path, what to print)."""
     result, doc = flink_json("run", *JOBMANAGER, "-d", "-s", path, "--verify-restore", JAR, "--sleep-ms", "5", "--name", label)
     restored = (result.returncode == 0 and doc.get("restore_verified") is True
                 and doc.get("restored_from", "").rstrip("/").endswith(name(path)))
@@ -227,8 +227,8 @@ def local_prune(savepoints, in_use_job):
     check(result.returncode == 0 and doc.get("offline") is True and doc.get("in_use_checked") is False
           and any("offline" in note.lower() for note in doc.get("notes", [])),
           f"local: prune --offline exits 0 and says no JobManager was asked ({summary(result)}, notes {doc.get('notes')})")
-    check(names(doc.get("deleted", [])) == names(savepoints[:-1]) and left == [name(savepoints[-1])]
-          and local_tree(os.path.join(copy, left[0])) == local_tree(os.path.join(root, left[0])) if left else False,
+    intact = bool(left) and local_tree(os.path.join(copy, left[0])) == local_tree(os.path.join(root, left[0]))
+    check(names(doc.get("deleted", [])) == names(savepoints[:-1]) and left == [name(savepoints[-1])] and intact,
           f"local: prune --offline --keep-last 1 on a copy keeps the newest alone, intact (left {left})")
 
     # No JobManager given or configured: refused before anything is listed.
