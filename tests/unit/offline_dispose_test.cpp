@@ -290,6 +290,18 @@ TEST_F(OfflineDisposeTest, SignalBeforeDeletingLeavesItIntact) {
   EXPECT_EQ(result.exit_code, 130);
   EXPECT_EQ(result.err, std::vector<std::string>({"Interrupted by SIGINT before anything was deleted: the savepoint is intact."}));
   EXPECT_TRUE(fs::exists(dir / "_metadata"));
+  EXPECT_FALSE(interrupt.last_words);  // nothing deleted: nothing to say at a second signal
+
+  // A signal once deleting has begun: the disposal finishes (a second one would end the client
+  // at once with the line armed before the first deletion).
+  FakeInterrupt later;
+  const auto finished = run_flink({"savepoint", "-d", dir.string(), "--offline"}, env, cluster.factory(), clock, &later);
+  EXPECT_EQ(finished.exit_code, 0);
+  EXPECT_FALSE(fs::exists(dir));
+  ASSERT_TRUE(later.last_words);
+  EXPECT_EQ(later.last_words->stderr_line,
+            "Interrupted by SIGINT while disposing of the savepoint offline: its _metadata may be deleted already, so " +
+                dir.string() + " may no longer be a savepoint; delete what is left of it by hand.");
 }
 
 TEST_F(OfflineDisposeTest, UsageErrors) {
