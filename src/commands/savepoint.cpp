@@ -1,4 +1,4 @@
-// flink savepoint <jobId> [targetDirectory] | savepoint -d <savepointPath>
+// flink savepoint <jobId> [targetDirectory] | savepoint -d <savepointPath> [--offline]
 #include "actions.hpp"
 #include "offline_dispose.hpp"
 #include "savepoint_operations.hpp"
@@ -72,9 +72,10 @@ int dispose_savepoint(CommandContext& context, const std::string& path) {
     } catch (const CliError& error) {
       // Nothing was sent: the disposal can still be done without the JobManager.
       if (error.error_class() != ErrorClass::unreachable) throw;
+      const std::string message = error.what();
       throw CliError(ErrorClass::unreachable,
-                     std::string(error.what()) + " (--offline disposes of it without a JobManager: flink savepoint -d " +
-                         path + " --offline)",
+                     message + (message.ends_with(".") ? " " : ". ") +
+                         "Without a JobManager, --offline disposes of it: flink savepoint -d " + path + " --offline",
                      error.detail());
     }
   });

@@ -347,8 +347,8 @@ TEST(DisposeUnreachable, NamesOffline) {
   EXPECT_EQ(result.exit_code, 3);
   ASSERT_EQ(result.err.size(), 1u) << joined(result.err);
   EXPECT_EQ(result.err[0].rfind("Failed to dispose the savepoint '" + path + "': ", 0), 0u) << result.err[0];
-  const std::string hint = " (--offline disposes of it without a JobManager: flink savepoint -d " + path + " --offline)";
-  EXPECT_TRUE(result.err[0].ends_with(hint)) << result.err[0];
+  const std::string hint = ". Without a JobManager, --offline disposes of it: flink savepoint -d " + path + " --offline";
+  EXPECT_TRUE(result.err[0].ends_with("REST endpoint" + hint)) << result.err[0];  // after the line's own sentence
 
   FakeCluster cluster;
   cluster.fail("trigger_disposal", ErrorClass::unreachable, "Could not connect to the JobManager at localhost:8081");
