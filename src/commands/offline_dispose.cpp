@@ -104,9 +104,9 @@ void dispose(CommandContext& context, const std::string& path, Location location
   std::unordered_set<std::string> seen{location_identity(metadata_file)};
   for (const auto& op : savepoint.operators) {
     for (const auto& file : op.files) {
-      const auto stored = state_file_location(file, directory);
+      const auto stored = state_file_location(op, file, directory);
       if (!stored || !inside(*stored, directory)) {
-        outside.push_back(stored ? stored->display() : file.path);
+        outside.push_back(stored ? stored->display() : std::string(op.path_of(file)));
         continue;
       }
       if (seen.insert(location_identity(*stored)).second) files.push_back(*stored);
