@@ -20,22 +20,6 @@ namespace {
 constexpr std::size_t k_max_left = 1000;
 constexpr std::size_t k_named_in_message = 5;
 
-std::string last_segment(const Location& location) {
-  if (location.is_s3()) {
-    const auto slash = location.key.rfind('/');
-    return slash == std::string::npos ? location.key : location.key.substr(slash + 1);
-  }
-  return location.local_path.filename().string();
-}
-
-bool inside(const Location& file, const Location& directory) {
-  if (file.kind != directory.kind) return false;
-  std::string base = location_identity(directory);
-  if (base.empty() || base.back() != '/') base += '/';
-  const std::string path = location_identity(file);
-  return path.size() > base.size() && path.compare(0, base.size(), base) == 0;
-}
-
 // "a, b, c and 4 more": the first few of `paths`, for one line.
 std::string some_of(const std::vector<std::string>& paths, std::size_t total) {
   std::string text;
@@ -105,7 +89,7 @@ void dispose(CommandContext& context, const std::string& path, Location location
   for (const auto& op : savepoint.operators) {
     for (const auto& file : op.files) {
       const auto stored = state_file_location(op, file, directory);
-      if (!stored || !inside(*stored, directory)) {
+      if (!stored || !lies_inside(*stored, directory)) {
         outside.push_back(stored ? stored->display() : std::string(op.path_of(file)));
         continue;
       }

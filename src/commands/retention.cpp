@@ -26,22 +26,7 @@ std::string group_of(const SnapshotRecord& record, GroupBy group_by) {
   return "";
 }
 
-std::string last_segment(const Location& location) {
-  if (location.is_s3()) {
-    const auto slash = location.key.rfind('/');
-    return slash == std::string::npos ? location.key : location.key.substr(slash + 1);
-  }
-  return location.local_path.filename().string();
-}
-
 std::string parent_name(const Location& location) { return last_segment(parent_location(location)); }
-
-bool under(const Location& location, const Location& directory) {
-  if (location.kind != directory.kind) return false;
-  const std::string inside = location_identity(location);
-  const std::string base = location_identity(directory);
-  return inside.size() > base.size() && inside.compare(0, base.size(), base) == 0 && inside[base.size()] == '/';
-}
 
 // Newest first: by time, then checkpoint id (the inventory's order, reversed).
 bool newer(const SnapshotRecord& a, const SnapshotRecord& b) {
@@ -67,7 +52,7 @@ void deletion_of(const SnapshotRecord& record, PlannedSnapshot& entry) {
     }
   }
   for (const Location& file : record.referenced) {
-    if (under(file, record.location) || listed.count(location_identity(file))) continue;
+    if (lies_inside(file, record.location) || listed.count(location_identity(file))) continue;
     if (parent_name(file) == name) entry.delete_then.push_back(file);
   }
   entry.directories = record.directories;

@@ -28,15 +28,6 @@ bool all_hex(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-// The last path segment of a location ("" for a bucket).
-std::string last_segment(const Location& location) {
-  if (location.is_s3()) {
-    const auto slash = location.key.rfind('/');
-    return slash == std::string::npos ? location.key : location.key.substr(slash + 1);
-  }
-  return location.local_path.filename().string();
-}
-
 
 // The path of `object` below `root`, '/'-separated; none when it is the root itself or not below.
 std::optional<std::string> relative_to(const Location& root, const Location& object) {
@@ -428,6 +419,10 @@ void sort_snapshots(std::vector<SnapshotRecord>& snapshots) {
 // One string per object, the same for s3://, s3a:// and s3p:// (they are one store).
 std::string location_identity(const Location& location) {
   return location.is_s3() ? location.bucket + "/" + location.key : location.local_path.lexically_normal().string();
+}
+
+bool lies_inside(const Location& object, const Location& directory) {
+  return object.kind == directory.kind && relative_to(directory, object).has_value();
 }
 
 bool same_location(const Location& a, const Location& b) { return a.kind == b.kind && location_identity(a) == location_identity(b); }

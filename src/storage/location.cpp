@@ -132,6 +132,14 @@ Location parent_location(const Location& location) {
   return parent;
 }
 
+std::string last_segment(const Location& location) {
+  if (location.is_s3()) {
+    const auto slash = location.key.rfind('/');
+    return slash == std::string::npos ? location.key : location.key.substr(slash + 1);
+  }
+  return location.local_path.filename().string();
+}
+
 std::string join_key(std::string_view prefix, std::string_view name) {
   while (name.starts_with('/')) name.remove_prefix(1);
   if (prefix.empty()) return std::string(name);

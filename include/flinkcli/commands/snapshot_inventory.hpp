@@ -97,6 +97,8 @@ void sort_snapshots(std::vector<SnapshotRecord>& snapshots);
 // the one string that compares so.
 bool same_location(const Location& a, const Location& b);
 std::string location_identity(const Location& location);
+// Whether `object` lies below the directory (prefix) `directory`, at any depth.
+bool lies_inside(const Location& object, const Location& directory);
 
 // A short hash of the sorted operator ids (12 hex digits): snapshots of one application share it
 // across redeploys, which change the job id but keep the operators.

@@ -42,6 +42,8 @@ std::optional<std::string> location_scheme(std::string_view text);
 // `location` ("" key: the bucket itself).
 Location child_location(const Location& directory, std::string_view name);
 Location parent_location(const Location& location);
+// The last path segment: "chk-7" of .../chk-7, "" for a bucket.
+std::string last_segment(const Location& location);
 
 // `prefix` + "/" + `name` without doubling the slash; "" + name is name. `name` is relative: its
 // leading slashes are dropped.
