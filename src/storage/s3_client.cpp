@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -165,8 +166,15 @@ struct S3Client::Impl {
   std::function<std::chrono::system_clock::time_point()> m_wall_clock;
   std::mutex m_pool_mutex;
   std::multimap<std::string, std::unique_ptr<HttpConnection>> m_pool;  // idle connections by URL
+  CredentialFetchContext m_fetch_context;
+  // The instance metadata service did not answer: the requests went anonymous.
+  std::atomic<bool> m_went_anonymous{false};
 
   HttpResponse send(const S3Call& call);
+  // The credentials to sign the next request with (temporary ones fetched or refreshed first);
+  // none: anonymous.
+  std::optional<AwsCredentials> signing_credentials();
+  bool anonymous() const { return m_settings.anonymous() || m_went_anonymous; }
   std::unique_ptr<HttpConnection> acquire(const HttpEndpoint& endpoint);
   void release(std::unique_ptr<HttpConnection> connection);
   [[noreturn]] void throw_s3_error(const S3Call& call, const HttpResponse& response);
@@ -176,7 +184,22 @@ S3Client::S3Client(S3Settings settings, Clock& clock, std::chrono::steady_clock:
                    milliseconds request_timeout, S3ClientLimits limits,
                    std::function<std::chrono::system_clock::time_point()> wall_clock)
     : m_settings(std::move(settings)), m_limits(limits) {
-  m_impl.reset(new Impl{m_settings, m_limits, clock, deadline, request_timeout, std::move(wall_clock), {}, {}});
+  m_impl.reset(new Impl{m_settings, m_limits, clock, deadline, request_timeout, wall_clock, {}, {}, {}});
+  CredentialFetchContext& fetch = m_impl->m_fetch_context;
+  fetch.clock = &clock;
+  fetch.deadline = deadline;
+  fetch.request_timeout = request_timeout;
+  fetch.wall_clock = std::move(wall_clock);
+  if (m_settings.ca_bundle) fetch.ca_bundle = m_settings.ca_bundle->value;
+  fetch.transport = m_settings.credential_transport;
+}
+
+std::optional<AwsCredentials> S3Client::Impl::signing_credentials() {
+  if (!m_settings.credentials) return std::nullopt;
+  if (!m_settings.credentials->refreshing) return m_settings.credentials->credentials;
+  auto credentials = m_settings.credentials->refreshing->current(m_fetch_context);
+  if (!credentials) m_went_anonymous = true;
+  return credentials;
 }
 
 S3Client::~S3Client() = default;
@@ -224,6 +247,7 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
   Backoff backoff;
   const auto start = m_clock.now();
   int refused = 0, lost = 0, throttled = 0;
+  bool refreshed = false;
   std::string last_failure;  // of the attempts so far, for a deadline that ends the retries
   for (;;) {
     const milliseconds left = remaining_until(m_deadline, m_clock);
@@ -244,11 +268,11 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
     request.headers = {{"Host", host_header}};
     for (const auto& header : call.headers) request.headers.push_back(header);
     if (!call.content_type.empty()) request.headers.emplace_back("Content-Type", call.content_type);
-    if (m_settings.credentials) {
+    if (const auto credentials = signing_credentials()) {
       SigningRequest signing{call.method, path, call.query, request.headers, sha256_hex(call.body)};
       SigningScope scope;
       scope.region = m_settings.region.value;
-      const SignedRequest signed_request = sign_request(signing, m_settings.credentials->credentials, scope, m_wall_clock());
+      const SignedRequest signed_request = sign_request(signing, *credentials, scope, m_wall_clock());
       for (const auto& header : signed_request.added_headers) request.headers.push_back(header);
     }
     // Content-Type is set by the HTTP layer from request.content_type; it is signed above.
@@ -271,6 +295,15 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
         return std::move(response);
       }
       const S3Error error = parse_s3_error(response.body);
+      // Temporary credentials that ran out sooner than they said (a clock behind): fetched anew
+      // once, as the SDKs do.
+      if (error.code == "ExpiredToken" && m_settings.credentials && m_settings.credentials->refreshing && !refreshed) {
+        refreshed = true;
+        spdlog::debug("{} answered ExpiredToken: fetching new credentials from {}", what,
+                      m_settings.credentials->refreshing->source());
+        m_settings.credentials->refreshing->invalidate();
+        continue;
+      }
       if (is_retried_status(response.status) || is_retried_code(error.code)) {
         last_failure = "HTTP " + std::to_string(response.status) + (error.code.empty() ? "" : " " + error.code);
         if (++throttled < m_limits.max_attempts && fits) {
@@ -287,7 +320,7 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
         throw CliError(ErrorClass::operation_failed, what + " failed " + std::to_string(throttled) + " times (" + cause +
                                                          (error.message.empty() ? "" : ": " + one_line(error.message, 200)) +
                                                          ") at " + endpoint.host_port() + "; try again later" +
-                                                         (m_settings.anonymous() ? " (the requests were anonymous: no S3 credentials were found)" : ""));
+                                                         (anonymous() ? " (the requests were anonymous: no S3 credentials were found)" : ""));
       }
       throw_s3_error(call, response);
     }
@@ -371,7 +404,7 @@ void S3Client::Impl::throw_s3_error(const S3Call& call, const HttpResponse& resp
                          std::string(call.operation == "HeadObject" ? "; S3 also answers 403 for a key that does not exist when "
                                                               "the credentials may not list the bucket"
                                                             : "") +
-                         "). " + (m_settings.anonymous() ? "No S3 credentials were found: set s3.access-key and s3.secret-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                         "). " + (anonymous() ? "No S3 credentials were found: set s3.access-key and s3.secret-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
                                                          : "Check that " + m_settings.credentials->origin + " may read it"));
     }
     if (response.status == 404) throw CliError(ErrorClass::not_found, where + " does not exist (HTTP 404 from " + at + ")");
@@ -397,7 +430,7 @@ void S3Client::Impl::throw_s3_error(const S3Call& call, const HttpResponse& resp
                m_settings.region.value + " is wrong)";
     } else if (error.code == "ExpiredToken" || error.code == "TokenRefreshRequired" || error.code == "InvalidToken") {
       advice = "the session token from " + origin + " has expired or is not valid: get new credentials";
-    } else if (m_settings.anonymous()) {
+    } else if (anonymous()) {
       advice = "no S3 credentials were found, so the request was anonymous: set s3.access-key and s3.secret-key, "
                "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
     } else {
