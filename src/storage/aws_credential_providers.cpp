@@ -49,6 +49,12 @@ std::optional<Url> parse_url(const std::string& text) {
   return url;
 }
 
+std::string host_header(const HttpEndpoint& endpoint) {
+  const bool default_port = (endpoint.scheme == "https" && endpoint.port == 443) || (endpoint.scheme == "http" && endpoint.port == 80);
+  if (!default_port) return endpoint.host_port();
+  return endpoint.host.find(':') != std::string::npos ? "[" + endpoint.host + "]" : endpoint.host;
+}
+
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string body;
   for (const auto& [name, value] : fields) body += (body.empty() ? "" : "&") + uri_encode(name, false) + "=" + uri_encode(value, false);
@@ -130,11 +136,7 @@ CredentialHttpAnswer send_credential_request(const CredentialHttpRequest& reques
     http.body = request.body;
     http.content_type = request.content_type;
     http.max_answer_bytes = k_max_answer;
-    const bool default_port = (url->endpoint.scheme == "https" && url->endpoint.port == 443) ||
-                              (url->endpoint.scheme == "http" && url->endpoint.port == 80);
-    http.headers = {{"Host", default_port ? (url->endpoint.host.find(':') != std::string::npos ? "[" + url->endpoint.host + "]"
-                                                                                                : url->endpoint.host)
-                                          : url->endpoint.host_port()}};
+    http.headers = {{"Host", host_header(url->endpoint)}};
     for (const auto& header : request.headers) http.headers.push_back(header);
     http.headers.emplace_back("User-Agent", std::string("flinkcli/") + FLINKCLI_VERSION);
     const AttemptTimeouts timeouts{request.timeout, request.timeout, request.timeout};
@@ -243,15 +245,81 @@ std::pair<std::string, std::string> sts_endpoint(const GetEnv& getenv, const std
   return {"https://sts." + region + ".amazonaws.com", "the regional STS endpoint of " + region};
 }
 
+namespace {
+
+// One STS call that answers <Credentials>: sent (retried while there is no answer or a 5xx), its
+// refusal a storage_access CliError naming `source`, its answer parsed.
+FetchedCredentials call_sts(CredentialHttpRequest request, const std::string& action, const std::string& role_arn,
+                            const std::string& source, const std::string& sts_origin, const CredentialFetchContext& context) {
+  const auto url = parse_url(request.url);
+  const std::string service = "STS at " + url->endpoint.host_port() + " (" + sts_origin + ")";
+  const CredentialHttpAnswer answer = send_retried(request, context, source, service);
+  if (*answer.status != 200) {
+    const S3Error error = parse_s3_error(answer.body);
+    const std::string says = error.code.empty() ? "HTTP " + std::to_string(*answer.status)
+                                                : error.code + (error.message.empty() ? "" : ": " + one_line(error.message, 200));
+    throw CliError(ErrorClass::storage_access,
+                   source + ": " + service + " refused " + action + " for role " + one_line(role_arn, 200) + " (" + says + ")",
+                   "answer: " + one_line(answer.body, 300));
+  }
+  try {
+    FetchedCredentials fetched = parse_sts_credentials(answer.body);
+    fetched.detail = "role " + role_arn;
+    return fetched;
+  } catch (const std::invalid_argument& bad) {
+    throw CliError(ErrorClass::protocol, source + ": " + service + " answered " + action + " with something that is not STS's (" +
+                                             bad.what() + ")");
+  }
+}
+
+Url sts_url_or_throw(const std::string& text, const std::string& origin, const std::string& source) {
+  const auto url = parse_url(text);
+  if (!url) {
+    throw CliError(ErrorClass::config, source + ": the STS endpoint '" + one_line(text, 100) + "' (" + origin +
+                                           ") is not http(s)://host[:port]");
+  }
+  return *url;
+}
+
+}  // namespace
+
+RefreshingCredentials::Fetch assume_role_fetch(AssumeRoleConfig config) {
+  return [config](const CredentialFetchContext& context) -> std::optional<FetchedCredentials> {
+    const std::string source = "assume role (" + config.origin + ")";
+    const Url url = sts_url_or_throw(config.sts_url, config.sts_origin, source);
+    std::vector<std::pair<std::string, std::string>> fields = {{"Action", "AssumeRole"},
+                                                               {"Version", "2011-06-15"},
+                                                               {"RoleArn", config.role_arn},
+                                                               {"RoleSessionName", config.session_name}};
+    if (config.external_id) fields.emplace_back("ExternalId", *config.external_id);
+    if (config.duration_seconds) fields.emplace_back("DurationSeconds", *config.duration_seconds);
+    CredentialHttpRequest request;
+    request.method = "POST";
+    request.url = config.sts_url;
+    request.content_type = "application/x-www-form-urlencoded; charset=utf-8";
+    request.body = form_encode(fields);
+    request.timeout = context.request_timeout;
+    // Signed as botocore signs STS: host, content-type and x-amz-date, no payload-hash header.
+    // The http layer sends the Host and Content-Type signed here.
+    const std::string path = url.target.substr(0, url.target.find('?'));
+    SigningRequest signing{"POST", path, {}, {{"Host", host_header(url.endpoint)}, {"Content-Type", request.content_type}},
+                           sha256_hex(request.body)};
+    SigningScope scope;
+    scope.region = config.region;
+    scope.service = "sts";
+    scope.content_sha256_header = false;
+    const SignedRequest signed_request = sign_request(signing, config.source_credentials, scope, context.wall_clock());
+    request.headers = signed_request.added_headers;
+    spdlog::debug("{}: AssumeRole for {} at {}", source, config.role_arn, config.sts_url);
+    return call_sts(std::move(request), "AssumeRole", config.role_arn, source, config.sts_origin, context);
+  };
+}
+
 RefreshingCredentials::Fetch web_identity_fetch(WebIdentityConfig config) {
   return [config](const CredentialFetchContext& context) -> std::optional<FetchedCredentials> {
     const std::string source = "web identity (" + config.origin + ")";
     const std::string token = read_token_file(config.token_file, source, "web_identity_token_file");
-    const auto url = parse_url(config.sts_url);
-    if (!url) {
-      throw CliError(ErrorClass::config, source + ": the STS endpoint '" + one_line(config.sts_url, 100) + "' (" +
-                                             config.sts_origin + ") is not http(s)://host[:port]");
-    }
+    sts_url_or_throw(config.sts_url, config.sts_origin, source);
     CredentialHttpRequest request;
     request.method = "POST";
     request.url = config.sts_url;
@@ -263,25 +331,8 @@ RefreshingCredentials::Fetch web_identity_fetch(WebIdentityConfig config) {
                                 {"RoleSessionName", config.session_name},
                                 {"WebIdentityToken", token}});
     request.timeout = context.request_timeout;
-    const std::string service = "STS at " + url->endpoint.host_port() + " (" + config.sts_origin + ")";
     spdlog::debug("{}: AssumeRoleWithWebIdentity for {} at {}", source, config.role_arn, config.sts_url);
-    const CredentialHttpAnswer answer = send_retried(request, context, source, service);
-    if (*answer.status != 200) {
-      const S3Error error = parse_s3_error(answer.body);
-      const std::string says = error.code.empty() ? "HTTP " + std::to_string(*answer.status)
-                                                  : error.code + (error.message.empty() ? "" : ": " + one_line(error.message, 200));
-      throw CliError(ErrorClass::storage_access, source + ": " + service + " refused AssumeRoleWithWebIdentity for role " +
-                                                     one_line(config.role_arn, 200) + " (" + says + ")",
-                     "answer: " + one_line(answer.body, 300));
-    }
-    try {
-      FetchedCredentials fetched = parse_sts_credentials(answer.body);
-      fetched.detail = "role " + config.role_arn;
-      return fetched;
-    } catch (const std::invalid_argument& bad) {
-      throw CliError(ErrorClass::protocol, source + ": " + service + " answered AssumeRoleWithWebIdentity with something that is not STS's (" +
-                                               bad.what() + ")");
-    }
+    return call_sts(std::move(request), "AssumeRoleWithWebIdentity", config.role_arn, source, config.sts_origin, context);
   };
 }
 

@@ -200,13 +200,50 @@ std::optional<SourcedCredentials> credentials_from_web_identity_environment(cons
   return web_identity(std::move(config), getenv, "AWS_WEB_IDENTITY_TOKEN_FILE");
 }
 
+// role_arn with source_profile: STS AssumeRole signed with the source profile's own keys (one
+// level: a source profile that assumes a role itself is not followed yet).
+SourcedCredentials assume_role(const AwsProfile& profile, const SourcedValue& role, const GetEnv& getenv,
+                               const std::string& region) {
+  const std::string where = "AWS profile '" + profile.name + "' (" + role.origin + ")";
+  auto source_name = profile_value(profile, "source_profile");
+  if (!source_name) {
+    throw CliError(ErrorClass::config, "assume role: " + where + " has role_arn without source_profile (or with credential_source, "
+                                       "which this client does not support yet)");
+  }
+  const AwsProfile source = read_named_aws_profile(getenv, source_name->value, false);
+  if (!source.found) {
+    throw CliError(ErrorClass::config, "assume role: the source_profile '" + one_line(source_name->value, 100) + "' of " + where +
+                                           " is in neither AWS file");
+  }
+  auto key = profile_value(source, "aws_access_key_id");
+  auto secret = profile_value(source, "aws_secret_access_key");
+  if (!key || !secret) {
+    throw CliError(ErrorClass::config, "assume role: the source_profile '" + one_line(source.name, 100) + "' of " + where +
+                                           " has no aws_access_key_id and aws_secret_access_key" +
+                                           (profile_value(source, "role_arn") ? " (a chain of roles is not supported yet)" : ""));
+  }
+  auto token = profile_value(source, "aws_session_token");
+  AssumeRoleConfig config{AwsCredentials(key->value, secret->value, token ? std::optional(token->value) : std::nullopt),
+                          role.value, "", std::nullopt, std::nullopt, "", "", "", region};
+  auto name = profile_value(profile, "role_session_name");
+  config.session_name = session_name(getenv, name ? name->value : "");
+  if (auto external = profile_value(profile, "external_id")) config.external_id = external->value;
+  if (auto duration = profile_value(profile, "duration_seconds")) config.duration_seconds = duration->value;
+  config.origin = "role_arn and source_profile of " + where;
+  std::tie(config.sts_url, config.sts_origin) = sts_endpoint(getenv, region);
+  const std::string source_text = "assume role (" + config.origin + ")";
+  const std::string origin = source_text + ", role " + role.value + " with the keys of AWS profile '" + source.name +
+                             "' through STS at " + config.sts_url + " (" + config.sts_origin + ")";
+  return SourcedCredentials{AwsCredentials("", ""), origin,
+                            std::make_shared<RefreshingCredentials>(source_text, assume_role_fetch(std::move(config)))};
+}
+
 std::optional<SourcedCredentials> credentials_from_profile(const AwsProfile& profile, const GetEnv& getenv,
                                                            const std::string& region, std::vector<std::string>& notes) {
   if (!profile.found) return std::nullopt;
   const bool web_identity_profile = profile_value(profile, "web_identity_token_file").has_value();
   for (const auto& [key, value] : profile.values) {
-    const bool unsupported = key.starts_with("sso_") ||
-                             (key == "role_arn" && !web_identity_profile) ||
+    const bool unsupported = key.starts_with("sso_") || key == "mfa_serial" ||
                              std::find(k_unsupported_profile_keys.begin(), k_unsupported_profile_keys.end(),
                                        key) != k_unsupported_profile_keys.end();
     if (unsupported) {
@@ -233,6 +270,7 @@ std::optional<SourcedCredentials> credentials_from_profile(const AwsProfile& pro
     config.region = region;
     return web_identity(std::move(config), getenv, "web_identity_token_file");
   }
+  if (auto role = profile_value(profile, "role_arn")) return assume_role(profile, *role, getenv, region);
   auto key = profile_value(profile, "aws_access_key_id");
   auto secret = profile_value(profile, "aws_secret_access_key");
   if (!key && !secret) return std::nullopt;
@@ -305,10 +343,14 @@ std::optional<SourcedCredentials> credentials_from_instance_metadata(const GetEn
 }  // namespace
 
 AwsProfile read_aws_profile(const GetEnv& getenv) {
-  AwsProfile profile;
   auto named = env_value(getenv, "AWS_PROFILE");
-  profile.name = named ? named->value : "default";
-  profile.named_explicitly = named.has_value();
+  return read_named_aws_profile(getenv, named ? named->value : "default", named.has_value());
+}
+
+AwsProfile read_named_aws_profile(const GetEnv& getenv, const std::string& name, bool named_explicitly) {
+  AwsProfile profile;
+  profile.name = name;
+  profile.named_explicitly = named_explicitly;
   const auto home = getenv("HOME");
   auto file_path = [&](const char* variable, const char* default_name) -> std::optional<std::filesystem::path> {
     if (auto path = env_value(getenv, variable)) return expand_home(path->value, home);

@@ -74,12 +74,32 @@ iam.put_role_policy(RoleName=role, PolicyName="s3", PolicyDocument=json.dumps(
 arn = iam.get_role(RoleName=role)["Role"]["Arn"]
 issued = sts.assume_role_with_web_identity(RoleArn=arn, RoleSessionName="s3-credentials-test",
                                            WebIdentityToken="moto-does-not-check-it", DurationSeconds=3600)["Credentials"]
+# For AssumeRole from a profile: a user allowed to assume a role that may use S3.
+try:
+    iam.create_user(UserName="flink-assumer")
+except iam.exceptions.EntityAlreadyExistsException:
+    pass
+iam.put_user_policy(UserName="flink-assumer", PolicyName="assume", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}))
+for old in iam.list_access_keys(UserName="flink-assumer")["AccessKeyMetadata"]:
+    iam.delete_access_key(UserName="flink-assumer", AccessKeyId=old["AccessKeyId"])
+assumer = iam.create_access_key(UserName="flink-assumer")["AccessKey"]
+try:
+    iam.create_role(RoleName="flink-assumed", AssumeRolePolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                 "Principal": {"AWS": "arn:aws:iam::123456789012:user/flink-assumer"}}]}))
+except iam.exceptions.EntityAlreadyExistsException:
+    pass
+iam.put_role_policy(RoleName="flink-assumed", PolicyName="s3", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+assumed_arn = iam.get_role(RoleName="flink-assumed")["Role"]["Arn"]
 for directory, _, files in os.walk(root):
     for name in files:
         path = os.path.join(directory, name)
         s3.upload_file(path, "flink-state", prefix + "/" + os.path.relpath(path, root))
 json.dump({"RoleArn": arn, "AccessKeyId": issued["AccessKeyId"], "SecretAccessKey": issued["SecretAccessKey"],
-           "SessionToken": issued["SessionToken"]}, open(out, "w"))
+           "SessionToken": issued["SessionToken"], "AssumedRoleArn": assumed_arn,
+           "AssumerKey": assumer["AccessKeyId"], "AssumerSecret": assumer["SecretAccessKey"]}, open(out, "w"))
 """
 
 
@@ -172,7 +192,7 @@ def main():
             if code != 0:
                 ok = ok and not result.stdout.strip()
             check(bool(ok), f"{name}: exit {result.returncode} (want {code}) {line[:300]!r}")
-            for secret in (issued["SecretAccessKey"], issued["SessionToken"], WEB_TOKEN, CONTAINER_TOKEN):
+            for secret in (issued["SecretAccessKey"], issued["SessionToken"], WEB_TOKEN, CONTAINER_TOKEN, issued["AssumerSecret"]):
                 check(secret not in result.stderr + result.stdout, f"{name}: no secret or token in the output")
 
         web_identity = {"AWS_WEB_IDENTITY_TOKEN_FILE": token_file, "AWS_ROLE_ARN": issued["RoleArn"],
@@ -181,7 +201,12 @@ def main():
                      "AWS_CONTAINER_AUTHORIZATION_TOKEN": CONTAINER_TOKEN}
         with open(os.path.join(home, ".aws", "config"), "w") as handle:
             handle.write(f"[profile eks]\nweb_identity_token_file = {token_file}\nrole_arn = {issued['RoleArn']}\n"
-                         f"region = us-east-1\n")
+                         f"region = us-east-1\n"
+                         f"[profile deploy]\nrole_arn = {issued['AssumedRoleArn']}\nsource_profile = base\n"
+                         f"[profile deploy-wrong]\nrole_arn = {issued['AssumedRoleArn']}\nsource_profile = wrong\n")
+        with open(os.path.join(home, ".aws", "credentials"), "w") as handle:
+            handle.write(f"[base]\naws_access_key_id = {issued['AssumerKey']}\naws_secret_access_key = {issued['AssumerSecret']}\n"
+                         f"[wrong]\naws_access_key_id = {issued['AssumerKey']}\naws_secret_access_key = not-its-secret\n")
         container_token_file = os.path.join(scratch, "container-token")
         with open(container_token_file, "w") as handle:
             handle.write(CONTAINER_TOKEN)
@@ -212,6 +237,12 @@ def main():
         expect("instance metadata (IMDSv2)",
                flink({"AWS_EC2_METADATA_DISABLED": None, "AWS_EC2_METADATA_SERVICE_ENDPOINT": fake_url}), 0,
                r"from instance metadata \(IMDSv2 at .*role flink-node-role")
+        # AssumeRole is signed: moto itself serves it, checking the signature and the user's policy.
+        expect("assume role from a profile (signed STS AssumeRole at moto)",
+               flink({"AWS_PROFILE": "deploy", "AWS_ENDPOINT_URL_STS": endpoint}), 0,
+               r"S3 credentials: access key ASIA.* from assume role \(role_arn and source_profile of AWS profile 'deploy'")
+        expect("assume role with a wrong source secret", flink({"AWS_PROFILE": "deploy-wrong", "AWS_ENDPOINT_URL_STS": endpoint}), 17,
+               r"assume role \(role_arn and source_profile of AWS profile 'deploy-wrong'.*refused AssumeRole .*SignatureDoesNotMatch")
         log = control("/__fake/log")
         check(all(entry["ok"] for entry in log), f"the fake accepted every credentials request ({len(log)})")
         check({entry["method"] for entry in log} >= {"POST", "PUT", "GET"}, "STS, container and IMDS were each asked")

@@ -182,6 +182,52 @@ TEST(StorageAwsCredentials, ProfileWebIdentity) {
   EXPECT_NE(sts.requests[0].body.find("RoleSessionName=mine"), std::string::npos) << sts.requests[0].body;
 }
 
+TEST(StorageAwsCredentials, ProfileAssumeRoleIsSignedWithTheSourceProfilesKeys) {
+  Home home;
+  home.dir.write(".aws/config", "[profile deploy]\nrole_arn = arn:aws:iam::1:role/deployer\nsource_profile = base\n"
+                                "external_id = ext-1\nrole_session_name = ci\n");
+  home.dir.write(".aws/credentials", "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = base-secret\n");
+  const S3Settings settings = read_s3_settings(
+      Configuration{}, fake_env(home.env({{"AWS_PROFILE", "deploy"}, {"AWS_REGION", "eu-west-1"}})));
+  ASSERT_TRUE(settings.credentials && settings.credentials->refreshing);
+  EXPECT_EQ(settings.credentials->origin,
+            "assume role (role_arn and source_profile of AWS profile 'deploy' (" + (home.dir.path() / ".aws/config").string() +
+                ")), role arn:aws:iam::1:role/deployer with the keys of AWS profile 'base' through STS at "
+                "https://sts.eu-west-1.amazonaws.com (the regional STS endpoint of eu-west-1)");
+  FakeServices sts;
+  sts.answer = [](const CredentialHttpRequest&) {
+    std::string xml = sts_answer("ASIAROLE", k_t0 + std::chrono::hours(1));
+    for (const char* name : {"AssumeRoleWithWebIdentityResponse", "AssumeRoleWithWebIdentityResult"}) {
+      for (auto at = xml.find(name); at != std::string::npos; at = xml.find(name, at)) xml.replace(at, std::string(name).size(), "AssumeRoleResponse");
+    }
+    return ok(xml);
+  };
+  CredentialFetchContext context;
+  context.transport = sts.transport();
+  context.wall_clock = [] { return k_t0; };
+  const auto credentials = settings.credentials->refreshing->current(context);
+  ASSERT_TRUE(credentials);
+  EXPECT_EQ(credentials->access_key_id(), "ASIAROLE");
+  ASSERT_EQ(sts.requests.size(), 1u);
+  const auto& request = sts.requests[0];
+  EXPECT_EQ(request.url, "https://sts.eu-west-1.amazonaws.com");
+  EXPECT_EQ(request.body,
+            "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fdeployer&RoleSessionName=ci&ExternalId=ext-1");
+  EXPECT_EQ(header(request, "x-amz-date"), amz_date(k_t0));
+  // The same signature as the signer computes for what goes on the wire.
+  SigningScope scope;
+  scope.region = "eu-west-1";
+  scope.service = "sts";
+  scope.content_sha256_header = false;
+  const SignedRequest expected = sign_request(
+      {"POST", "/", {}, {{"Host", "sts.eu-west-1.amazonaws.com"}, {"Content-Type", request.content_type}}, sha256_hex(request.body)},
+      AwsCredentials("AKIABASE", "base-secret"), scope, k_t0);
+  EXPECT_EQ(header(request, "Authorization"), expected.authorization);
+  EXPECT_NE(expected.authorization.find("Credential=AKIABASE/"), std::string::npos);
+  EXPECT_NE(expected.authorization.find("/eu-west-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date,"), std::string::npos)
+      << expected.authorization;
+}
+
 // --- what is sent and parsed ------------------------------------------------------------------------
 
 TEST(StorageAwsCredentials, WebIdentityRequestIsUnsignedAndCarriesTheTokenFile) {

@@ -114,6 +114,20 @@ struct WebIdentityConfig {
 // rotates it).
 RefreshingCredentials::Fetch web_identity_fetch(WebIdentityConfig config);
 
+struct AssumeRoleConfig {
+  AwsCredentials source_credentials;  // the source profile's keys, which sign the request
+  std::string role_arn;
+  std::string session_name;
+  std::optional<std::string> external_id;
+  std::optional<std::string> duration_seconds;
+  std::string origin;  // "role_arn and source_profile of AWS profile 'x' (...)"
+  std::string sts_url;
+  std::string sts_origin;
+  std::string region;  // of the signature
+};
+// STS AssumeRole, signed (SigV4, service sts) with the source profile's keys.
+RefreshingCredentials::Fetch assume_role_fetch(AssumeRoleConfig config);
+
 struct ContainerConfig {
   std::string url;
   std::string origin;              // the variable that gave the URI
