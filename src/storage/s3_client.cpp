@@ -89,6 +89,10 @@ std::string S3Endpoint::host_port() const {
 std::string S3Endpoint::url() const { return scheme + "://" + host_port(); }
 
 S3Address s3_address(const S3Settings& settings, const std::string& bucket) {
+  return s3_address(settings, bucket, settings.region.value);
+}
+
+S3Address s3_address(const S3Settings& settings, const std::string& bucket, const std::string& region) {
   S3Address address;
   if (settings.endpoint) {
     std::string text = trim(settings.endpoint->value);
@@ -130,7 +134,7 @@ S3Address s3_address(const S3Settings& settings, const std::string& bucket) {
   } else {
     address.endpoint.scheme = "https";
     address.endpoint.port = 443;
-    address.endpoint.host = "s3." + settings.region.value + ".amazonaws.com";
+    address.endpoint.host = "s3." + region + ".amazonaws.com";
   }
   const bool https = address.endpoint.scheme == "https";
   address.path_style = settings.path_style_access || is_ip_literal(address.endpoint.host) ||
@@ -170,7 +174,13 @@ struct S3Client::Impl {
   // The instance metadata service did not answer: the requests went anonymous.
   std::atomic<bool> m_went_anonymous{false};
 
+  // Sends `call` in the bucket's region: the configured one, or the one S3 named in a redirect
+  // (retried there once, and remembered for the bucket's next requests).
   HttpResponse send(const S3Call& call);
+  HttpResponse send_in_region(const S3Call& call, const std::string& region, bool may_redirect);
+  std::mutex m_region_mutex;
+  std::map<std::string, std::string> m_bucket_regions;  // learned from redirects
+  std::string region_of(const std::string& bucket);
   // The credentials to sign the next request with (temporary ones fetched or refreshed first);
   // none: anonymous.
   std::optional<AwsCredentials> signing_credentials();
@@ -227,8 +237,37 @@ void S3Client::Impl::release(std::unique_ptr<HttpConnection> connection) {
   m_pool.emplace(url, std::move(connection));
 }
 
+namespace {
+// S3 said the bucket is in another region (thrown inside send_in_region, caught by send).
+struct RegionRedirect {
+  std::string region;
+  std::string reason;  // "PermanentRedirect", "HTTP 301 with x-amz-bucket-region"
+};
+}  // namespace
+
+std::string S3Client::Impl::region_of(const std::string& bucket) {
+  std::lock_guard<std::mutex> lock(m_region_mutex);
+  const auto found = m_bucket_regions.find(bucket);
+  return found == m_bucket_regions.end() ? m_settings.region.value : found->second;
+}
+
 HttpResponse S3Client::Impl::send(const S3Call& call) {
-  const S3Address address = s3_address(m_settings, call.bucket);
+  const std::string region = region_of(call.bucket);
+  try {
+    return send_in_region(call, region, true);
+  } catch (const RegionRedirect& redirect) {
+    spdlog::debug("S3: bucket {} is in region {}, not {} ({}): retrying {} there", call.bucket, redirect.region, region,
+                  redirect.reason, call.operation);
+    {
+      std::lock_guard<std::mutex> lock(m_region_mutex);
+      m_bucket_regions[call.bucket] = redirect.region;
+    }
+    return send_in_region(call, redirect.region, false);
+  }
+}
+
+HttpResponse S3Client::Impl::send_in_region(const S3Call& call, const std::string& region, bool may_redirect) {
+  const S3Address address = s3_address(m_settings, call.bucket, region);
   const std::string path = address.path_prefix + (call.key.empty() && address.path_style ? "" : "/" + call.key);
   std::string target = canonical_uri(path);
   if (!call.query.empty()) {
@@ -271,7 +310,7 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
     if (const auto credentials = signing_credentials()) {
       SigningRequest signing{call.method, path, call.query, request.headers, sha256_hex(call.body)};
       SigningScope scope;
-      scope.region = m_settings.region.value;
+      scope.region = region;
       const SignedRequest signed_request = sign_request(signing, *credentials, scope, m_wall_clock());
       for (const auto& header : signed_request.added_headers) request.headers.push_back(header);
     }
@@ -295,6 +334,23 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
         return std::move(response);
       }
       const S3Error error = parse_s3_error(response.body);
+      // A bucket in another region: S3 names it in the error (PermanentRedirect,
+      // AuthorizationHeaderMalformed) or, for a HEAD without a body, in x-amz-bucket-region.
+      if (may_redirect && (response.status == 301 || response.status == 307 || response.status == 400)) {
+        const bool named_in_error = error.code == "PermanentRedirect" || error.code == "AuthorizationHeaderMalformed" ||
+                                    error.code == "TemporaryRedirect";
+        std::string bucket_region = named_in_error && !error.region.empty() ? error.region : response.header("x-amz-bucket-region");
+        bucket_region = trim(bucket_region);
+        const bool plausible = !bucket_region.empty() && bucket_region.size() <= 40 &&
+                               std::all_of(bucket_region.begin(), bucket_region.end(), [](char c) {
+                                 return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+                               });
+        if (plausible && bucket_region != region && (named_in_error || response.status != 400 || error.code.empty())) {
+          release(std::move(connection));
+          throw RegionRedirect{bucket_region, error.code.empty() ? "HTTP " + std::to_string(response.status) + " with x-amz-bucket-region"
+                                                                 : error.code};
+        }
+      }
       // Temporary credentials that ran out sooner than they said (a clock behind): fetched anew
       // once, as the SDKs do.
       if (error.code == "ExpiredToken" && m_settings.credentials && m_settings.credentials->refreshing && !refreshed) {
@@ -379,7 +435,7 @@ void S3Client::Impl::throw_s3_error(const S3Call& call, const HttpResponse& resp
   const S3Error error = parse_s3_error(response.body);
   const std::string where = call.named();
   const std::string status = "HTTP " + std::to_string(response.status);
-  const S3Address address = s3_address(m_settings, call.bucket);
+  const S3Address address = s3_address(m_settings, call.bucket, region_of(call.bucket));
   const std::string at = address.endpoint.host_port();
   const std::string s3_says = error.code + (error.message.empty() ? "" : ": " + one_line(error.message, 200));
   const std::string excerpt = "answer: " + one_line(response.body, 300);
