@@ -76,8 +76,9 @@ std::string read_token_file(const std::string& path, const std::string& source, 
 
 std::string with_expiry(const FetchedCredentials& fetched) {
   if (!fetched.expiration) return "no expiry";
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(*fetched.expiration);
-  return "expiring " + amz_date(seconds);
+  const std::string compact = amz_date(std::chrono::floor<std::chrono::seconds>(*fetched.expiration));  // 20261207T054728Z
+  return "expiring " + compact.substr(0, 4) + "-" + compact.substr(4, 2) + "-" + compact.substr(6, 5) + ":" +
+         compact.substr(11, 2) + ":" + compact.substr(13);
 }
 
 // The time a request may take: the fetch's own bound, never past the action's deadline.
