@@ -172,11 +172,18 @@ std::optional<AwsCredentials> RefreshingCredentials::current(const CredentialFet
     due = now + margin >= *m_current->expiration;
     if (due) spdlog::debug("S3 credentials from {} expire at {}: fetching new ones", m_source, with_expiry(*m_current));
   }
+  // A fetch that failed fails the requests waiting for it too, without asking again.
+  if (m_failure) std::rethrow_exception(m_failure);
   if (due) {
     m_fetched_at = now;
-    m_current = m_fetch(context);
-    m_fetched = true;
     ++m_fetch_count;
+    try {
+      m_current = m_fetch(context);
+    } catch (...) {
+      m_failure = std::current_exception();
+      throw;
+    }
+    m_fetched = true;
     if (m_current) {
       spdlog::debug("S3 credentials: {} from {}{}, {}", m_current->credentials.describe(), m_source,
                     m_current->detail.empty() ? "" : " (" + m_current->detail + ")", with_expiry(*m_current));
@@ -189,6 +196,7 @@ std::optional<AwsCredentials> RefreshingCredentials::current(const CredentialFet
 void RefreshingCredentials::invalidate() {
   std::lock_guard<std::mutex> lock(m_mutex);
   m_fetched = false;
+  m_failure = nullptr;
 }
 
 int RefreshingCredentials::fetches() const {

@@ -422,6 +422,21 @@ TEST(StorageAwsCredentials, RefreshedBeforeExpiry) {
   EXPECT_EQ(provider.current(context)->access_key_id(), "ASIA4");
 }
 
+TEST(StorageAwsCredentials, AFailedFetchIsNotRepeatedByTheRequestsWaitingForIt) {
+  int calls = 0;
+  RefreshingCredentials provider("a test", [&](const CredentialFetchContext&) -> std::optional<FetchedCredentials> {
+    ++calls;
+    throw CliError(ErrorClass::storage_access, "refused");
+  });
+  CredentialFetchContext context;
+  EXPECT_THROW(provider.current(context), CliError);
+  EXPECT_THROW(provider.current(context), CliError);
+  EXPECT_EQ(calls, 1);
+  provider.invalidate();
+  EXPECT_THROW(provider.current(context), CliError);
+  EXPECT_EQ(calls, 2);
+}
+
 TEST(StorageAwsCredentials, ShortLivedCredentialsRefreshAtHalfTheirLifetime) {
   system_clock::time_point now = k_t0;
   int issued = 0;

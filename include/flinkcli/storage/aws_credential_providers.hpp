@@ -7,6 +7,7 @@
 // inventory of a large bucket) outlives the credentials' lifetime. The secret, the session token
 // and the tokens proving who we are never appear in a log line or an error.
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -70,7 +71,7 @@ class RefreshingCredentials {
 
   // The credentials to sign with now: fetched on first use, and fetched again once less than
   // the refresh margin is left before they expire (5 minutes, or half their lifetime when it is
-  // shorter). Thread-safe: parallel requests share one fetch. None: anonymous.
+  // shorter). Thread-safe: parallel requests share one fetch, and its failure. None: anonymous.
   std::optional<AwsCredentials> current(const CredentialFetchContext& context);
   // After S3 refused them as expired: the next current() fetches anew.
   void invalidate();
@@ -86,6 +87,7 @@ class RefreshingCredentials {
   std::optional<FetchedCredentials> m_current;
   std::chrono::system_clock::time_point m_fetched_at{};
   int m_fetch_count = 0;
+  std::exception_ptr m_failure;  // the last fetch's error, thrown again until invalidate()
 };
 
 inline constexpr std::chrono::minutes k_refresh_margin{5};
