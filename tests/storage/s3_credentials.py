@@ -17,11 +17,15 @@ signs with them goes to moto, which checks the session token and the signature: 
 must give exit 0; a spoiled secret (SignatureDoesNotMatch) and a missing session token are
 refused (17); STS refusing the token is 17, a missing token file and a container URI on a host
 that is not allowed are 2, each one stderr line naming the source; no IMDS answering costs at
-most about a second and leaves the requests anonymous.
+most about a second and leaves the requests anonymous. A profile's role_arn/source_profile is
+assumed at moto's own STS (signed AssumeRole, checked by moto). A bucket in another region (a
+proxy in front of moto redirects requests signed for us-east-1 to eu-west-1) works after one
+redirect, named with -v.
 
 Exit 0 when every check passes, 1 otherwise, 125 (skipped) when moto is not installed for this
 build and CI is not set (scripts/s3-server.sh up installs it, from PyPI, pinned).
 """
+import http.client
 import json
 import os
 import re
@@ -30,8 +34,10 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -101,6 +107,63 @@ json.dump({"RoleArn": arn, "AccessKeyId": issued["AccessKeyId"], "SecretAccessKe
            "SessionToken": issued["SessionToken"], "AssumedRoleArn": assumed_arn,
            "AssumerKey": assumer["AccessKeyId"], "AssumerSecret": assumer["SecretAccessKey"]}, open(out, "w"))
 """
+
+
+class RegionProxy:
+    """In front of moto: a request signed for another region than `region` gets S3's redirect (301
+    PermanentRedirect with x-amz-bucket-region, no body for a HEAD); the others go to moto as they
+    are, Host included, so that moto checks their signature."""
+
+    def __init__(self, moto_port, region):
+        redirected = self.redirected = []
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *unused):
+                pass
+
+            def handle_one(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if f"/{region}/s3/aws4_request" not in self.headers.get("Authorization", ""):
+                    redirected.append(self.path)
+                    xml = (b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PermanentRedirect</Code><Message>The bucket you "
+                           b"are attempting to access must be addressed using the specified endpoint.</Message></Error>")
+                    self.send_response(301)
+                    self.send_header("x-amz-bucket-region", region)
+                    self.send_header("Content-Type", "application/xml")
+                    self.send_header("Content-Length", "0" if self.command == "HEAD" else str(len(xml)))
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(xml)
+                    return
+                moto = http.client.HTTPConnection("127.0.0.1", moto_port, timeout=30)
+                moto.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+                for name, value in self.headers.items():
+                    moto.putheader(name, value)
+                moto.endheaders(body or None)
+                answer = moto.getresponse()
+                data = answer.read()
+                self.send_response(answer.status)
+                for name, value in answer.getheaders():
+                    if name.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)) if self.command != "HEAD" else answer.getheader("Content-Length", "0"))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+                moto.close()
+
+            do_GET = do_HEAD = do_POST = handle_one
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def server(command, port, work, *extra):
@@ -243,6 +306,16 @@ def main():
                r"S3 credentials: access key ASIA.* from assume role \(role_arn and source_profile of AWS profile 'deploy'")
         expect("assume role with a wrong source secret", flink({"AWS_PROFILE": "deploy-wrong", "AWS_ENDPOINT_URL_STS": endpoint}), 17,
                r"assume role \(role_arn and source_profile of AWS profile 'deploy-wrong'.*refused AssumeRole .*SignatureDoesNotMatch")
+        # A bucket in another region: the first request, signed for us-east-1, is redirected; it
+        # is signed for eu-west-1 and sent again once, and the bucket's next requests go there.
+        proxy = RegionProxy(port, "eu-west-1")
+        try:
+            result = flink(dict(web_identity, AWS_ENDPOINT_URL_S3=proxy.endpoint))
+            expect("a bucket in another region, after one redirect", result, 0,
+                   r"bucket flink-state is in region eu-west-1, not us-east-1 \((PermanentRedirect|HTTP 301 with x-amz-bucket-region)\)")
+            check(len(proxy.redirected) == 1, f"one request redirected ({len(proxy.redirected)})")
+        finally:
+            proxy.stop()
         log = control("/__fake/log")
         check(all(entry["ok"] for entry in log), f"the fake accepted every credentials request ({len(log)})")
         check({entry["method"] for entry in log} >= {"POST", "PUT", "GET"}, "STS, container and IMDS were each asked")
