@@ -317,7 +317,7 @@ RefreshingCredentials::Fetch assume_role_fetch(AssumeRoleConfig config) {
     scope.region = config.region;
     scope.service = "sts";
     scope.content_sha256_header = false;
-    const SignedRequest signed_request = sign_request(signing, config.source_credentials, scope, context.wall_clock());
+    const SignedRequest signed_request = sign_request(signing, config.source_credentials(context), scope, context.wall_clock());
     request.headers = signed_request.added_headers;
     spdlog::debug("{}: AssumeRole for {} at {}", source, config.role_arn, config.sts_url);
     return call_sts(std::move(request), "AssumeRole", config.role_arn, source, config.sts_origin, context);

@@ -31,7 +31,7 @@ constexpr std::array k_path_style_keys = {"s3.path-style-access", "s3a.path-styl
 
 // Profile keys that ask for a credential provider this client does not have yet.
 // (role_arn is one of them unless web_identity_token_file goes with it.)
-constexpr std::array k_unsupported_profile_keys = {"credential_process", "sso_session", "credential_source"};
+constexpr std::array k_unsupported_profile_keys = {"credential_process", "sso_session"};
 
 std::string described(const Configuration& config, const std::string& key) {
   const std::string origin = config.origin(key);
@@ -200,46 +200,122 @@ std::optional<SourcedCredentials> credentials_from_web_identity_environment(cons
   return web_identity(std::move(config), getenv, "AWS_WEB_IDENTITY_TOKEN_FILE");
 }
 
-// role_arn with source_profile: STS AssumeRole signed with the source profile's own keys (one
-// level: a source profile that assumes a role itself is not followed yet).
+std::optional<SourcedCredentials> credentials_from_profile(const AwsProfile& profile, const GetEnv& getenv,
+                                                           const std::string& region, std::vector<std::string>& notes,
+                                                           int depth = 0);
+std::optional<SourcedCredentials> credentials_from_container(const GetEnv& getenv);
+std::optional<SourcedCredentials> credentials_from_instance_metadata(const GetEnv& getenv, const AwsProfile& profile,
+                                                                     std::vector<std::string>& notes);
+
+// A chain of roles longer than this is a loop in the profiles (botocore refuses loops too).
+constexpr int k_max_role_chain = 5;
+
+// The credentials that sign an AssumeRole: static keys, or those of another source (a role the
+// source profile assumes itself, container credentials, instance metadata), fetched when needed.
+std::function<AwsCredentials(const CredentialFetchContext&)> signing_source(const SourcedCredentials& found,
+                                                                            const std::string& what) {
+  if (!found.refreshing) {
+    return [credentials = found.credentials](const CredentialFetchContext&) { return credentials; };
+  }
+  return [provider = found.refreshing, what](const CredentialFetchContext& context) {
+    auto credentials = provider->current(context);
+    if (!credentials) {
+      throw CliError(ErrorClass::storage_access, "assume role: " + what + " gave no credentials (" + provider->source() +
+                                                     " did not answer)");
+    }
+    return *credentials;
+  };
+}
+
+// role_arn with source_profile (whose keys, or whose own role, sign STS AssumeRole) or with
+// credential_source (Environment, Ec2InstanceMetadata, EcsContainer), as in the SDKs.
 SourcedCredentials assume_role(const AwsProfile& profile, const SourcedValue& role, const GetEnv& getenv,
-                               const std::string& region) {
+                               const std::string& region, int depth) {
   const std::string where = "AWS profile '" + profile.name + "' (" + role.origin + ")";
+  if (depth >= k_max_role_chain) {
+    throw CliError(ErrorClass::config, "assume role: " + where + " is reached through more than " +
+                                           std::to_string(k_max_role_chain) +
+                                           " roles: the source_profile settings form a loop");
+  }
   auto source_name = profile_value(profile, "source_profile");
-  if (!source_name) {
-    throw CliError(ErrorClass::config, "assume role: " + where + " has role_arn without source_profile (or with credential_source, "
-                                       "which this client does not support yet)");
+  auto credential_source = profile_value(profile, "credential_source");
+  std::optional<SourcedCredentials> signer;
+  std::string signer_text;
+  std::vector<std::string> ignored;
+  if (source_name && credential_source) {
+    throw CliError(ErrorClass::config, "assume role: " + where + " has both source_profile and credential_source; keep one");
+  } else if (credential_source) {
+    const std::string kind = credential_source->value;
+    if (kind == "Environment") {
+      auto key = env_value(getenv, "AWS_ACCESS_KEY_ID");
+      auto secret = env_value(getenv, "AWS_SECRET_ACCESS_KEY");
+      if (!key || !secret) {
+        throw CliError(ErrorClass::config, "assume role: " + where +
+                                               " has credential_source Environment, but AWS_ACCESS_KEY_ID and "
+                                               "AWS_SECRET_ACCESS_KEY are not both set");
+      }
+      auto token = env_value(getenv, "AWS_SESSION_TOKEN");
+      signer.emplace(AwsCredentials(key->value, secret->value, token ? std::optional(token->value) : std::nullopt),
+                     "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+    } else if (kind == "EcsContainer") {
+      signer = credentials_from_container(getenv);
+      if (!signer) {
+        throw CliError(ErrorClass::config, "assume role: " + where +
+                                               " has credential_source EcsContainer, but neither "
+                                               "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor _FULL_URI is set");
+      }
+    } else if (kind == "Ec2InstanceMetadata") {
+      signer = credentials_from_instance_metadata(getenv, profile, ignored);
+      if (!signer) {
+        throw CliError(ErrorClass::config, "assume role: " + where +
+                                               " has credential_source Ec2InstanceMetadata, but AWS_EC2_METADATA_DISABLED is set");
+      }
+    } else {
+      throw CliError(ErrorClass::config, "assume role: " + where + " has credential_source '" + one_line(kind, 60) +
+                                             "': expected Environment, Ec2InstanceMetadata or EcsContainer");
+    }
+    signer_text = "credential_source " + kind;
+  } else if (source_name) {
+    const AwsProfile source = read_named_aws_profile(getenv, source_name->value, false);
+    if (!source.found) {
+      throw CliError(ErrorClass::config, "assume role: the source_profile '" + one_line(source_name->value, 100) + "' of " +
+                                             where + " is in neither AWS file");
+    }
+    // A profile that names itself uses its own keys (the SDKs' rule); another profile is resolved
+    // as a profile, its own role included.
+    if (source.name != profile.name) signer = credentials_from_profile(source, getenv, region, ignored, depth + 1);
+    if (!signer || source.name == profile.name) {
+      auto key = profile_value(source, "aws_access_key_id");
+      auto secret = profile_value(source, "aws_secret_access_key");
+      if (!key || !secret) {
+        throw CliError(ErrorClass::config, "assume role: the source_profile '" + one_line(source.name, 100) + "' of " + where +
+                                               " has no aws_access_key_id and aws_secret_access_key");
+      }
+      auto token = profile_value(source, "aws_session_token");
+      signer.emplace(AwsCredentials(key->value, secret->value, token ? std::optional(token->value) : std::nullopt), "keys");
+    }
+    signer_text = signer->refreshing ? "the credentials of AWS profile '" + source.name + "' (" + signer->origin + ")"
+                                     : "the keys of AWS profile '" + source.name + "'";
+  } else {
+    throw CliError(ErrorClass::config, "assume role: " + where + " has role_arn without source_profile or credential_source");
   }
-  const AwsProfile source = read_named_aws_profile(getenv, source_name->value, false);
-  if (!source.found) {
-    throw CliError(ErrorClass::config, "assume role: the source_profile '" + one_line(source_name->value, 100) + "' of " + where +
-                                           " is in neither AWS file");
-  }
-  auto key = profile_value(source, "aws_access_key_id");
-  auto secret = profile_value(source, "aws_secret_access_key");
-  if (!key || !secret) {
-    throw CliError(ErrorClass::config, "assume role: the source_profile '" + one_line(source.name, 100) + "' of " + where +
-                                           " has no aws_access_key_id and aws_secret_access_key" +
-                                           (profile_value(source, "role_arn") ? " (a chain of roles is not supported yet)" : ""));
-  }
-  auto token = profile_value(source, "aws_session_token");
-  AssumeRoleConfig config{AwsCredentials(key->value, secret->value, token ? std::optional(token->value) : std::nullopt),
-                          role.value, "", std::nullopt, std::nullopt, "", "", "", region};
+  AssumeRoleConfig config{signing_source(*signer, signer_text), role.value, "", std::nullopt, std::nullopt, "", "", "", region};
   auto name = profile_value(profile, "role_session_name");
   config.session_name = session_name(getenv, name ? name->value : "");
   if (auto external = profile_value(profile, "external_id")) config.external_id = external->value;
   if (auto duration = profile_value(profile, "duration_seconds")) config.duration_seconds = duration->value;
-  config.origin = "role_arn and source_profile of " + where;
+  config.origin = std::string("role_arn and ") + (credential_source ? "credential_source" : "source_profile") + " of " + where;
   std::tie(config.sts_url, config.sts_origin) = sts_endpoint(getenv, region);
   const std::string source_text = "assume role (" + config.origin + ")";
-  const std::string origin = source_text + ", role " + role.value + " with the keys of AWS profile '" + source.name +
-                             "' through STS at " + config.sts_url + " (" + config.sts_origin + ")";
+  const std::string origin = source_text + ", role " + role.value + " with " + signer_text + " through STS at " +
+                             config.sts_url + " (" + config.sts_origin + ")";
   return SourcedCredentials{AwsCredentials("", ""), origin,
                             std::make_shared<RefreshingCredentials>(source_text, assume_role_fetch(std::move(config)))};
 }
 
 std::optional<SourcedCredentials> credentials_from_profile(const AwsProfile& profile, const GetEnv& getenv,
-                                                           const std::string& region, std::vector<std::string>& notes) {
+                                                           const std::string& region, std::vector<std::string>& notes,
+                                                           int depth) {
   if (!profile.found) return std::nullopt;
   const bool web_identity_profile = profile_value(profile, "web_identity_token_file").has_value();
   for (const auto& [key, value] : profile.values) {
@@ -270,7 +346,7 @@ std::optional<SourcedCredentials> credentials_from_profile(const AwsProfile& pro
     config.region = region;
     return web_identity(std::move(config), getenv, "web_identity_token_file");
   }
-  if (auto role = profile_value(profile, "role_arn")) return assume_role(profile, *role, getenv, region);
+  if (auto role = profile_value(profile, "role_arn")) return assume_role(profile, *role, getenv, region, depth);
   auto key = profile_value(profile, "aws_access_key_id");
   auto secret = profile_value(profile, "aws_secret_access_key");
   if (!key && !secret) return std::nullopt;

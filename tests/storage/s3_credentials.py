@@ -18,7 +18,7 @@ must give exit 0; a spoiled secret (SignatureDoesNotMatch) and a missing session
 refused (17); STS refusing the token is 17, a missing token file and a container URI on a host
 that is not allowed are 2, each one stderr line naming the source; no IMDS answering costs at
 most about a second and leaves the requests anonymous. A profile's role_arn/source_profile is
-assumed at moto's own STS (signed AssumeRole, checked by moto). A bucket in another region (a
+assumed at moto's own STS (signed AssumeRole, checked by moto), also through a chain of two roles. A bucket in another region (a
 proxy in front of moto redirects requests signed for us-east-1 to eu-west-1) works after one
 redirect, named with -v.
 
@@ -97,14 +97,23 @@ try:
 except iam.exceptions.EntityAlreadyExistsException:
     pass
 iam.put_role_policy(RoleName="flink-assumed", PolicyName="s3", PolicyDocument=json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:*", "sts:AssumeRole"], "Resource": "*"}]}))
 assumed_arn = iam.get_role(RoleName="flink-assumed")["Role"]["Arn"]
+# For a chain: a role the sessions of flink-assumed may assume (moto checks the trust policy).
+try:
+    iam.create_role(RoleName="flink-chained", AssumeRolePolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "*"}}]}))
+except iam.exceptions.EntityAlreadyExistsException:
+    pass
+iam.put_role_policy(RoleName="flink-chained", PolicyName="s3", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+chained_arn = iam.get_role(RoleName="flink-chained")["Role"]["Arn"]
 for directory, _, files in os.walk(root):
     for name in files:
         path = os.path.join(directory, name)
         s3.upload_file(path, "flink-state", prefix + "/" + os.path.relpath(path, root))
 json.dump({"RoleArn": arn, "AccessKeyId": issued["AccessKeyId"], "SecretAccessKey": issued["SecretAccessKey"],
-           "SessionToken": issued["SessionToken"], "AssumedRoleArn": assumed_arn,
+           "SessionToken": issued["SessionToken"], "AssumedRoleArn": assumed_arn, "ChainedRoleArn": chained_arn,
            "AssumerKey": assumer["AccessKeyId"], "AssumerSecret": assumer["SecretAccessKey"]}, open(out, "w"))
 """
 
@@ -254,7 +263,7 @@ def main():
             ok = result.returncode == code and (pattern is None or re.search(pattern, result.stderr))
             if code != 0:
                 ok = ok and not result.stdout.strip()
-            check(bool(ok), f"{name}: exit {result.returncode} (want {code}) {line[:300]!r}")
+            check(bool(ok), f"{name}: exit {result.returncode} (want {code}) {line[:700]!r}")
             for secret in (issued["SecretAccessKey"], issued["SessionToken"], WEB_TOKEN, CONTAINER_TOKEN, issued["AssumerSecret"]):
                 check(secret not in result.stderr + result.stdout, f"{name}: no secret or token in the output")
 
@@ -266,7 +275,8 @@ def main():
             handle.write(f"[profile eks]\nweb_identity_token_file = {token_file}\nrole_arn = {issued['RoleArn']}\n"
                          f"region = us-east-1\n"
                          f"[profile deploy]\nrole_arn = {issued['AssumedRoleArn']}\nsource_profile = base\n"
-                         f"[profile deploy-wrong]\nrole_arn = {issued['AssumedRoleArn']}\nsource_profile = wrong\n")
+                         f"[profile deploy-wrong]\nrole_arn = {issued['AssumedRoleArn']}\nsource_profile = wrong\n"
+                         f"[profile chained]\nrole_arn = {issued['ChainedRoleArn']}\nsource_profile = deploy\n")
         with open(os.path.join(home, ".aws", "credentials"), "w") as handle:
             handle.write(f"[base]\naws_access_key_id = {issued['AssumerKey']}\naws_secret_access_key = {issued['AssumerSecret']}\n"
                          f"[wrong]\naws_access_key_id = {issued['AssumerKey']}\naws_secret_access_key = not-its-secret\n")
@@ -304,6 +314,9 @@ def main():
         expect("assume role from a profile (signed STS AssumeRole at moto)",
                flink({"AWS_PROFILE": "deploy", "AWS_ENDPOINT_URL_STS": endpoint}), 0,
                r"S3 credentials: access key ASIA.* from assume role \(role_arn and source_profile of AWS profile 'deploy'")
+        expect("a chain of roles (the second AssumeRole signed with the first one's session)",
+               flink({"AWS_PROFILE": "chained", "AWS_ENDPOINT_URL_STS": endpoint}), 0,
+               r"from assume role \(role_arn and source_profile of AWS profile 'chained'")
         expect("assume role with a wrong source secret", flink({"AWS_PROFILE": "deploy-wrong", "AWS_ENDPOINT_URL_STS": endpoint}), 17,
                r"assume role \(role_arn and source_profile of AWS profile 'deploy-wrong'.*refused AssumeRole .*SignatureDoesNotMatch")
         # A bucket in another region: the first request, signed for us-east-1, is redirected; it

@@ -228,6 +228,66 @@ TEST(StorageAwsCredentials, ProfileAssumeRoleIsSignedWithTheSourceProfilesKeys) 
       << expected.authorization;
 }
 
+std::string assume_role_answer(const std::string& key, system_clock::time_point expiry) {
+  std::string xml = sts_answer(key, expiry);
+  for (const char* name : {"AssumeRoleWithWebIdentityResponse", "AssumeRoleWithWebIdentityResult"}) {
+    for (auto at = xml.find(name); at != std::string::npos; at = xml.find(name, at)) xml.replace(at, std::string(name).size(), "AssumeRoleResponse");
+  }
+  return xml;
+}
+
+// A source profile that assumes a role itself: its role first (signed with the base keys), then
+// the profile's role signed with those temporary credentials; and credential_source.
+TEST(StorageAwsCredentials, ChainedRolesAndCredentialSource) {
+  Home home;
+  home.dir.write(".aws/config",
+                 "[profile app]\nrole_arn = arn:aws:iam::1:role/app\nsource_profile = hub\n"
+                 "[profile hub]\nrole_arn = arn:aws:iam::1:role/hub\nsource_profile = base\n"
+                 "[profile ecs]\nrole_arn = arn:aws:iam::1:role/ecs\ncredential_source = EcsContainer\n"
+                 "[profile node]\nrole_arn = arn:aws:iam::1:role/node\ncredential_source = Ec2InstanceMetadata\n");
+  home.dir.write(".aws/credentials", "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = base-secret\n");
+  const struct {
+    std::string name;
+    Env env;
+    std::vector<std::string> signed_by;  // the key id of each STS request's signature, in order
+    std::string origin_part;
+  } cases[] = {
+      {"chain", {{"AWS_PROFILE", "app"}}, {"AKIABASE", "ASIAFROMSTS1"},
+       "role arn:aws:iam::1:role/app with the credentials of AWS profile 'hub' (assume role (role_arn and source_profile of "
+       "AWS profile 'hub'"},
+      // (Environment would give way to the environment source itself, which comes first.)
+      {"EcsContainer", {{"AWS_PROFILE", "ecs"}, {"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/c"}},
+       {"ASIACONTAINER"}, "role arn:aws:iam::1:role/ecs with credential_source EcsContainer"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const S3Settings settings = read_s3_settings(Configuration{}, fake_env(home.env(c.env)));
+    ASSERT_TRUE(settings.credentials && settings.credentials->refreshing);
+    EXPECT_NE(settings.credentials->origin.find(c.origin_part), std::string::npos) << settings.credentials->origin;
+    FakeServices sts;
+    int issued = 0;
+    sts.answer = [&](const CredentialHttpRequest& request) {
+      if (request.method == "GET") return ok(json_answer("ASIACONTAINER", k_t0 + std::chrono::hours(1)));
+      return ok(assume_role_answer("ASIAFROMSTS" + std::to_string(++issued), k_t0 + std::chrono::hours(1)));
+    };
+    CredentialFetchContext context;
+    context.transport = sts.transport();
+    context.wall_clock = [] { return k_t0; };
+    const auto credentials = settings.credentials->refreshing->current(context);
+    ASSERT_TRUE(credentials);
+    EXPECT_EQ(credentials->access_key_id(), "ASIAFROMSTS" + std::to_string(c.signed_by.size()));
+    std::vector<CredentialHttpRequest> posts;
+    for (const auto& request : sts.requests) {
+      if (request.method == "POST") posts.push_back(request);
+    }
+    ASSERT_EQ(posts.size(), c.signed_by.size());
+    for (std::size_t i = 0; i < c.signed_by.size(); ++i) {
+      EXPECT_NE(header(posts[i], "Authorization").find("Credential=" + c.signed_by[i] + "/"), std::string::npos);
+      EXPECT_EQ(header(posts[i], "x-amz-security-token").empty(), c.signed_by[i].starts_with("AKIA"));
+    }
+  }
+}
+
 // --- what is sent and parsed ------------------------------------------------------------------------
 
 TEST(StorageAwsCredentials, WebIdentityRequestIsUnsignedAndCarriesTheTokenFile) {

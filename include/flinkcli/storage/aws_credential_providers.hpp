@@ -117,7 +117,9 @@ struct WebIdentityConfig {
 RefreshingCredentials::Fetch web_identity_fetch(WebIdentityConfig config);
 
 struct AssumeRoleConfig {
-  AwsCredentials source_credentials;  // the source profile's keys, which sign the request
+  // What signs the request: the source profile's keys, or the credentials of the source profile's
+  // own role, of the container or of instance metadata (credential_source), fetched when needed.
+  std::function<AwsCredentials(const CredentialFetchContext&)> source_credentials;
   std::string role_arn;
   std::string session_name;
   std::optional<std::string> external_id;
@@ -127,7 +129,7 @@ struct AssumeRoleConfig {
   std::string sts_origin;
   std::string region;  // of the signature
 };
-// STS AssumeRole, signed (SigV4, service sts) with the source profile's keys.
+// STS AssumeRole, signed (SigV4, service sts) with the source's credentials.
 RefreshingCredentials::Fetch assume_role_fetch(AssumeRoleConfig config);
 
 struct ContainerConfig {

@@ -7,7 +7,8 @@
 //   3. web identity from the environment: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN (STS);
 //   4. the AWS profile AWS_PROFILE (else "default") in ~/.aws/credentials and ~/.aws/config
 //      (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE): its web_identity_token_file and
-//      role_arn, its role_arn and source_profile (STS AssumeRole), or its keys;
+//      role_arn, its role_arn with source_profile (chained) or credential_source (STS
+//      AssumeRole), or its keys;
 //   5. the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/_FULL_URI);
 //   6. the EC2 instance metadata service (IMDSv2), unless AWS_EC2_METADATA_DISABLED.
 // The order is the AWS SDKs' default chain after Flink's keys. Sources 3 to 6 give temporary
@@ -105,8 +106,7 @@ struct S3Settings {
 // The whole chain. Throws a config CliError for an invalid value (s3.path.style.access not
 // true/false), a missing profile named in AWS_PROFILE, a missing web identity token file, a
 // container credentials URI on a host that is not allowed, or a profile that needs a feature
-// this client does not have (credential_process, sso_*, credential_source, mfa_serial) when the
-// chain reaches it.
+// this client does not have (credential_process, sso_*, mfa_serial) when the chain reaches it.
 S3Settings read_s3_settings(const Configuration& config, const GetEnv& getenv);
 
 }  // namespace flinkcli
