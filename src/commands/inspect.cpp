@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 #include <system_error>
 
@@ -140,21 +141,22 @@ InspectOptions parse(const ParsedArgs& args) {
   return options;
 }
 
-// A state file as found in the store. Its location is not kept (a savepoint may name millions of
-// files): state_file_location() gives it again where it is printed.
-struct CheckedFile {
-  enum class State : std::uint8_t { elsewhere, present, missing };
-  State state = State::elsewhere;  // elsewhere: in another store, not looked up
-  std::uintmax_t size_on_disk = 0;  // when present
+// A state file as found in the store, one byte (a savepoint may name millions of files). Its
+// location is not kept either: state_file_location() gives it again where it is printed.
+enum class FileState : std::uint8_t {
+  elsewhere,  // in another store, not looked up
+  present,
+  missing,
 };
 
 // Every state file the savepoint names, looked up in the store.
 struct StateFileCheck {
-  std::vector<std::vector<CheckedFile>> by_operator;  // [i][j]: operators[i].files[j]
+  std::vector<std::vector<FileState>> by_operator;  // [i][j]: operators[i].files[j]
+  std::vector<std::uintmax_t> present_sizes;  // the present files' sizes on disk, in [i][j] order
   std::size_t total = 0;
   std::size_t present = 0;
+  std::size_t missing = 0;
   std::size_t unknown = 0;  // in another store
-  std::vector<std::pair<std::size_t, std::size_t>> missing;  // (i, j), in order
 };
 
 // The local store stats file by file, so its lookups go in batches and only a batch's locations
@@ -171,14 +173,13 @@ StateFileCheck check_state_files(SnapshotStore& store, const metadata::Savepoint
     const auto found = store.stat_all(wanted);
     for (std::size_t k = 0; k < wanted.size(); ++k) {
       const auto [i, j] = wanted_at[k];
-      CheckedFile& entry = check.by_operator[i][j];
       if (found[k]) {
-        entry.state = CheckedFile::State::present;
-        entry.size_on_disk = found[k]->size;
+        check.by_operator[i][j] = FileState::present;
+        check.present_sizes.push_back(found[k]->size);
         ++check.present;
       } else {
-        entry.state = CheckedFile::State::missing;
-        check.missing.emplace_back(i, j);
+        check.by_operator[i][j] = FileState::missing;
+        ++check.missing;
       }
     }
     wanted.clear();
@@ -186,11 +187,11 @@ StateFileCheck check_state_files(SnapshotStore& store, const metadata::Savepoint
   };
   check.by_operator.resize(savepoint.operators.size());
   for (std::size_t i = 0; i < savepoint.operators.size(); ++i) {
-    const auto& files = savepoint.operators[i].files;
-    check.by_operator[i].resize(files.size());
-    check.total += files.size();
-    for (std::size_t j = 0; j < files.size(); ++j) {
-      auto location = state_file_location(files[j], base);
+    const auto& op = savepoint.operators[i];
+    check.by_operator[i].resize(op.files.size(), FileState::elsewhere);
+    check.total += op.files.size();
+    for (std::size_t j = 0; j < op.files.size(); ++j) {
+      auto location = state_file_location(op, op.files[j], base);
       if (!location) {
         ++check.unknown;
         continue;
@@ -231,26 +232,6 @@ std::string short_kinds(const metadata::StateKinds& kinds) {
   return text.empty() ? "-" : text;
 }
 
-// Left-aligned columns, two spaces apart.
-std::vector<std::string> table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()), 0);
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::vector<std::string> lines;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    lines.push_back(line);
-  }
-  return lines;
-}
-
 // Every uid given (--uid and --expect-uids), each once, by the operator id it hashes to: the
 // table shows them for operators whose metadata stores no uid (version < 5) or another one.
 using UidsByOperatorId = std::map<std::string, std::vector<std::string>>;
@@ -268,10 +249,11 @@ UidsByOperatorId given_uids_by_operator_id(const InspectOptions& options) {
   return given_uids;
 }
 
-JsonDocument file_json(const metadata::StateFile& file, const CheckedFile& checked, const Location& directory) {
-  JsonDocument entry = {{"path", file.path}, {"relative", file.relative}, {"stored_size", file.size}};
-  const auto location = checked.state == CheckedFile::State::elsewhere ? std::nullopt
-                                                                       : state_file_location(file, directory);
+// One state file; `size_on_disk` when it is present.
+JsonDocument file_json(const metadata::OperatorState& op, const metadata::StateFile& file, FileState state,
+                       std::uintmax_t size_on_disk, const Location& directory) {
+  JsonDocument entry = {{"path", op.path_of(file)}, {"relative", file.relative}, {"stored_size", file.size}};
+  const auto location = state == FileState::elsewhere ? std::nullopt : state_file_location(op, file, directory);
   const bool local = location && location->kind == LocationKind::local;
   entry["location"] = location ? JsonDocument(location->display()) : JsonDocument();
   entry["local_path"] = local ? JsonDocument(location->display()) : JsonDocument();
@@ -279,17 +261,15 @@ JsonDocument file_json(const metadata::StateFile& file, const CheckedFile& check
     entry["exists"] = nullptr;
     entry["size_on_disk"] = nullptr;
   } else {
-    const bool present = checked.state == CheckedFile::State::present;
+    const bool present = state == FileState::present;
     entry["exists"] = present;
-    entry["size_on_disk"] = present ? JsonDocument(checked.size_on_disk) : JsonDocument();
+    entry["size_on_disk"] = present ? JsonDocument(size_on_disk) : JsonDocument();
   }
   return entry;
 }
 
-JsonDocument operator_json(const metadata::OperatorState& op, const std::vector<CheckedFile>& checked,
-                           const std::vector<std::string>& matched_uids, const Location& directory) {
-  JsonDocument files = JsonDocument::array();
-  for (std::size_t i = 0; i < op.files.size(); ++i) files.push_back(file_json(op.files[i], checked[i], directory));
+// An operator without its files.
+JsonDocument operator_json(const metadata::OperatorState& op, const std::vector<std::string>& matched_uids) {
   return {{"operator_id", op.operator_id},
           {"uid", nullable<JsonDocument>(op.uid)},
           {"name", nullable<JsonDocument>(op.name)},
@@ -302,11 +282,54 @@ JsonDocument operator_json(const metadata::OperatorState& op, const std::vector<
           {"state_size", op.state_size},
           {"inline_size", op.inline_size},
           {"state_kinds", kind_names(op.kinds)},
-          {"matched_uids", matched_uids},
-          {"files", files}};
+          {"matched_uids", matched_uids}};
 }
 
-std::vector<std::string> operator_row(const metadata::OperatorState& op, const std::vector<CheckedFile>& checked,
+const std::vector<std::string>& matched_uids(const UidsByOperatorId& given_uids, const std::string& operator_id) {
+  static const std::vector<std::string> k_none;
+  const auto given = given_uids.find(operator_id);
+  return given == given_uids.end() ? k_none : given->second;
+}
+
+// The document's "operators", each with its "files", written straight out: one entry per state
+// file would be most of the memory held as a JsonDocument.
+void write_operators(JsonWriter& out, const metadata::SavepointMetadata& savepoint, const StateFileCheck& files,
+                     const UidsByOperatorId& given_uids, const Location& directory) {
+  std::size_t next_present = 0;  // into files.present_sizes
+  out.begin_array();
+  for (std::size_t i = 0; i < savepoint.operators.size(); ++i) {
+    const auto& op = savepoint.operators[i];
+    out.begin_object();
+    const JsonDocument head = operator_json(op, matched_uids(given_uids, op.operator_id));
+    for (const auto& [key, value] : head.items()) {
+      out.member(key, value);
+    }
+    out.key("files");
+    out.begin_array();
+    for (std::size_t j = 0; j < op.files.size(); ++j) {
+      const FileState state = files.by_operator[i][j];
+      const std::uintmax_t size = state == FileState::present ? files.present_sizes.at(next_present++) : 0;
+      out.value(file_json(op, op.files[j], state, size, directory));
+    }
+    out.end_array();
+    out.end_object();
+  }
+  out.end_array();
+}
+
+// Calls `each` with the location of every missing state file, in order.
+template <typename Each>
+void for_each_missing(const metadata::SavepointMetadata& savepoint, const StateFileCheck& files,
+                      const Location& directory, Each each) {
+  for (std::size_t i = 0; i < savepoint.operators.size(); ++i) {
+    const auto& op = savepoint.operators[i];
+    for (std::size_t j = 0; j < op.files.size(); ++j) {
+      if (files.by_operator[i][j] == FileState::missing) each(state_file_location(op, op.files[j], directory)->display());
+    }
+  }
+}
+
+std::vector<std::string> operator_row(const metadata::OperatorState& op, const std::vector<FileState>& checked,
                                       const std::vector<std::string>& matched_uids) {
   std::string given_text;
   for (const auto& uid : matched_uids) given_text += (given_text.empty() ? "" : ",") + uid;
@@ -315,9 +338,7 @@ std::vector<std::string> operator_row(const metadata::OperatorState& op, const s
   if (!given_text.empty() && (!op.uid || given_text != *op.uid)) {
     uid_cell = (op.uid ? uid_cell + " " : std::string()) + "*" + one_line(given_text, 60);
   }
-  const auto present = std::count_if(checked.begin(), checked.end(), [](const CheckedFile& file) {
-    return file.state == CheckedFile::State::present;
-  });
+  const auto present = std::count(checked.begin(), checked.end(), FileState::present);
   return {op.operator_id, uid_cell, op.name ? one_line(*op.name, 40) : "-",
           std::to_string(op.parallelism), std::to_string(op.max_parallelism),
           std::to_string(op.subtask_states), std::to_string(op.state_size), short_kinds(op.kinds),
@@ -332,52 +353,47 @@ std::string summary_line(std::size_t operators, std::int64_t total_size, std::in
                         std::to_string(files.total) + " state files";
   if (files.total > 0) {
     summary += ": " + std::to_string(files.present) + " present";
-    if (!files.missing.empty()) summary += ", " + std::to_string(files.missing.size()) + " MISSING";
+    if (files.missing > 0) summary += ", " + std::to_string(files.missing) + " MISSING";
     if (files.unknown > 0) summary += ", " + std::to_string(files.unknown) + " not on a local file system";
   }
   return summary;
 }
 
 // What the savepoint holds: its header, one table row (one JSON object) per operator, the
-// missing state files.
-void report_savepoint(Report& report, const metadata::SavepointMetadata& savepoint, const Location& directory,
-                      const StateFileCheck& files, const UidsByOperatorId& given_uids) {
+// missing state files. The JSON lists are written when the document is (after this action has
+// returned, on failures too), so they share the savepoint and the check.
+void report_savepoint(Report& report, const std::shared_ptr<const metadata::SavepointMetadata>& shared_savepoint,
+                      const Location& directory, const std::shared_ptr<const StateFileCheck>& shared_files,
+                      const UidsByOperatorId& given_uids) {
+  const metadata::SavepointMetadata& savepoint = *shared_savepoint;
+  const StateFileCheck& files = *shared_files;
   report.set("metadata_version", savepoint.version);
   report.set("checkpoint_id", savepoint.checkpoint_id);
   report.set("snapshot_type", nullable<JsonDocument>(savepoint.snapshot_type));
   report.set("format", nullable<JsonDocument>(savepoint.format));
   report.set("master_states", savepoint.master_states);
 
-  // The document only in JSON mode: with many state files it would be most of the memory.
-  const bool json = report.mode() == OutputMode::json;
   std::int64_t total_size = 0;
   std::int64_t inline_size = 0;
-  JsonDocument operators = JsonDocument::array();
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"OPERATOR ID", "UID", "NAME", "PARALLELISM", "MAX", "SUBTASKS", "STATE BYTES", "STATE", "FILES"});
   for (std::size_t i = 0; i < savepoint.operators.size(); ++i) {
     const auto& op = savepoint.operators[i];
     total_size += op.state_size;
     inline_size += op.inline_size;
-    static const std::vector<std::string> k_none;
-    const auto given = given_uids.find(op.operator_id);
-    const auto& matched = given == given_uids.end() ? k_none : given->second;
-    if (json) operators.push_back(operator_json(op, files.by_operator[i], matched, directory));
-    rows.push_back(operator_row(op, files.by_operator[i], matched));
+    rows.push_back(operator_row(op, files.by_operator[i], matched_uids(given_uids, op.operator_id)));
     report.add_value(op.operator_id);
   }
   report.set("state_size", total_size);
   report.set("inline_size", inline_size);
-  // The missing files' locations (the state file's, in the store), from their indexes.
-  const auto missing_location = [&](const std::pair<std::size_t, std::size_t>& at) {
-    return state_file_location(savepoint.operators[at.first].files[at.second], directory)->display();
-  };
-  if (json) {
-    JsonDocument missing = JsonDocument::array();
-    for (const auto& at : files.missing) missing.push_back(missing_location(at));
-    report.set("operators", operators);
-    report.set("missing_files", missing);
-  }
+  report.set_streamed("operators", [shared_savepoint, shared_files, given_uids, directory](JsonWriter& out) {
+    write_operators(out, *shared_savepoint, *shared_files, given_uids, directory);
+  });
+  report.set_streamed("missing_files", [shared_savepoint, shared_files, directory](JsonWriter& out) {
+    out.begin_array();
+    for_each_missing(*shared_savepoint, *shared_files, directory, [&](const std::string& location) { out.string(location); });
+    out.end_array();
+  });
 
   std::string kind = savepoint.snapshot_type.value_or("snapshot");
   if (savepoint.format) kind += " (" + *savepoint.format + ")";
@@ -389,9 +405,11 @@ void report_savepoint(Report& report, const metadata::SavepointMetadata& savepoi
                 " stores no uids: give them with --uid or --expect-uids to match them by their hash)");
   }
   report.line("");
-  for (const auto& line : table(rows)) report.line(line);
+  for (const auto& line : format_table(rows)) report.line(line);
   if (report.mode() == OutputMode::text) {
-    for (const auto& at : files.missing) report.line("Missing state file: " + printable_path(missing_location(at)));
+    for_each_missing(savepoint, files, directory, [&](const std::string& location) {
+      report.line("Missing state file: " + printable_path(location));
+    });
   }
 }
 
@@ -482,11 +500,12 @@ int run_inspect(CommandContext& context, const InspectOptions& options) {
   SnapshotStore& store = context.store(given.kind);
   const Location metadata_file = locate_metadata_file(store, given);
   report.set("metadata_file", metadata_file.display());
-  const metadata::SavepointMetadata savepoint = read_metadata(store, metadata_file);
+  const auto shared_savepoint = std::make_shared<const metadata::SavepointMetadata>(read_metadata(store, metadata_file));
+  const metadata::SavepointMetadata& savepoint = *shared_savepoint;
   const Location directory = parent_location(metadata_file);
-  const StateFileCheck files = check_state_files(store, savepoint, directory);
+  const auto files = std::make_shared<const StateFileCheck>(check_state_files(store, savepoint, directory));
 
-  report_savepoint(report, savepoint, directory, files, given_uids_by_operator_id(options));
+  report_savepoint(report, shared_savepoint, directory, files, given_uids_by_operator_id(options));
   if (!options.uids.empty()) report_uids(report, savepoint, options.uids);
   if (options.expected_uids) {
     report_restore_check(report, options, metadata::check_restore(savepoint, *options.expected_uids));

@@ -138,12 +138,6 @@ SnapshotsInUse ask_jobmanager(CommandContext& context) {
   return in_use;
 }
 
-std::string table_time(const std::optional<WallTime>& time) {
-  if (!time) return "-";
-  const std::string text = format_utc_timestamp(*time);
-  return text.substr(0, 10) + " " + text.substr(11, 8);
-}
-
 std::string joined_reasons(const std::vector<std::string>& reasons) {
   std::string text;
   for (const auto& reason : reasons) text += (text.empty() ? "" : "; ") + reason;
@@ -156,24 +150,13 @@ void print_plan(Report& report, const Inventory& inventory, const RetentionPlan&
   for (const PlannedSnapshot& entry : plan.entries) {
     if (!entry.selected) continue;
     const SnapshotRecord& record = inventory.snapshots[entry.index];
-    rows.push_back({entry.verdict == Verdict::remove ? "DELETE" : "KEEP", table_time(record.time()),
+    rows.push_back({entry.verdict == Verdict::remove ? "DELETE" : "KEEP", format_utc_cell(record.time()),
                     std::string(kind_name(record.kind)),
-                    record.job_id ? *record.job_id : (record.job_prefix.empty() ? "-" : record.job_prefix + "..."),
+                    job_label(record),
                     record.fingerprint.value_or("-"), std::string(status_name(record.status)),
                     printable_path(record.location.display()), one_line(joined_reasons(entry.reasons), 400)});
   }
-  std::vector<std::size_t> widths(rows.front().size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
-    }
-    report.line(line);
-  }
+  for (const auto& line : format_table(rows)) report.line(line);
   for (const auto& note : plan.notes) report.notice("Note: " + note + ".");
 }
 
@@ -306,7 +289,7 @@ int run_prune(CommandContext& context, const PruneOptions& options) {
   if (rules.keep_last) rule_text += "the last " + std::to_string(*rules.keep_last);
   if (rules.keep_within) {
     rule_text += std::string(rule_text.empty() ? "" : " and ") + "those within " + format_duration_short(*rules.keep_within) +
-                 " (since " + table_time(plan.cutoff) + " UTC)";
+                 " (since " + format_utc_cell(plan.cutoff) + " UTC)";
   }
   report.line("Keeping " + rule_text + " per " + group_by_name(rules.group_by) + ", and every group's newest complete "
               "snapshot, under " + roots_text(inventory.roots) + ":");

@@ -11,11 +11,6 @@ namespace flinkcli {
 
 namespace {
 
-std::string job_of(const SnapshotRecord& record) {
-  if (record.job_id) return *record.job_id;
-  return record.job_prefix.empty() ? std::string() : record.job_prefix + "...";
-}
-
 // Whether the snapshot belongs to `job` (a savepoint by its name's 6 digits).
 bool belongs_to(const SnapshotRecord& record, const std::string& job) {
   if (record.job_id) return *record.job_id == job;
@@ -25,7 +20,7 @@ bool belongs_to(const SnapshotRecord& record, const std::string& job) {
 std::string group_of(const SnapshotRecord& record, GroupBy group_by) {
   switch (group_by) {
     case GroupBy::app: return record.fingerprint ? "app " + *record.fingerprint : "app ?";
-    case GroupBy::job: return "job " + job_of(record);
+    case GroupBy::job: return "job " + job_label(record);
     case GroupBy::root: return "root " + record.root;
   }
   return "";

@@ -25,12 +25,14 @@ Location snapshot_location(const std::string& text, std::string_view doing) {
   return location;
 }
 
-std::optional<Location> state_file_location(const metadata::StateFile& file, const Location& directory) {
-  if (file.relative) return child_location(directory, file.path);
+std::optional<Location> state_file_location(const metadata::OperatorState& op, const metadata::StateFile& file,
+                                            const Location& directory) {
+  const std::string_view path = op.path_of(file);
+  if (file.relative) return child_location(directory, path);
   try {
-    Location location = parse_location(file.path, "/");
+    Location location = parse_location(path, "/");
     if (location.kind != directory.kind) return std::nullopt;
-    if (location.kind == LocationKind::local && (file.path.empty() || (file.path.front() != '/' && !parse_file_uri(file.path)))) {
+    if (location.kind == LocationKind::local && (path.empty() || (path.front() != '/' && !parse_file_uri(path)))) {
       return std::nullopt;
     }
     return location;

@@ -21,9 +21,10 @@ inline constexpr std::uint64_t k_max_metadata_bytes = 256u << 20;  // far above 
 // gs://) need that file system's client: exit 8, `doing` names the action ("inspect").
 Location snapshot_location(const std::string& text, std::string_view doing);
 
-// The state file a handle names, in the snapshot's store; none when it is in another one
-// (absolute hdfs:// paths, or an s3:// file of a local copy).
-std::optional<Location> state_file_location(const metadata::StateFile& file, const Location& directory);
+// The state file a handle names (`file`, one of `op`'s files), in the snapshot's store; none
+// when it is in another one (absolute hdfs:// paths, or an s3:// file of a local copy).
+std::optional<Location> state_file_location(const metadata::OperatorState& op, const metadata::StateFile& file,
+                                            const Location& directory);
 
 // The `_metadata` object of `given`: the object itself, or the one in that directory.
 Location locate_metadata_file(SnapshotStore& store, const Location& given);

@@ -324,7 +324,7 @@ class InventoryBuilder {
     };
     for (const auto& op : metadata.operators) {
       for (const auto& file : op.files) {
-        auto location = state_file_location(file, record.location);
+        auto location = state_file_location(op, file, record.location);
         if (!location) {
           ++record.elsewhere_files;
           continue;
@@ -435,6 +435,11 @@ std::optional<std::int64_t> checkpoint_directory_number(std::string_view name) {
 }
 
 bool is_job_id_name(std::string_view name) { return name.size() == 32 && all_hex(name); }
+
+std::string job_label(const SnapshotRecord& record) {
+  if (record.job_id) return *record.job_id;
+  return record.job_prefix.empty() ? "-" : record.job_prefix + "...";
+}
 
 void sort_snapshots(std::vector<SnapshotRecord>& snapshots) {
   std::sort(snapshots.begin(), snapshots.end(), [](const SnapshotRecord& a, const SnapshotRecord& b) {

@@ -60,13 +60,6 @@ std::string human_size(std::uint64_t bytes) {
   return text;
 }
 
-// "2026-12-07 03:40:12"
-std::string table_time(const std::optional<WallTime>& time) {
-  if (!time) return "-";
-  std::string text = format_utc_timestamp(*time);  // 2026-12-07T03:40:12.345Z
-  return text.substr(0, 10) + " " + text.substr(11, 8);
-}
-
 std::optional<std::chrono::milliseconds> age_of(const SnapshotRecord& record, WallTime now) {
   if (record.status != SnapshotStatus::no_metadata || !record.newest_time) return std::nullopt;
   return std::chrono::duration_cast<std::chrono::milliseconds>(now - *record.newest_time);
@@ -85,11 +78,7 @@ std::string status_text(const SnapshotRecord& record, WallTime now) {
   return "";
 }
 
-std::string job_text(const SnapshotRecord& record) {
-  if (record.job_id) return *record.job_id;
-  if (record.job_prefix.empty()) return "-";
-  return record.job_prefix + "..." + (record.job_ambiguous ? " (ambiguous)" : "");
-}
+std::string job_text(const SnapshotRecord& record) { return job_label(record) + (record.job_ambiguous ? " (ambiguous)" : ""); }
 
 JsonDocument time_json(const std::optional<WallTime>& time) {
   return time ? JsonDocument(format_utc_timestamp(*time)) : JsonDocument();
@@ -122,28 +111,17 @@ JsonDocument snapshot_json(const SnapshotRecord& record, WallTime now) {
           {"problem", record.problem.empty() ? JsonDocument() : JsonDocument(record.problem)}};
 }
 
-// Left-aligned columns, two spaces apart.
+// One row per snapshot, under a header.
 void print_table(Report& report, const std::vector<const SnapshotRecord*>& records, WallTime now) {
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"TIME (UTC)", "KIND", "JOB", "CHECKPOINT", "FORMAT", "APP", "SIZE", "STATUS", "PATH"});
   for (const SnapshotRecord* record : records) {
-    rows.push_back({table_time(record->time()), std::string(kind_name(record->kind)), job_text(*record),
+    rows.push_back({format_utc_cell(record->time()), std::string(kind_name(record->kind)), job_text(*record),
                     record->checkpoint_id ? std::to_string(*record->checkpoint_id) : "-", record->format.value_or("-"),
                     record->fingerprint.value_or("-"), human_size(record->size), status_text(*record, now),
                     printable_path(record->location.display())});
   }
-  std::vector<std::size_t> widths(rows.front().size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
-    }
-    report.line(line);
-  }
+  for (const auto& line : format_table(rows)) report.line(line);
 }
 
 std::string summary_line(const std::vector<SnapshotRecord>& snapshots, const std::vector<std::string>& roots) {
@@ -254,7 +232,9 @@ int run_snapshots(CommandContext& context, const SnapshotsOptions& options) {
   JsonDocument listed = JsonDocument::array();
   for (const auto& record : inventory.snapshots) listed.push_back(snapshot_json(record, now));
   report.set("snapshots", std::move(listed));
-  if (inventory.snapshots.empty()) {
+  // The JobManager's latest snapshot of the job may lie outside the roots: it is asked all the same.
+  const bool ask_jobmanager = options.latest && options.job && jobmanager_configured(context);
+  if (inventory.snapshots.empty() && !ask_jobmanager) {
     throw CliError(ErrorClass::not_found, "No savepoints or checkpoints" +
                                               (options.job ? " of job " + options.job->str() : std::string()) +
                                               " under " + roots_text(inventory.roots) + ".");

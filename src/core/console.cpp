@@ -11,7 +11,7 @@ namespace flinkcli {
 namespace {
 
 // The whole text or an errno; retries short writes and EINTR.
-int write_all(int fd, const std::string& buffer) {
+int write_all(int fd, std::string_view buffer) {
   std::size_t written = 0;
   while (written < buffer.size()) {
     const ssize_t n = ::write(fd, buffer.data() + written, buffer.size() - written);
@@ -40,7 +40,15 @@ void FdConsole::out(std::string_view line) {
   if (error != EPIPE) m_out_failure = std::strerror(error);
 }
 
-void FdConsole::err_partial(std::string_view text) { (void)write_all(m_err_fd, std::string(text)); }
+void FdConsole::out_partial(std::string_view text) {
+  if (m_out_closed) return;
+  const int error = write_all(m_out_fd, text);
+  if (error == 0) return;
+  m_out_closed = true;
+  if (error != EPIPE) m_out_failure = std::strerror(error);
+}
+
+void FdConsole::err_partial(std::string_view text) { (void)write_all(m_err_fd, text); }
 
 void FdConsole::err(std::string_view line) {
   (void)write_line(m_err_fd, line);  // nowhere left to report a failure to write an error

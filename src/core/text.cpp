@@ -1,5 +1,6 @@
 #include "flinkcli/core/text.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <vector>
 
@@ -105,6 +106,17 @@ void append_utf8(std::string& out, char32_t code_point) {
 }
 
 std::string from_modified_utf8(std::string_view bytes) {
+  std::string text;
+  append_from_modified_utf8(text, bytes);
+  return text;
+}
+
+void append_from_modified_utf8(std::string& out, std::string_view bytes) {
+  // ASCII is the same in both encodings (U+0000 is C0 80 in modified UTF-8, never a 00 byte).
+  if (std::all_of(bytes.begin(), bytes.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    out.append(bytes);
+    return;
+  }
   constexpr char32_t replacement = 0xFFFD;
   // First the UTF-16 code units, as Java holds the string; then surrogate pairs are joined.
   std::vector<char32_t> units;
@@ -130,19 +142,17 @@ std::string from_modified_utf8(std::string_view bytes) {
       i += 1;
     }
   }
-  std::string text;
   for (std::size_t k = 0; k < units.size(); ++k) {
     const char32_t unit = units[k];
     if (unit >= 0xD800 && unit <= 0xDBFF && k + 1 < units.size() && units[k + 1] >= 0xDC00 && units[k + 1] <= 0xDFFF) {
-      append_utf8(text, 0x10000 + ((unit - 0xD800) << 10) + (units[k + 1] - 0xDC00));
+      append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (units[k + 1] - 0xDC00));
       ++k;
     } else if (unit >= 0xD800 && unit <= 0xDFFF) {
-      append_utf8(text, replacement);
+      append_utf8(out, replacement);
     } else {
-      append_utf8(text, unit);
+      append_utf8(out, unit);
     }
   }
-  return text;
 }
 
 }  // namespace flinkcli

@@ -104,9 +104,15 @@ class Reader {
   // Java's writeUTF: u16 byte length, modified UTF-8 (U+0000 as C0 80, characters above U+FFFF
   // as two 3-byte surrogates). Returned as standard UTF-8 (core's from_modified_utf8).
   std::string utf(const char* what) {
+    std::string text;
+    append_utf(text, what);
+    return text;
+  }
+  // The same, appended to `out`.
+  void append_utf(std::string& out, const char* what) {
     const std::uint32_t high = u8(what);
     const std::uint32_t length = (high << 8) | u8(what);
-    return from_modified_utf8(raw(length, what));
+    append_from_modified_utf8(out, raw(length, what));
   }
 
  private:
@@ -190,7 +196,7 @@ class Parser {
       m_reader.fail("negative parallelism for operator " + op.operator_id, parallelism_at);
     }
     if (m_version == 2) m_reader.skip(4, "an operator's chain length");
-    track_files(&op.files);
+    track_files(&op);
     if (m_version >= 3) {
       const std::size_t at = m_reader.pos();
       const HandleSummary coordinator = read_stream(0);
@@ -284,23 +290,47 @@ class Parser {
     op.has_state |= any;
   }
 
-  // Each (path, relative) once per operator, sizes added, in the order first seen. An
+  // A state file's path, read onto the end of the operator's `file_paths`; returns where it
+  // starts there (record_file takes it from there to the end).
+  std::size_t read_path(const char* what) {
+    std::string& paths = m_op->file_paths;
+    const std::size_t start = paths.size();
+    const std::size_t at = m_reader.pos();
+    m_reader.append_utf(paths, what);
+    // StateFile's 32-bit offsets: far beyond the 256 MiB a caller reads, so only a huge input gets here.
+    if (paths.size() > std::numeric_limits<std::uint32_t>::max()) {
+      m_reader.fail("state file paths longer than 4 GiB in one operator", at);
+    }
+    return start;
+  }
+
+  // Each (path, relative) once per operator, sizes added, in the order first seen; the path is
+  // file_paths from `path_start` on, dropped again when the operator has it already. An
   // open-addressing table of indexes into the list keeps this linear: incremental checkpoints
   // give one operator tens of thousands of files.
-  void record_file(std::string path, bool relative, std::int64_t size) {
-    if (!m_files) return;
-    if ((m_files->size() + 1) * 2 > m_file_slots.size()) grow_file_slots();
+  void record_file(std::size_t path_start, bool relative, std::int64_t size) {
+    std::vector<StateFile>& files = m_op->files;
+    const std::string_view path = std::string_view(m_op->file_paths).substr(path_start);
+    // At most 3/4 full; growing at 3/4 rather than 1/2 also keeps the table's growth and the
+    // list's (both doubling) from holding their old and new copies at the same moment.
+    if ((files.size() + 1) * 4 > m_file_slots.size() * 3) grow_file_slots();
     const std::size_t mask = m_file_slots.size() - 1;
     for (std::size_t slot = file_hash(path, relative) & mask;; slot = (slot + 1) & mask) {
       const std::uint32_t entry = m_file_slots[slot];
       if (entry == 0) {
-        m_file_slots[slot] = static_cast<std::uint32_t>(m_files->size() + 1);
-        m_files->push_back({std::move(path), relative, size < 0 ? 0 : size});
+        m_file_slots[slot] = static_cast<std::uint32_t>(files.size() + 1);
+        StateFile file;
+        file.path_offset = static_cast<std::uint32_t>(path_start);
+        file.path_length = static_cast<std::uint32_t>(path.size());
+        file.relative = relative;
+        file.size = size < 0 ? 0 : size;
+        files.push_back(file);
         return;
       }
-      StateFile& file = (*m_files)[entry - 1];
-      if (file.relative == relative && file.path == path) {
+      StateFile& file = files[entry - 1];
+      if (file.relative == relative && m_op->path_of(file) == path) {
         file.size = add_size(file.size, size);
+        m_op->file_paths.resize(path_start);
         return;
       }
     }
@@ -313,17 +343,17 @@ class Parser {
   void grow_file_slots() {
     m_file_slots.assign(std::max<std::size_t>(64, m_file_slots.size() * 2), 0);
     const std::size_t mask = m_file_slots.size() - 1;
-    for (std::size_t i = 0; i < m_files->size(); ++i) {
-      const StateFile& file = (*m_files)[i];
-      std::size_t slot = file_hash(file.path, file.relative) & mask;
+    const std::vector<StateFile>& files = m_op->files;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      std::size_t slot = file_hash(m_op->path_of(files[i]), files[i].relative) & mask;
       while (m_file_slots[slot] != 0) slot = (slot + 1) & mask;
       m_file_slots[slot] = static_cast<std::uint32_t>(i + 1);
     }
   }
 
-  // Starts (`files`) or ends (nullptr) the file list of the operator being read.
-  void track_files(std::vector<StateFile>* files) {
-    m_files = files;
+  // Starts (`op`) or ends (nullptr) the file list of the operator being read.
+  void track_files(OperatorState* op) {
+    m_op = op;
     std::vector<std::uint32_t>().swap(m_file_slots);
   }
 
@@ -372,13 +402,13 @@ class Parser {
       }
       case k_file_stream: {
         summary.size = m_reader.i64("a file handle's size");
-        record_file(m_reader.utf("a file handle's path"), false, summary.size);
+        record_file(read_path("a file handle's path"), false, summary.size);
         return summary;
       }
       case k_relative_stream: {
-        std::string path = m_reader.utf("a relative file handle's path");
+        const std::size_t path = read_path("a relative file handle's path");
         summary.size = m_reader.i64("a relative file handle's size");
-        record_file(std::move(path), true, summary.size);
+        record_file(path, true, summary.size);
         return summary;
       }
       case k_key_groups:
@@ -387,7 +417,7 @@ class Parser {
         m_reader.skip(8, "a segment's start position");
         summary.size = m_reader.i64("a segment's size");
         m_reader.skip(4, "a segment's scope");
-        record_file(m_reader.utf("a segment's file path"), false, summary.size);
+        record_file(read_path("a segment's file path"), false, summary.size);
         (void)m_reader.utf("a segment's logical file id");
         return summary;
       }
@@ -573,8 +603,8 @@ class Parser {
 
   Reader m_reader;
   int m_version = 0;
-  std::vector<StateFile>* m_files = nullptr;  // the operator being read
-  std::vector<std::uint32_t> m_file_slots;    // its files' index + 1 by hash, 0: free
+  OperatorState* m_op = nullptr;            // the operator being read
+  std::vector<std::uint32_t> m_file_slots;  // its files' index + 1 by hash, 0: free
 };
 
 std::uint64_t rotl(std::uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }

@@ -121,11 +121,22 @@ void Report::notice(std::string_view text) {
   m_notices.emplace_back(text);
 }
 
-void Report::set(const std::string& key, JsonDocument value) { m_fields[key] = std::move(value); }
+void Report::set(const std::string& key, JsonDocument value) {
+  m_fields[key] = std::move(value);
+  m_streams.erase(key);
+}
 
-void Report::erase(const std::string& key) { m_fields.erase(key); }
+void Report::set_streamed(const std::string& key, JsonStream write) {
+  m_fields[key] = nullptr;  // its place in the document
+  m_streams[key] = std::move(write);
+}
 
-JsonDocument Report::document_json(const std::string& status, const JsonDocument& error) const {
+void Report::erase(const std::string& key) {
+  m_fields.erase(key);
+  m_streams.erase(key);
+}
+
+JsonDocument Report::document_head(const std::string& status, const JsonDocument& error) const {
   JsonDocument document = JsonDocument::object();
   document["schema"] = "flinkcli." + (m_document.empty() ? std::string("error") : m_document) + "/" +
                        std::to_string(k_json_schema_version);
@@ -140,17 +151,44 @@ JsonDocument Report::document_json(const std::string& status, const JsonDocument
   return document;
 }
 
-void Report::write_document(const JsonDocument& document) {
+void Report::write_json(JsonWriter& writer, const std::string& status, const JsonDocument& error) const {
+  const JsonDocument head = document_head(status, error);
+  writer.begin_object();
+  for (const auto& [key, value] : head.items()) {
+    const auto stream = m_streams.find(key);
+    if (stream == m_streams.end()) {
+      writer.member(key, value);
+    } else {
+      writer.key(key);
+      stream->second(writer);
+    }
+  }
+  writer.end_object();
+}
+
+void Report::write_document(const std::string& status, const JsonDocument& error) {
   // One line: a pipe reader (jq, a log shipper) gets one record per run. Invalid UTF-8 from the
-  // server becomes U+FFFD rather than an exception that would lose the document.
-  m_console.out(document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  // server becomes U+FFFD (JsonWriter) rather than an exception that would lose the document.
+  JsonWriter writer([this](std::string_view chunk) { m_console.out_partial(chunk); });
+  write_json(writer, status, error);
+  m_console.out(writer.take_rest());
+}
+
+std::string Report::document_text(const std::string& status, const JsonDocument& error) const {
+  JsonWriter writer;
+  write_json(writer, status, error);
+  return writer.take_rest();
+}
+
+JsonDocument Report::document_json(const std::string& status, const JsonDocument& error) const {
+  return JsonDocument::parse(document_text(status, error));
 }
 
 int Report::succeed() {
   if (m_finished) return 0;
   m_finished = true;
   if (m_mode == OutputMode::json) {
-    write_document(document_json(m_status, nullptr));
+    write_document(m_status, nullptr);
   } else if (m_mode == OutputMode::quiet) {
     for (const auto& value : m_values) m_console.out(value);
   }
@@ -168,7 +206,7 @@ int Report::fail(const CliError& error) {
     details["exit_code"] = exit_code;
     details["message"] = message;
     if (m_verbose && !error.detail().empty()) details["detail"] = error.detail();
-    write_document(document_json(error.error_class() == ErrorClass::timeout ? "timed_out" : "failed", details));
+    write_document(error.error_class() == ErrorClass::timeout ? "timed_out" : "failed", details);
     return exit_code;
   }
   return print_error(m_console, error, m_mode, m_verbose);
@@ -192,18 +230,18 @@ int print_error(Console& console, const CliError& error, OutputMode mode, bool v
   return error.exit_code();
 }
 
-JsonDocument Report::interrupted_json(const std::string& message, int signal_number) const {
+JsonDocument Report::interrupted_error(const std::string& message, int signal_number) const {
   JsonDocument details = JsonDocument::object();
   details["class"] = "interrupted";
   details["exit_code"] = interrupted_exit_code(signal_number);
   details["message"] = one_line(message, k_max_error_line);
-  return document_json("interrupted", details);
+  return details;
 }
 
 LastWords Report::last_words(const std::string& message, int signal_number) const {
   LastWords words{one_line(message, k_max_error_line), ""};
   if (m_mode == OutputMode::json) {
-    words.stdout_text = interrupted_json(message, signal_number).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    words.stdout_text = document_text("interrupted", interrupted_error(message, signal_number));
   }
   return words;
 }
@@ -212,8 +250,33 @@ int Report::interrupted(const std::string& message, int signal_number) {
   const int exit_code = interrupted_exit_code(signal_number);
   if (m_finished) return exit_code;
   m_finished = true;
-  if (m_mode == OutputMode::json) write_document(interrupted_json(message, signal_number));
+  if (m_mode == OutputMode::json) write_document("interrupted", interrupted_error(message, signal_number));
   return exit_code;
+}
+
+std::string format_utc_cell(const std::optional<std::chrono::system_clock::time_point>& time) {
+  if (!time) return "-";
+  const std::string text = format_utc_timestamp(*time);
+  return text.substr(0, 10) + " " + text.substr(11, 8);
+}
+
+std::vector<std::string> format_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::vector<std::string> lines;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    lines.push_back(line);
+  }
+  return lines;
 }
 
 }  // namespace flinkcli

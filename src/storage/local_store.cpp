@@ -14,9 +14,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Exact, so the same file has the same time in every listing and stat (snapshots sort by it).
 std::chrono::system_clock::time_point to_system_time(fs::file_time_type time) {
-  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(
-      time - fs::file_time_type::clock::now() + std::chrono::system_clock::now());
+  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(fs::file_time_type::clock::to_sys(time));
 }
 
 // A failed file system call: permission problems are access failures (exit 17), a path that

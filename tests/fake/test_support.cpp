@@ -57,6 +57,12 @@ std::string join_lines(const std::vector<std::string>& lines) {
 std::string CapturingConsole::stdout_text() const { return join_lines(stdout_lines); }
 std::string CapturingConsole::stderr_text() const { return join_lines(stderr_lines); }
 
+std::string joined(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  return text;
+}
+
 CliRun run_flink(const std::vector<std::string>& args, const TestEnvironment& env,
                  const ApiFactory& factory, Clock& clock, Interrupt* interrupt,
                  bool stderr_is_terminal) {

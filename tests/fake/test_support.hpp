@@ -43,7 +43,14 @@ class TempDir {
 // Records lines instead of printing them.
 class CapturingConsole final : public Console {
  public:
-  void out(std::string_view line) override { stdout_lines.emplace_back(line); }
+  void out(std::string_view line) override {
+    stdout_lines.push_back(stdout_partial + std::string(line));
+    stdout_partial.clear();
+  }
+  void out_partial(std::string_view text) override {
+    stdout_partial += text;
+    ++stdout_partial_writes;
+  }
   void err(std::string_view line) override { stderr_lines.emplace_back(line); }
   void err_partial(std::string_view text) override { stderr_partials.emplace_back(text); }
   std::string stdout_text() const;
@@ -52,6 +59,8 @@ class CapturingConsole final : public Console {
   std::vector<std::string> stdout_lines;
   std::vector<std::string> stderr_lines;
   std::vector<std::string> stderr_partials;  // progress redraws (only on a "terminal")
+  std::string stdout_partial;                 // the start of a line out() has not ended yet
+  int stdout_partial_writes = 0;
 };
 
 // A signal on cue: requested() turns true at the `after`-th question (never when unset); every
@@ -142,6 +151,9 @@ struct CliRun {
 
 // The environment the client sees: the given variables only; FLINK_CONF_DIR defaults to an
 // empty scratch directory so no configuration on the machine leaks in.
+// Lines as one text, each ended by "\n", for failure messages and searches.
+std::string joined(const std::vector<std::string>& lines);
+
 class TestEnvironment {
  public:
   TestEnvironment();

@@ -1,8 +1,8 @@
 // The savepoint `_metadata` reader on any bytes: only MetadataError may come out, and nothing
 // may crash, hang or allocate by a count read from the input. The first byte picks how the rest
 // is read: behind a valid header of metadata version 2..7 (mode 1..6, so small seeds reach the
-// operator and handle parsers), or as a whole file. Seeds: corpus/metadata/, written by
-// make_metadata_seeds.py.
+// operator and handle parsers), or as a whole file; every state file's path must lie in its
+// operator's buffer. Seeds: corpus/metadata/, written by make_metadata_seeds.py.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -21,7 +21,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   bytes.append(reinterpret_cast<const char*>(data + 1), size - 1);
   try {
-    (void)parse_metadata(bytes);
+    const SavepointMetadata savepoint = parse_metadata(bytes);
+    // Every state file's path lies inside its operator's buffer.
+    for (const auto& op : savepoint.operators) {
+      for (const auto& file : op.files) {
+        if (std::size_t{file.path_offset} + file.path_length > op.file_paths.size()) __builtin_trap();
+        (void)op.path_of(file);
+      }
+    }
   } catch (const MetadataError&) {
   }
   (void)operator_id_for_uid(std::string(reinterpret_cast<const char*>(data), size));

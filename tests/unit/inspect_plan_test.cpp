@@ -32,11 +32,6 @@ const char* const k_plan_230_without_mapper =
 const char* const k_plan_120_unchained =
     R"({"plan":{"jid":"779be4e4df14fd50007d0d620732c195","name":"cli-test-job","type":"STREAMING","nodes":[{"id":"b2bc5a6680a755404d35a7edb8fc77f4","parallelism":1,"operator":"","operator_strategy":"","description":"sink: Writer<br/>","inputs":[{"num":0,"id":"c9cecfed5cae9d489451c50e442666e3","ship_strategy":"FORWARD","exchange":"pipelined_bounded"}],"optimizer_properties":{}},{"id":"c9cecfed5cae9d489451c50e442666e3","parallelism":1,"operator":"","operator_strategy":"","description":"mapper<br/>","inputs":[{"num":0,"id":"701f0af75af41f50ad1116e4cee19eea","ship_strategy":"HASH","exchange":"pipelined_bounded"}],"optimizer_properties":{}},{"id":"701f0af75af41f50ad1116e4cee19eea","parallelism":1,"operator":"","operator_strategy":"","description":"throttle<br/>","inputs":[{"num":0,"id":"bd9c186e89cc37a76d776844dfa8ccba","ship_strategy":"FORWARD","exchange":"pipelined_bounded"}],"optimizer_properties":{}},{"id":"bd9c186e89cc37a76d776844dfa8ccba","parallelism":1,"operator":"","operator_strategy":"","description":"Source: source<br/>","optimizer_properties":{}}]}})";
 
-std::string joined(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) text += line + "\n";
-  return text;
-}
 
 std::string vertices_text(const JobPlan& plan) {
   std::string text;

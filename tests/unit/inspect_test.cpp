@@ -17,11 +17,6 @@ using nlohmann::json;
 const std::string k_source = metadata::operator_id_for_uid("source-id");
 const std::string k_mapper = metadata::operator_id_for_uid("mapper-id");
 
-std::string joined(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) text += line + "\n";
-  return text;
-}
 
 class InspectTest : public ::testing::Test {
  protected:
@@ -130,6 +125,46 @@ TEST_F(InspectTest, MissingStateFilesAreReported) {
   const json doc = inspect_json({dir});
   EXPECT_EQ(doc["missing_files"].size(), 2u);
   EXPECT_EQ(doc["operators"][2]["files"][0]["exists"], false);
+}
+
+// Each file in the document with its own lookup: present ones with their size on disk, missing
+// ones listed in order, one in another store not looked up; across operators.
+TEST_F(InspectTest, EveryStateFileInTheDocumentWithItsLookup) {
+  MetadataWriter w;
+  w.header(6, 1).i32(0).i32(2).operator_head(6, "a", "a", 1, 128).u8(0).i32(1).i32(0).i32(0).i32(0);
+  w.u8(11).i64(5).utf("backend").i32(0).i32(128).i64(0).inline_stream("meta", "m");
+  w.i32(5);
+  w.utf("").relative_stream("p1", 30).utf("").relative_stream("m1", 40).utf("").relative_stream("p2", 50);
+  w.utf("").file_stream("hdfs://nn/x", 60).utf("").relative_stream("m2", 70);
+  w.i32(0).utf("handle").u8(0).i32(0).i32(0);
+  w.operator_head(6, "b", "b", 1, 128).u8(0).i32(1).i32(0).i32(0).i32(0);
+  w.u8(3).i32(0).i32(0).relative_stream("p3", 80).u8(0).i32(0).i32(0);
+  w.savepoint_properties("CANONICAL");
+  scratch.write("mixed/_metadata", w.bytes);
+  scratch.write("mixed/p1", "123");
+  scratch.write("mixed/p2", "12345");
+  scratch.write("mixed/p3", "1234567");
+  const std::string dir = (scratch / "mixed").string();
+
+  const json doc = inspect_json({dir});
+  const auto file = [](const std::string& path, bool relative, int stored, const json& location, const json& exists,
+                       const json& size) {
+    return json{{"path", path}, {"relative", relative}, {"stored_size", stored}, {"location", location},
+                {"local_path", location}, {"exists", exists}, {"size_on_disk", size}};
+  };
+  EXPECT_EQ(doc["operators"][0]["files"],
+            json::array({file("p1", true, 30, dir + "/p1", true, 3), file("m1", true, 40, dir + "/m1", false, nullptr),
+                         file("p2", true, 50, dir + "/p2", true, 5),
+                         file("hdfs://nn/x", false, 60, nullptr, nullptr, nullptr),
+                         file("m2", true, 70, dir + "/m2", false, nullptr)}));
+  EXPECT_EQ(doc["operators"][1]["files"], json::array({file("p3", true, 80, dir + "/p3", true, 7)}));
+  EXPECT_EQ(doc["missing_files"], json({dir + "/m1", dir + "/m2"}));
+
+  const auto result = inspect({dir});
+  const std::string text = joined(result.out);
+  EXPECT_NE(text.find("6 state files: 3 present, 2 MISSING, 1 not on a local file system"), std::string::npos) << text;
+  EXPECT_NE(text.find("Missing state file: " + dir + "/m1\nMissing state file: " + dir + "/m2\n"), std::string::npos)
+      << text;
 }
 
 // A state file's path comes from the file: its escape sequences and line breaks never reach the

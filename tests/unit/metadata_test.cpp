@@ -108,7 +108,7 @@ TEST(MetadataParser, ReferenceFile) {
   EXPECT_FALSE(op.kinds.coordinator);
   EXPECT_TRUE(op.has_state);
   ASSERT_EQ(op.files.size(), 1u);
-  EXPECT_EQ(op.files[0].path, "1b0c7d1e-2f3a-4b5c-8d9e-0f1a2b3c4d5e");
+  EXPECT_EQ(op.path_of(op.files[0]), "1b0c7d1e-2f3a-4b5c-8d9e-0f1a2b3c4d5e");
   EXPECT_TRUE(op.files[0].relative);
   EXPECT_EQ(op.files[0].size, 250);
   EXPECT_FALSE(savepoint.snapshot_type);
@@ -134,7 +134,7 @@ TEST(MetadataParser, SampleSavepointInEveryVersion) {
     EXPECT_TRUE(mapper.kinds.managed_keyed);
     EXPECT_EQ(mapper.state_size, k_mapper_file_size);
     ASSERT_EQ(mapper.files.size(), 1u);
-    EXPECT_EQ(mapper.files[0].path, k_mapper_file);
+    EXPECT_EQ(mapper.path_of(mapper.files[0]), k_mapper_file);
     EXPECT_FALSE(throttle.has_state);
     EXPECT_EQ(throttle.subtask_states, 1);
     EXPECT_EQ(throttle.state_size, 0);
@@ -306,7 +306,7 @@ TEST(MetadataParser, IncrementalAndChangelogSizes) {
   EXPECT_EQ(op.state_size, 2 + 1000 + 50 + 4);
   EXPECT_EQ(op.inline_size, 2 + 4);
   ASSERT_EQ(op.files.size(), 2u);
-  EXPECT_EQ(op.files[0].path, "file:/shared/000001.sst");
+  EXPECT_EQ(op.path_of(op.files[0]), "file:/shared/000001.sst");
   EXPECT_FALSE(op.files[0].relative);
   EXPECT_TRUE(op.files[1].relative);
 }
@@ -329,20 +329,72 @@ TEST(MetadataParser, StateFilesOncePerOperatorInFirstSeenOrder) {
   w.u8(0).i32(0).i32(0);
   w.savepoint_properties("CANONICAL");
   const auto savepoint = parse_metadata(w.bytes);
-  const auto& files = savepoint.operators.at(0).files;
+  const auto& op = savepoint.operators.at(0);
+  const auto& files = op.files;
   ASSERT_EQ(files.size(), static_cast<std::size_t>(k_files + 1));
   for (int i = 0; i < k_files; ++i) {
-    ASSERT_EQ(files[static_cast<std::size_t>(i)].path, "file:/shared/" + std::to_string(i));
+    ASSERT_EQ(op.path_of(files[static_cast<std::size_t>(i)]), "file:/shared/" + std::to_string(i));
     ASSERT_FALSE(files[static_cast<std::size_t>(i)].relative);
     ASSERT_EQ(files[static_cast<std::size_t>(i)].size, i + 1) << i;
   }
-  EXPECT_EQ(files.back().path, "file:/shared/7");
+  EXPECT_EQ(op.path_of(files.back()), "file:/shared/7");
   EXPECT_TRUE(files.back().relative);
   EXPECT_EQ(files.back().size, 3);
-  const auto& other = savepoint.operators.at(1).files;
+  const auto& other_op = savepoint.operators.at(1);
+  const auto& other = other_op.files;
   ASSERT_EQ(other.size(), 1u);
-  EXPECT_EQ(other[0].path, "file:/shared/0");
+  EXPECT_EQ(other_op.path_of(other[0]), "file:/shared/0");
   EXPECT_EQ(other[0].size, 9);
+}
+
+// A state file's path is a range of its operator's file_paths, decoded from modified UTF-8 as
+// names are; a duplicate's path is dropped again, so the buffer holds each distinct path once.
+TEST(MetadataParser, StateFilePathsRoundTripThroughTheOperatorsBuffer) {
+  struct PathCase {
+    const char* name;
+    std::string stored;  // as in the file (modified UTF-8)
+    bool relative;
+    std::string path;    // as path_of gives it
+  };
+  const PathCase cases[] = {
+      {"absolute URI", "file:/shared/000001.sst", false, "file:/shared/000001.sst"},
+      {"relative name", "1b0c7d1e-2f3a", true, "1b0c7d1e-2f3a"},
+      {"the same text, absolute", "1b0c7d1e-2f3a", false, "1b0c7d1e-2f3a"},
+      {"empty", "", true, ""},
+      {"U+0000 as C0 80", std::string("a\xC0\x80" "b"), false, std::string("a\0b", 3)},
+      {"U+1F600 as a surrogate pair", "s3://b/\xED\xA0\xBD\xED\xB8\x80", false, "s3://b/\xF0\x9F\x98\x80"},
+      {"a malformed byte", "x\xFFy", true, "x\xEF\xBF\xBDy"},
+      {"control characters kept", "\x1B[31m\n", true, "\x1B[31m\n"},
+  };
+  MetadataWriter w;
+  w.header(6, 1).i32(0).i32(1).operator_head(6, "a", "a", 1, 128).u8(0).i32(1).i32(0).i32(0).i32(0);
+  w.u8(11).i64(5).utf("backend").i32(0).i32(128).i64(0).inline_stream("meta", "m");
+  const int count = static_cast<int>(std::size(cases));
+  w.i32(2 * count);
+  for (int round = 0; round < 2; ++round) {  // each one twice: the second time a duplicate
+    for (const auto& row : cases) {
+      w.utf("");
+      if (row.relative) {
+        w.relative_stream(row.stored, 10);
+      } else {
+        w.file_stream(row.stored, 10);
+      }
+    }
+  }
+  w.i32(0).utf("handle").u8(0).i32(0).i32(0);
+  w.savepoint_properties("CANONICAL");
+  const auto op = parse_metadata(w.bytes).operators.at(0);
+  ASSERT_EQ(op.files.size(), std::size(cases));
+  std::string all_paths;
+  for (std::size_t i = 0; i < std::size(cases); ++i) {
+    SCOPED_TRACE(cases[i].name);
+    EXPECT_EQ(op.path_of(op.files[i]), cases[i].path);
+    EXPECT_EQ(op.files[i].relative, cases[i].relative);
+    EXPECT_EQ(op.files[i].size, 20);
+    all_paths += cases[i].path;
+  }
+  EXPECT_EQ(op.file_paths, all_paths);  // no duplicate's bytes left behind
+  EXPECT_EQ(metadata::OperatorState().path_of(metadata::StateFile()), "");
 }
 
 // The trailer's handle table: strings and objects are counted, class descriptors kept. Back

@@ -26,7 +26,12 @@ TEST(ModifiedUtf8, DecodesAsJavaWroteIt) {
       {"\xED\xA0\xBD\xED\xB8\x80", "\xF0\x9F\x98\x80"},        // U+1F600 as two 3-byte surrogates
       {"x\xED\xA0\xBD\xED\xB8\x80y", "x\xF0\x9F\x98\x80y"},
   };
-  for (const auto& c : cases) EXPECT_EQ(from_modified_utf8(c.bytes), c.text) << c.bytes;
+  for (const auto& c : cases) {
+    EXPECT_EQ(from_modified_utf8(c.bytes), c.text) << c.bytes;
+    std::string appended = "kept/";  // the `_metadata` reader appends paths to one buffer
+    append_from_modified_utf8(appended, c.bytes);
+    EXPECT_EQ(appended, "kept/" + c.text) << c.bytes;
+  }
 }
 
 // Java's readUTF throws UTFDataFormatException here; for display each bad byte or lone surrogate

@@ -18,11 +18,6 @@ using std::chrono::hours;
 constexpr const char* k_job = "0dc38d7fe0a14fd4a2b4c1a2b3c4d5e6";
 constexpr const char* k_other_job = "c0ffee00000000000000000000000000";
 
-std::string joined(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) text += line + "\n";
-  return text;
-}
 
 class PruneTest : public ::testing::Test {
  protected:

@@ -161,7 +161,7 @@ TEST_P(RealMetadata, StateKindsFilesAndSizes) {
   EXPECT_TRUE(mapper->has_state);
   ASSERT_EQ(mapper->files.size(), 1u);
   EXPECT_TRUE(mapper->files[0].relative);
-  EXPECT_EQ(mapper->files[0].path, f.mapper_file.name);
+  EXPECT_EQ(mapper->path_of(mapper->files[0]), f.mapper_file.name);
   EXPECT_EQ(mapper->files[0].size, f.mapper_file.size);
   EXPECT_EQ(mapper->inline_size, 0);
   EXPECT_EQ(mapper->state_size, f.mapper_file.size);
@@ -175,7 +175,7 @@ TEST_P(RealMetadata, StateKindsFilesAndSizes) {
   EXPECT_TRUE(source->has_state);
   ASSERT_EQ(source->files.size(), 1u);
   EXPECT_TRUE(source->files[0].relative);
-  EXPECT_EQ(source->files[0].path, f.source_file.name);
+  EXPECT_EQ(source->path_of(source->files[0]), f.source_file.name);
   EXPECT_EQ(source->files[0].size, f.source_file.size);
   EXPECT_GT(source->inline_size, 0);
   EXPECT_EQ(source->state_size, source->inline_size + f.source_file.size);

@@ -19,11 +19,6 @@ using nlohmann::json;
 
 constexpr const char* k_job = "0dc38d7fe0a14fd4a2b4c1a2b3c4d5e6";
 
-std::string joined(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) text += line + "\n";
-  return text;
-}
 
 class SnapshotsTest : public ::testing::Test {
  protected:
@@ -188,6 +183,18 @@ TEST_F(SnapshotsTest, TheJobManagersLatestOutsideTheRootsIsCheckedThere) {
   const json doc = snapshots_json({"-m", "127.0.0.1:8081", "--latest", "--job-id", k_job, checkpoint_dir()});
   EXPECT_EQ(doc["latest"]["path"], elsewhere);
   EXPECT_EQ(doc["latest_source"], "jobmanager");
+}
+
+TEST_F(SnapshotsTest, TheJobManagerIsAskedEvenWhenTheRootsHoldNothingOfTheJob) {
+  const std::string elsewhere = snapshot("ck/" + std::string(k_job) + "/chk-9");
+  snapshot("sp/savepoint-c0ffee-a02a65f50dd2");
+  cluster.latest = {{"completed", 9, false, elsewhere}};
+  const json doc = snapshots_json({"-m", "127.0.0.1:8081", "--latest", "--job-id", k_job, (scratch / "sp").string()});
+  EXPECT_EQ(doc["latest"]["path"], elsewhere);
+  EXPECT_EQ(doc["latest_source"], "jobmanager");
+  // Without a usable answer it is still exit 4, naming the roots.
+  cluster.latest = {};
+  snapshots_json({"-m", "127.0.0.1:8081", "--latest", "--job-id", k_job, (scratch / "sp").string()}, 4);
 }
 
 TEST_F(SnapshotsTest, StorageWinsWhenTheJobManagersLatestIsNotUsable) {

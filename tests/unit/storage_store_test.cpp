@@ -54,6 +54,24 @@ class LocalStoreTest : public ::testing::Test {
   std::unique_ptr<SnapshotStore> store;
 };
 
+// Two listings, and a listing and a stat, give a file the same time: snapshots sort by it, and a
+// time that moves by a few nanoseconds per call reorders ties.
+TEST_F(LocalStoreTest, TimesAreTheSameEveryCall) {
+  for (int i = 0; i < 20; ++i) scratch.write("sp/f" + std::to_string(i), "x");
+  std::map<std::string, std::chrono::system_clock::time_point> first;
+  store->list(local(scratch / "sp"), [&](const StoredObject& object) {
+    first[object.location.local_path.string()] = *object.modified;
+    return true;
+  });
+  for (int round = 0; round < 5; ++round) {
+    store->list(local(scratch / "sp"), [&](const StoredObject& object) {
+      EXPECT_EQ(first.at(object.location.local_path.string()), *object.modified);
+      return true;
+    });
+  }
+  for (const auto& [path, time] : first) EXPECT_EQ(store->stat(local(path))->modified, time);
+}
+
 TEST_F(LocalStoreTest, Stat) {
   scratch.write("sp/_metadata", std::string(42, 'm'));
   scratch.write("sp/empty", "");

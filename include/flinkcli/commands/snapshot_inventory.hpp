@@ -86,6 +86,10 @@ struct Inventory {
 // times out is an error.
 Inventory take_inventory(SnapshotStore& store, const std::vector<Location>& roots, const InventoryOptions& options);
 
+// The job as tables show it: a checkpoint's job id, a savepoint's "0dc38d..." (its name holds no
+// more), "-" when unknown.
+std::string job_label(const SnapshotRecord& record);
+
 // Sorts by time (oldest first), then checkpoint id, then path.
 void sort_snapshots(std::vector<SnapshotRecord>& snapshots);
 

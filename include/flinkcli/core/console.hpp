@@ -13,6 +13,9 @@ class Console {
  public:
   virtual ~Console() = default;
   virtual void out(std::string_view line) = 0;  // stdout, one line
+  // stdout text without a line end: the start of a line too long to hold at once (a JSON
+  // document listing millions of files); the next out() ends it.
+  virtual void out_partial(std::string_view text) = 0;
   virtual void err(std::string_view line) = 0;  // stderr, one line
   // stderr text without a line end, for a live progress line a terminal redraws ("\r...").
   virtual void err_partial(std::string_view text) { (void)text; }
@@ -26,6 +29,7 @@ class FdConsole final : public Console {
  public:
   FdConsole(int out_fd = 1, int err_fd = 2) : m_out_fd(out_fd), m_err_fd(err_fd) {}
   void out(std::string_view line) override;
+  void out_partial(std::string_view text) override;
   void err(std::string_view line) override;
   void err_partial(std::string_view text) override;
   std::optional<std::string> output_failure() const override { return m_out_failure; }

@@ -18,6 +18,8 @@ void append_utf8(std::string& out, char32_t code_point);
 // aliases and types), so a malformed byte or a lone surrogate becomes U+FFFD, the conventional
 // replacement, and the rest of the text is kept.
 std::string from_modified_utf8(std::string_view bytes);
+// The same, appended to `out` (no allocation of its own for ASCII text: `_metadata` paths).
+void append_from_modified_utf8(std::string& out, std::string_view bytes);
 // Lower-case hex digits of `size` bytes ("0a1b...").
 std::string to_hex(const unsigned char* data, std::size_t size);
 

@@ -35,12 +35,16 @@ class MetadataError : public std::runtime_error {
   std::size_t m_offset;
 };
 
-// A state file a handle points to.
+// A state file a handle points to. Its path is a range of its operator's `file_paths`
+// (OperatorState::path_of): a savepoint may name millions of files, and a string each would be
+// most of the memory. 16 bytes.
 struct StateFile {
-  std::string path;          // as stored: an absolute URI/path, or relative to the savepoint dir
-  bool relative = false;     // RelativeFileStateHandle: resolve against the directory of _metadata
-  std::int64_t size = 0;     // the size the handle records (bytes of this handle in that file)
+  std::uint32_t path_offset = 0;  // into OperatorState::file_paths
+  std::uint32_t path_length : 31 = 0;
+  bool relative : 1 = false;  // RelativeFileStateHandle: resolve against the directory of _metadata
+  std::int64_t size = 0;      // the size the handle records (bytes of this handle in that file)
 };
+static_assert(sizeof(StateFile) == 16);
 
 // The kinds of state an operator holds.
 struct StateKinds {
@@ -67,7 +71,13 @@ struct OperatorState {
   // Flink's restore check: an operator whose state nobody takes fails the restore (unless -n)
   // when it has coordinator state or any subtask state with a handle.
   bool has_state = false;
-  std::vector<StateFile> files;       // every file referenced, once per path
+  std::vector<StateFile> files;       // every file referenced, once per (path, relative)
+  std::string file_paths;             // the files' paths, back to back
+
+  // A file's path as stored: an absolute URI/path, or relative to the savepoint directory.
+  std::string_view path_of(const StateFile& file) const {
+    return std::string_view(file_paths).substr(file.path_offset, file.path_length);
+  }
 };
 
 struct SavepointMetadata {

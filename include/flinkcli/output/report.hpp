@@ -13,6 +13,8 @@
 // (usage errors in text mode: Flink's lines on stdout), or, in JSON mode, the document with its
 // "error" object. The exit code is always the error class's.
 #include <chrono>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +27,7 @@
 #include "flinkcli/core/error.hpp"
 #include "flinkcli/core/interrupt.hpp"
 #include "flinkcli/core/option_parser.hpp"
+#include "flinkcli/output/json_writer.hpp"
 
 namespace flinkcli {
 
@@ -41,8 +44,6 @@ std::optional<OutputMode> parse_output_format(std::string_view text);
 // one of Flink's options): -a's values are skipped, as Java hands `-o json` there to the program.
 OutputMode scan_output_mode(const std::vector<std::string>& args,
                             const std::vector<OptionSpec>& options = {});
-
-using JsonDocument = nlohmann::ordered_json;
 
 // Version of every document's schema ("flinkcli.<action>/<version>"). Raised only for changes
 // that break readers (a field removed or its meaning changed); new optional fields keep it.
@@ -74,6 +75,12 @@ class Report {
   void notice(std::string_view text);
   // A field of the JSON document; setting it again replaces the value in place.
   void set(const std::string& key, JsonDocument value);
+  // A field whose value `write` writes straight into the document as it goes out (exactly one
+  // value), for lists too long to hold as one JsonDocument (inspect's state files). It runs only
+  // in JSON mode, when the document is written: after the action has returned, failures
+  // included, so it must own or share what it reads; it may run more than once.
+  using JsonStream = std::function<void(JsonWriter&)>;
+  void set_streamed(const std::string& key, JsonStream write);
   void erase(const std::string& key);
   // The document's "status" on success ("completed", "triggered", ...).
   void set_status(std::string status) { m_status = std::move(status); }
@@ -95,12 +102,18 @@ class Report {
   LastWords last_words(const std::string& message, int signal_number) const;
   bool finished() const { return m_finished; }
 
-  // The document as it would be written now with `status` and `error` (for tests and fail()).
+  // The document as it would be written now with `status` and `error`, streamed fields
+  // included (for tests).
   JsonDocument document_json(const std::string& status, const JsonDocument& error) const;
 
  private:
-  void write_document(const JsonDocument& document);
-  JsonDocument interrupted_json(const std::string& message, int signal_number) const;
+  // The document's members in order, a streamed field's value null (its callback writes it).
+  JsonDocument document_head(const std::string& status, const JsonDocument& error) const;
+  void write_json(JsonWriter& writer, const std::string& status, const JsonDocument& error) const;
+  // To stdout, one line, in chunks.
+  void write_document(const std::string& status, const JsonDocument& error);
+  std::string document_text(const std::string& status, const JsonDocument& error) const;
+  JsonDocument interrupted_error(const std::string& message, int signal_number) const;
 
   Console& m_console;
   Clock& m_clock;
@@ -112,6 +125,7 @@ class Report {
   std::string m_document;
   std::string m_status = "completed";
   JsonDocument m_fields = JsonDocument::object();
+  std::map<std::string, JsonStream> m_streams;  // the streamed fields (null in m_fields)
   std::vector<std::string> m_notices;
   std::vector<std::string> m_values;
 };
@@ -123,5 +137,10 @@ int print_error(Console& console, const CliError& error, OutputMode mode, bool v
 
 // "2026-03-01T12:34:56.789Z": UTC, milliseconds.
 std::string format_utc_timestamp(std::chrono::system_clock::time_point time);
+// "2026-03-01 12:34:56": UTC, seconds, for table cells; "-" for none.
+std::string format_utc_cell(const std::optional<std::chrono::system_clock::time_point>& time);
+
+// The tables actions print: left-aligned columns two spaces apart, no trailing spaces.
+std::vector<std::string> format_table(const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace flinkcli
