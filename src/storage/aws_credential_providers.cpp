@@ -390,56 +390,73 @@ RefreshingCredentials::Fetch container_fetch(ContainerConfig config) {
   };
 }
 
+namespace {
+
+std::optional<FetchedCredentials> fetch_from_instance_metadata(const InstanceMetadataConfig& config,
+                                                               const CredentialFetchContext& context) {
+  const std::string source = "instance metadata (IMDSv2 at " + config.endpoint + ", " + config.origin + ")";
+  std::string base = config.endpoint;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  CredentialHttpRequest token_request;
+  token_request.method = "PUT";
+  token_request.url = base + "/latest/api/token";
+  token_request.headers = {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}};
+  token_request.timeout = config.timeout;
+  const CredentialHttpAnswer token = send(token_request, context);
+  if (!token.status) {
+    spdlog::debug("{}: no answer within {} ({}): no credentials from it, requests are anonymous", source,
+                  format_duration(config.timeout), token.failure);
+    return std::nullopt;
+  }
+  if (*token.status != 200 || trim(token.body).empty()) {
+    throw CliError(ErrorClass::storage_access, source + " refused a session token (PUT /latest/api/token: HTTP " +
+                                                   std::to_string(*token.status) + ")");
+  }
+  auto get = [&](const std::string& path) {
+    CredentialHttpRequest request;
+    request.url = base + path;
+    request.headers = {{"X-aws-ec2-metadata-token", trim(token.body)}};
+    request.timeout = config.timeout;
+    const CredentialHttpAnswer answer = send(request, context);
+    if (!answer.status) {
+      throw CliError(ErrorClass::unreachable, source + ": no answer to GET " + path + " within " +
+                                                  format_duration(config.timeout) + " (" + answer.failure + ")");
+    }
+    if (*answer.status == 404 && path.ends_with("/")) {
+      throw CliError(ErrorClass::storage_access, source + ": this instance has no IAM role (GET " + path + ": HTTP 404)");
+    }
+    if (*answer.status != 200) {
+      throw CliError(ErrorClass::storage_access, source + " refused GET " + path + " (HTTP " + std::to_string(*answer.status) + ")");
+    }
+    return answer.body;
+  };
+  const std::string roles = get("/latest/meta-data/iam/security-credentials/");
+  const std::string role = trim(roles.substr(0, roles.find('\n')));
+  if (role.empty() || role.find('/') != std::string::npos) {
+    throw CliError(ErrorClass::protocol, source + " named no usable IAM role");
+  }
+  try {
+    FetchedCredentials fetched = parse_json_credentials(get("/latest/meta-data/iam/security-credentials/" + uri_encode(role, false)));
+    fetched.detail = "role " + role;
+    return fetched;
+  } catch (const std::invalid_argument& bad) {
+    throw CliError(ErrorClass::protocol, source + " answered the role's credentials with something that is not credentials (" +
+                                             bad.what() + ")");
+  }
+}
+
+}  // namespace
+
 RefreshingCredentials::Fetch instance_metadata_fetch(InstanceMetadataConfig config) {
   return [config](const CredentialFetchContext& context) -> std::optional<FetchedCredentials> {
-    const std::string source = "instance metadata (IMDSv2 at " + config.endpoint + ", " + config.origin + ")";
-    std::string base = config.endpoint;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    CredentialHttpRequest token_request;
-    token_request.method = "PUT";
-    token_request.url = base + "/latest/api/token";
-    token_request.headers = {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}};
-    token_request.timeout = config.timeout;
-    const CredentialHttpAnswer token = send(token_request, context);
-    if (!token.status) {
-      spdlog::debug("{}: no answer within {} ({}): no credentials from it, requests are anonymous", source,
-                    format_duration(config.timeout), token.failure);
-      return std::nullopt;
-    }
-    if (*token.status != 200 || trim(token.body).empty()) {
-      throw CliError(ErrorClass::storage_access, source + " refused a session token (PUT /latest/api/token: HTTP " +
-                                                     std::to_string(*token.status) + ")");
-    }
-    auto get = [&](const std::string& path) {
-      CredentialHttpRequest request;
-      request.url = base + path;
-      request.headers = {{"X-aws-ec2-metadata-token", trim(token.body)}};
-      request.timeout = config.timeout;
-      const CredentialHttpAnswer answer = send(request, context);
-      if (!answer.status) {
-        throw CliError(ErrorClass::unreachable, source + ": no answer to GET " + path + " within " +
-                                                    format_duration(config.timeout) + " (" + answer.failure + ")");
-      }
-      if (*answer.status == 404 && path.ends_with("/")) {
-        throw CliError(ErrorClass::storage_access, source + ": this instance has no IAM role (GET " + path + ": HTTP 404)");
-      }
-      if (*answer.status != 200) {
-        throw CliError(ErrorClass::storage_access, source + " refused GET " + path + " (HTTP " + std::to_string(*answer.status) + ")");
-      }
-      return answer.body;
-    };
-    const std::string roles = get("/latest/meta-data/iam/security-credentials/");
-    const std::string role = trim(roles.substr(0, roles.find('\n')));
-    if (role.empty() || role.find('/') != std::string::npos) {
-      throw CliError(ErrorClass::protocol, source + " named no usable IAM role");
-    }
+    if (config.explicit_endpoint) return fetch_from_instance_metadata(config, context);
+    // The default address is a guess that something else may answer (a proxy, a sandbox):
+    // whatever goes wrong there means no credentials from it, as in the SDKs' chain.
     try {
-      FetchedCredentials fetched = parse_json_credentials(get("/latest/meta-data/iam/security-credentials/" + uri_encode(role, false)));
-      fetched.detail = "role " + role;
-      return fetched;
-    } catch (const std::invalid_argument& bad) {
-      throw CliError(ErrorClass::protocol, source + " answered the role's credentials with something that is not credentials (" +
-                                               bad.what() + ")");
+      return fetch_from_instance_metadata(config, context);
+    } catch (const CliError& error) {
+      spdlog::debug("{}; no credentials from it, requests are anonymous", error.what());
+      return std::nullopt;
     }
   };
 }

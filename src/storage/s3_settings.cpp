@@ -403,9 +403,11 @@ std::optional<SourcedCredentials> credentials_from_instance_metadata(const GetEn
   if (auto endpoint = env_value(getenv, "AWS_EC2_METADATA_SERVICE_ENDPOINT")) {
     config.endpoint = endpoint->value;
     config.origin = "AWS_EC2_METADATA_SERVICE_ENDPOINT";
+    config.explicit_endpoint = true;
   } else if (auto from_profile = profile_value(profile, "ec2_metadata_service_endpoint")) {
     config.endpoint = from_profile->value;
     config.origin = "ec2_metadata_service_endpoint of AWS profile '" + profile.name + "'";
+    config.explicit_endpoint = true;
   }
   const std::string source = "instance metadata (IMDSv2 at " + config.endpoint + ", " + config.origin + ")";
   SourcedCredentials found{AwsCredentials("", ""),

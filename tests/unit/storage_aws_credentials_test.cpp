@@ -454,6 +454,28 @@ TEST(StorageAwsCredentials, InstanceMetadataNotThereIsAnonymousWithinItsTimeout)
   EXPECT_EQ(provider.fetches(), 1);
 }
 
+TEST(StorageAwsCredentials, AtTheDefaultAddressAnyInstanceMetadataFailureIsAnonymous) {
+  const struct {
+    std::string name;
+    std::function<CredentialHttpAnswer(const CredentialHttpRequest&)> answer;
+  } cases[] = {
+      {"something else answers 403", [](const CredentialHttpRequest&) { return CredentialHttpAnswer{403, "", "", false}; }},
+      {"no role", [](const CredentialHttpRequest& request) {
+         return request.method == "PUT" ? ok("t") : CredentialHttpAnswer{404, "", "", false};
+       }},
+      {"not credentials", [](const CredentialHttpRequest& request) {
+         return request.method == "PUT" ? ok("t") : ok(request.url.ends_with("/") ? "role" : "<html/>");
+       }},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    RefreshingCredentials provider("instance metadata", instance_metadata_fetch({}));
+    CredentialFetchContext context;
+    context.transport = c.answer;
+    EXPECT_FALSE(provider.current(context));
+  }
+}
+
 // --- refresh ------------------------------------------------------------------------------------------
 
 TEST(StorageAwsCredentials, RefreshedBeforeExpiry) {
@@ -562,12 +584,13 @@ TEST(StorageAwsCredentials, FailuresNameTheirSource) {
        "request (HTTP 401); check AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)"},
       {"container unreachable", container, "", [](const CredentialHttpRequest&) { return no_answer(); }, ErrorClass::unreachable,
        "container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI): no answer from the container credentials endpoint"},
-      {"instance without a role", {}, "",
+      {"instance without a role", {{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://169.254.169.254"}}, "",
        [](const CredentialHttpRequest& request) {
          return request.method == "PUT" ? ok("t") : CredentialHttpAnswer{404, "", "", false};
        },
-       ErrorClass::storage_access, "instance metadata (IMDSv2 at http://169.254.169.254, default): this instance has no IAM role"},
-      {"IMDS refuses the token", {}, "", [](const CredentialHttpRequest&) { return CredentialHttpAnswer{403, "", "", false}; },
+       ErrorClass::storage_access,
+       "instance metadata (IMDSv2 at http://169.254.169.254, AWS_EC2_METADATA_SERVICE_ENDPOINT): this instance has no IAM role"},
+      {"IMDS refuses the token", {{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1"}}, "", [](const CredentialHttpRequest&) { return CredentialHttpAnswer{403, "", "", false}; },
        ErrorClass::storage_access, "refused a session token"},
   };
   for (const auto& c : cases) {

@@ -148,9 +148,12 @@ struct InstanceMetadataConfig {
   std::string endpoint = "http://169.254.169.254";
   std::string origin = "default";
   std::chrono::milliseconds timeout{1000};
+  // Set by AWS_EC2_METADATA_SERVICE_ENDPOINT or the profile: a refusal is then an error.
+  bool explicit_endpoint = false;
 };
 // IMDSv2: PUT /latest/api/token, then the role's name and its credentials with that token. No
-// answer within the timeout: none (anonymous), said with -v.
+// answer within the timeout: none (anonymous), said with -v. At the default address any other
+// failure (a refusal, no role) is none too; at an endpoint set explicitly it is an error.
 RefreshingCredentials::Fetch instance_metadata_fetch(InstanceMetadataConfig config);
 
 }  // namespace flinkcli
