@@ -7,12 +7,14 @@
 // directories without `_metadata`, never a snapshot that looks complete and is not.
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <map>
 #include <unordered_map>
 
 #include "actions.hpp"
 #include "flinkcli/commands/retention.hpp"
 #include "flinkcli/core/job_id.hpp"
+#include "flinkcli/core/parallel.hpp"
 #include "flinkcli/core/text.hpp"
 #include "snapshot_files.hpp"
 #include "snapshot_roots.hpp"
@@ -138,6 +140,29 @@ SnapshotsInUse ask_jobmanager(CommandContext& context) {
   return in_use;
 }
 
+// A local directory has several names (symbolic links, bind mounts seen as links): a job that
+// restored from one of them uses the snapshot found under another. Each restored path on a local
+// disk is named as the inventory names the same directory, compared with links resolved.
+SnapshotsInUse match_local_names(SnapshotsInUse in_use, const Inventory& inventory) {
+  namespace fs = std::filesystem;
+  const auto real = [](const fs::path& path) {
+    std::error_code error;
+    const fs::path resolved = fs::weakly_canonical(path, error);
+    return error ? path.lexically_normal() : resolved;
+  };
+  for (auto& [job, location] : in_use.restored_from) {
+    if (location.kind != LocationKind::local) continue;
+    const fs::path restored = real(location.local_path);
+    for (const SnapshotRecord& record : inventory.snapshots) {
+      if (record.location.kind == LocationKind::local && real(record.location.local_path) == restored) {
+        location = record.location;
+        break;
+      }
+    }
+  }
+  return in_use;
+}
+
 std::string joined_reasons(const std::vector<std::string>& reasons) {
   std::string text;
   for (const auto& reason : reasons) text += (text.empty() ? "" : "; ") + reason;
@@ -180,6 +205,8 @@ JsonDocument plan_json(const Inventory& inventory, const RetentionPlan& plan) {
   }
   return entries;
 }
+
+constexpr std::size_t k_parallel_listings = 8;
 
 struct NotDeleted {
   std::string path;
@@ -239,19 +266,23 @@ std::vector<NotDeleted> delete_planned(CommandContext& context, const Inventory&
     }
     if (!batch.empty()) (void)store.remove(batch);
     batch.clear();
-    // 4. Listed again: whatever is still there is reported.
-    for (PlannedSnapshot* entry : going) {
-      const SnapshotRecord& record = inventory.snapshots[entry->index];
-      std::size_t left = 0;
-      std::string first;
-      store.list(record.location, [&](const StoredObject& object) {
-        if (left++ == 0) first = object.location.display();
+    // 4. Listed again, 8 directories at a time: whatever is still there is reported.
+    std::vector<std::size_t> left(going.size(), 0);
+    std::vector<std::string> first(going.size());
+    run_in_parallel(going.size(), k_parallel_listings, [&](std::size_t at) {
+      store.list(inventory.snapshots[going[at]->index].location, [&](const StoredObject& object) {
+        if (left[at]++ == 0) first[at] = object.location.display();
         return true;
       });
+    });
+    for (std::size_t at = 0; at < going.size(); ++at) {
+      PlannedSnapshot* entry = going[at];
+      const SnapshotRecord& record = inventory.snapshots[entry->index];
       if (const auto found = rest_problems.find(entry); found != rest_problems.end()) {
         failed.push_back({record.location.display(), found->second});
-      } else if (left > 0) {
-        failed.push_back({record.location.display(), std::to_string(left) + " object(s) still there, e.g. " + printable_path(first)});
+      } else if (left[at] > 0) {
+        failed.push_back({record.location.display(),
+                          std::to_string(left[at]) + " object(s) still there, e.g. " + printable_path(first[at])});
       } else {
         deleted.push_back(record.location.display());
       }
@@ -280,7 +311,7 @@ int run_prune(CommandContext& context, const PruneOptions& options) {
   const Inventory inventory = inventory_of_roots(context, roots, inventory_options);
   report.set("roots", inventory.roots);
   const WallTime now = context.now();
-  RetentionPlan plan = plan_retention(inventory.snapshots, rules, in_use, now);
+  RetentionPlan plan = plan_retention(inventory.snapshots, rules, match_local_names(in_use, inventory), now);
   report.set("cutoff", plan.cutoff ? JsonDocument(format_utc_timestamp(*plan.cutoff)) : JsonDocument());
   report.set("plan", plan_json(inventory, plan));
   report.set("notes", plan.notes);

@@ -1,16 +1,13 @@
 #include "flinkcli/commands/snapshot_inventory.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
-#include <exception>
 #include <map>
-#include <mutex>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "flinkcli/core/error.hpp"
+#include "flinkcli/core/parallel.hpp"
 #include "flinkcli/core/text.hpp"
 #include "snapshot_files.hpp"
 
@@ -356,43 +353,18 @@ class InventoryBuilder {
     }
   }
 
-  // Reads in parallel (the store bounds its own connections); the caller's thread takes a share
-  // and reports progress.
+  // Reads 8 at a time (the store bounds its own connections); progress from the caller's thread.
   void read_all_metadata(std::vector<Candidate>& candidates) {
     const std::size_t total = candidates.size();
-    std::atomic<std::size_t> next{0};
-    std::atomic<std::size_t> done{0};
-    std::mutex failure_mutex;
-    std::exception_ptr failure;
-    const auto work = [&](bool report) {
-      for (;;) {
-        {
-          std::lock_guard<std::mutex> lock(failure_mutex);
-          if (failure) return;
-        }
-        const std::size_t at = next.fetch_add(1);
-        if (at >= total) return;
-        try {
-          read_metadata_of(candidates[at]);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(failure_mutex);
-          if (!failure) failure = std::current_exception();
-          return;
-        }
-        const std::size_t finished = ++done;
-        if (report && m_options.progress) m_options.progress("reading", finished, total);
-      }
-    };
-    const std::size_t workers = std::min(total, std::max<std::size_t>(m_options.parallel_reads, 1));
-    std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < workers; ++i) threads.emplace_back(work, false);
-    work(true);
-    for (auto& thread : threads) thread.join();
-    if (failure) std::rethrow_exception(failure);
+    run_in_parallel(total, m_options.parallel_reads, [&](std::size_t at) { read_metadata_of(candidates[at]); },
+                    [&](std::size_t finished) {
+                      if (m_options.progress) m_options.progress("reading", finished, total);
+                    });
     // The last read may have been another thread's: the line ends at the total.
     if (total > 0 && m_options.progress) m_options.progress("reading", total, total);
   }
 
+ private:
   SnapshotStore& m_store;
   const InventoryOptions& m_options;
   std::vector<Location> m_roots;

@@ -1,5 +1,6 @@
 #include "snapshot_roots.hpp"
 
+#include <filesystem>
 #include <map>
 
 #include "flinkcli/commands/savepoint_paths.hpp"
@@ -21,6 +22,16 @@ std::vector<SnapshotRoot> resolve_snapshot_roots(CommandContext& context, const 
                                                  const std::string& doing) {
   std::vector<SnapshotRoot> roots;
   for (const auto& text : given) roots.push_back({snapshot_location(text, doing), false, ""});
+  // Absolute: paths are compared with those a JobManager reports, and printed for run -s, which
+  // the JobManager would resolve against its own working directory.
+  for (SnapshotRoot& root : roots) {
+    if (root.location.kind != LocationKind::local) continue;
+    root.location.local_path = std::filesystem::absolute(root.location.local_path).lexically_normal();
+    std::string path = root.location.local_path.string();
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    root.location.local_path = path;
+    root.location.text = path;
+  }
   if (!roots.empty()) return roots;
   const Configuration& config = context.config();
   const std::string entropy_key = config.get(k_entropy_key).value_or("");

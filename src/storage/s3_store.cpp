@@ -3,11 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <map>
 #include <mutex>
-#include <thread>
+
+#include "flinkcli/core/parallel.hpp"
 
 namespace flinkcli {
 
@@ -176,33 +175,8 @@ class S3Store final : public SnapshotStore {
 
   void head_in_parallel(const std::vector<Location>& locations, const std::vector<std::size_t>& indexes,
                         std::vector<std::optional<StoredObject>>& results) {
-    if (indexes.empty()) return;
-    std::atomic<std::size_t> next{0};
-    std::mutex failure_mutex;
-    std::exception_ptr failure;
-    const auto work = [&] {
-      for (;;) {
-        const std::size_t at = next.fetch_add(1);
-        if (at >= indexes.size()) return;
-        {
-          std::lock_guard<std::mutex> lock(failure_mutex);
-          if (failure) return;
-        }
-        try {
-          results[indexes[at]] = head_object(locations[indexes[at]]);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(failure_mutex);
-          if (!failure) failure = std::current_exception();
-          return;
-        }
-      }
-    };
-    const std::size_t workers = std::min(indexes.size(), std::max<std::size_t>(m_client->limits().parallel_requests, 1));
-    std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < workers; ++i) threads.emplace_back(work);
-    work();
-    for (auto& thread : threads) thread.join();
-    if (failure) std::rethrow_exception(failure);
+    run_in_parallel(indexes.size(), m_client->limits().parallel_requests,
+                    [&](std::size_t at) { results[indexes[at]] = head_object(locations[indexes[at]]); });
   }
 
   std::unique_ptr<S3Client> m_client;

@@ -5,9 +5,12 @@
 #   main  side_by_side.py, then inspect_savepoints.py (inspect and run --verify-restore on the
 #         cluster's savepoints), then scripting.py (JSON, quiet, waits, follow, --trigger-id,
 #         --job-name) on the same plain-HTTP cluster, then s3_inspect.py (inspect s3://... of
-#         savepoints and checkpoints Flink wrote to S3). The S3 server (scripts/s3-server.sh,
-#         moto on 127.0.0.1:${S3_PORT:-19900}) is started once before the cluster, which gets
-#         Flink's S3 plugin and the server's keys (FLINK_S3_ENV), and is always stopped at the end.
+#         savepoints and checkpoints Flink wrote to S3), then snapshots_e2e.py (`snapshots` on
+#         those and on snapshots of jobs of its own, on S3 and in a local directory), then
+#         prune_e2e.py (prune and snapshots on savepoints Flink wrote to S3 and to a local
+#         directory, one in use; an interrupted prune). The S3 server (scripts/s3-server.sh, moto
+#         on 127.0.0.1:${S3_PORT:-19900}) is started once before the cluster, which gets Flink's S3
+#         plugin and the server's keys (FLINK_S3_ENV), and is always stopped at the end.
 #         As root, /etc/hosts gets `127.0.0.1 s3.flinkcli.test flink-state.s3.flinkcli.test`
 #         (virtual-hosted addressing) for the run; the trap removes exactly that line.
 #   tls   tls_side_by_side.py on a cluster restarted with FLINK_REST_TLS=both (mutual TLS, plus a
@@ -79,7 +82,7 @@ for suite in "${suites[@]}"; do
   fi
   if [ "$suite" = main ]; then
     unset FLINK_REST_TLS
-    scripts=(side_by_side.py inspect_savepoints.py scripting.py s3_inspect.py)
+    scripts=(side_by_side.py inspect_savepoints.py scripting.py s3_inspect.py snapshots_e2e.py prune_e2e.py)
     start=$SECONDS
     s3_started=1
     "$repo/scripts/s3-server.sh" up
@@ -101,7 +104,9 @@ for suite in "${suites[@]}"; do
   for script in "${scripts[@]}"; do
     suite_start=$SECONDS
     python=python3
-    [ "$script" != s3_inspect.py ] || python="${S3_WORK_DIR:-$repo/build/s3}/venv/bin/python"   # boto3
+    case "$script" in   # boto3
+      s3_inspect.py|snapshots_e2e.py|prune_e2e.py) python="${S3_WORK_DIR:-$repo/build/s3}/venv/bin/python" ;;
+    esac
     FLINK_CLUSTER_ENV="$env_file" "$python" "$repo/tests/e2e/$script"
     echo "run-e2e: $script on Flink $version took $((SECONDS - suite_start)) s" >&2
   done

@@ -2,6 +2,9 @@
 // answer about what is in use, the plan, and the deletion (its order, what it reports).
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 #include "fake/fake_jobmanager_api.hpp"
@@ -185,6 +188,79 @@ TEST_F(PruneTest, AnUnreadableMetadataBlocksEveryDeletion) {
   const json doc = prune_json({"--offline", "--keep-last", "1", "s3://b/sp"}, 17);
   EXPECT_NE(doc["error"]["message"].get<std::string>().find("Nothing deleted"), std::string::npos) << doc.dump();
   EXPECT_TRUE(store.removals.empty());
+}
+
+// A local root on the real file system: three savepoints of k_job (oldest first, 300, 200 and 1
+// hours old by their files' times) under <dir>/<sp>, the oldest restored by a running job, whose
+// JobManager names it by `restored_path(oldest directory)`.
+class LocalPruneTest : public PruneTest {
+ protected:
+  LocalPruneTest() { env.store_factory = {}; }  // the real local store
+
+  std::string local_snapshot(const std::string& sp, const std::string& name, hours age) {
+    const auto time = std::filesystem::file_time_type::clock::now() - age;
+    const std::pair<std::string, std::string> files[] = {
+        {k_source_file, std::string(k_source_file_size, 's')},
+        {k_mapper_file, std::string(k_mapper_file_size, 'm')},
+        {"_metadata", sample_savepoint(6).bytes}};
+    for (const auto& [file, bytes] : files) std::filesystem::last_write_time(dir.write(sp + "/" + name + "/" + file, bytes), time);
+    return (dir / sp / name).string();
+  }
+  std::string three_savepoints_one_in_use(const std::string& sp, const std::function<std::string(const std::string&)>& restored_path) {
+    const std::string oldest = local_snapshot(sp, "savepoint-0dc38d-000000000001", hours(300));
+    local_snapshot(sp, "savepoint-0dc38d-000000000002", hours(200));
+    local_snapshot(sp, "savepoint-0dc38d-000000000003", hours(1));
+    cluster.jobs = {{k_job, "orders", "RUNNING", 0}};
+    cluster.overviews[k_job] = CheckpointsOverview{{{"restored", 1, true, restored_path(oldest)}}, 0};
+    return oldest;
+  }
+  // The plan row of the savepoint named `name`: "keep: [reasons]" or "delete: [reasons]".
+  static std::string verdict(const json& doc, const std::string& name) {
+    for (const auto& entry : doc["plan"]) {
+      const std::string path = entry["path"];
+      if (path.size() >= name.size() && path.compare(path.size() - name.size(), name.size(), name) == 0) {
+        return entry["action"].get<std::string>() + ": " + entry["reasons"].dump();
+      }
+    }
+    return "not in the plan: " + doc.dump();
+  }
+
+  TempDir dir;
+};
+
+// Defect: a local root given relatively (`cd /data/flink && flink prune -m jm:8081 --keep-last 1
+// savepoints`) is compared as given with the absolute file: path the JobManager reports as
+// latest.restored, so the savepoint a running job restored from is planned for deletion. Found
+// by the end-to-end run on Flink 2.3.0 (the same savepoints, root given absolutely: kept).
+TEST_F(LocalPruneTest, ARelativeRootKeepsWhatARunningJobRestoredFrom) {
+  three_savepoints_one_in_use("sp", [](const std::string& oldest) { return "file:" + oldest; });
+  const json absolute = prune_json({"-m", "127.0.0.1:8081", "--keep-last", "1", "--dry-run", (dir / "sp").string()});
+  EXPECT_EQ(verdict(absolute, "savepoint-0dc38d-000000000001").rfind("keep", 0), 0u) << verdict(absolute, "savepoint-0dc38d-000000000001");
+  const auto previous = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  const json relative = prune_json({"-m", "127.0.0.1:8081", "--keep-last", "1", "--dry-run", "sp"});
+  const json dotted = prune_json({"-m", "127.0.0.1:8081", "--keep-last", "1", "--dry-run", "./sp/"});
+  std::filesystem::current_path(previous);
+  for (const json* doc : {&relative, &dotted}) {
+    const std::string row = verdict(*doc, "savepoint-0dc38d-000000000001");
+    EXPECT_EQ(row.rfind("keep", 0), 0u) << row;
+    EXPECT_NE(row.find("restored from it"), std::string::npos) << row;
+  }
+}
+
+// Defect (lower stakes): the job restored through a symbolic link to the savepoint directory
+// (`run -s file:/data/sp/...` where /data -> /mnt/disk1), the root given by its real path: the two
+// names of one directory are compared as strings, and the savepoint in use is planned for deletion.
+TEST_F(LocalPruneTest, ARootReachedThroughASymlinkKeepsWhatARunningJobRestoredFrom) {
+  std::filesystem::create_directory_symlink(dir / "real", dir / "link");
+  three_savepoints_one_in_use("real/sp", [this](const std::string& oldest) {
+    return "file:" + (dir / "link" / "sp" / std::filesystem::path(oldest).filename()).string();
+  });
+  for (const std::string& root : {(dir / "real" / "sp").string(), (dir / "link" / "sp").string()}) {
+    const json doc = prune_json({"-m", "127.0.0.1:8081", "--keep-last", "1", "--dry-run", root});
+    const std::string row = verdict(doc, "savepoint-0dc38d-000000000001");
+    EXPECT_EQ(row.rfind("keep", 0), 0u) << root << ": " << row;
+  }
 }
 
 }  // namespace
