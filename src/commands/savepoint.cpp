@@ -1,5 +1,6 @@
-// flink savepoint <jobId> [targetDirectory] | savepoint -d <savepointPath>
+// flink savepoint <jobId> [targetDirectory] | savepoint -d <savepointPath> [--offline]
 #include "actions.hpp"
+#include "offline_dispose.hpp"
 #include "savepoint_operations.hpp"
 
 namespace flinkcli {
@@ -8,6 +9,7 @@ namespace {
 
 struct SavepointOptions {
   std::optional<std::string> dispose_path;  // -d, --dispose
+  bool offline = false;                     // --offline: dispose without a JobManager
   bool detached = false;                    // -detached
   SavepointFormat format = SavepointFormat::canonical;
   std::optional<std::string> trigger_id;  // --trigger-id
@@ -21,6 +23,11 @@ struct SavepointOptions {
 SavepointOptions parse(const ParsedArgs& args) {
   SavepointOptions options;
   options.dispose_path = args.value("d");
+  options.offline = args.has("offline");
+  if (options.offline && !options.dispose_path) {
+    throw CliError::usage("--offline only means something with -d <savepointPath>: a savepoint is taken by the "
+                          "JobManager.");
+  }
   options.detached = args.has("detached");
   options.format = savepoint_format_from(args);
   options.trigger_id = trigger_id_from(args);
@@ -59,7 +66,19 @@ int dispose_savepoint(CommandContext& context, const std::string& path) {
     });
   }
   arm_last_words(context, unanswered);
-  const std::string trigger_id = with_error_context(failure, [&] { return api.trigger_disposal(path); });
+  const std::string trigger_id = with_error_context(failure, [&] {
+    try {
+      return api.trigger_disposal(path);
+    } catch (const CliError& error) {
+      // Nothing was sent: the disposal can still be done without the JobManager.
+      if (error.error_class() != ErrorClass::unreachable) throw;
+      const std::string message = error.what();
+      throw CliError(ErrorClass::unreachable,
+                     message + (message.ends_with(".") ? " " : ". ") +
+                         "Without a JobManager, --offline disposes of it: flink savepoint -d " + path + " --offline",
+                     error.detail());
+    }
+  });
   // From here on the disposal has an id: a signal that came meanwhile is reported with it.
   report.set("trigger_id", trigger_id);
   wait_for_disposal(context, trigger_id, failure);
@@ -81,6 +100,7 @@ int run_savepoint(CommandContext& context, const SavepointOptions& options) {
                             "trigger id.");
     }
     if (options.job_name) throw CliError::usage("--job-name cannot be used with -d: a disposal needs no job.");
+    if (options.offline) return dispose_offline(context, *options.dispose_path);
     return dispose_savepoint(context, *options.dispose_path);
   }
   Report& report = context.report();
@@ -129,6 +149,9 @@ const CommandSpec& savepoint_command() {
           trigger_id_option(),
           wait_timeout_option(),
           job_name_option(),
+          extension_option({"", "offline", Arity::none, "",
+                            "With -d: dispose of the savepoint without a JobManager, reading its _metadata (a "
+                            "local or s3:// path; not a checkpoint, nor one naming files outside its directory)."}),
       },
       false,
       [](CommandContext& context, const ParsedArgs& args) { return run_savepoint(context, parse(args)); },

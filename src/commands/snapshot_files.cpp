@@ -41,13 +41,19 @@ std::optional<Location> state_file_location(const metadata::OperatorState& op, c
   }
 }
 
-Location locate_metadata_file(SnapshotStore& store, const Location& given) {
+MetadataLookup find_metadata_file(SnapshotStore& store, const Location& given) {
   const bool named_metadata = given.display().ends_with("/_metadata");
-  if (named_metadata && store.stat(given)) return given;
+  if (named_metadata && store.stat(given)) return {given};
   const Location inside = child_location(given, "_metadata");
-  if (store.stat(inside)) return inside;
-  if (!named_metadata && store.stat(given)) return given;
-  if (store.is_directory(given)) {
+  if (store.stat(inside)) return {inside};
+  if (!named_metadata && store.stat(given)) return {given};
+  return {std::nullopt, store.is_directory(given)};
+}
+
+Location locate_metadata_file(SnapshotStore& store, const Location& given) {
+  const MetadataLookup found = find_metadata_file(store, given);
+  if (found.file) return *found.file;
+  if (found.directory) {
     throw CliError(ErrorClass::not_found, "No _metadata file in the savepoint directory " + given.display());
   }
   throw CliError(ErrorClass::not_found, "Savepoint path not found: " + given.display());

@@ -26,7 +26,14 @@ Location snapshot_location(const std::string& text, std::string_view doing);
 std::optional<Location> state_file_location(const metadata::OperatorState& op, const metadata::StateFile& file,
                                             const Location& directory);
 
-// The `_metadata` object of `given`: the object itself, or the one in that directory.
+// The `_metadata` object of `given`: the object itself, or the one in that directory; none when
+// there is neither, and then whether `given` is a directory (a prefix with something under it).
+struct MetadataLookup {
+  std::optional<Location> file;
+  bool directory = false;
+};
+MetadataLookup find_metadata_file(SnapshotStore& store, const Location& given);
+// As find_metadata_file, a not_found CliError naming `given` when there is none.
 Location locate_metadata_file(SnapshotStore& store, const Location& given);
 
 // The bytes of `metadata_file` parsed; a MetadataError becomes a bad_savepoint CliError naming

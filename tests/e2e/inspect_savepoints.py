@@ -20,6 +20,9 @@ the cluster's cluster.env (path in FLINK_CLUSTER_ENV) and runs our client (OUR_F
      savepoint whose _metadata is truncated (inspect says so: exit 15): the JobManager refuses it
      (exit 5; 14 should a version accept it and fail later); run -s "" (an empty variable in a
      pipeline): Flink starts the job without state, --verify-restore exits 14.
+  5. Once the jobs are cancelled: savepoint -d --offline of the canonical and the native savepoint
+     against the Java client's savepoint -d (through the JobManager) of two more taken of the same
+     job (dispose_compare.py): the same stdout, the same files and directories removed.
 """
 import json
 import os
@@ -30,6 +33,7 @@ import sys
 import time
 import urllib.request
 
+import dispose_compare
 from side_by_side import CLUSTER, OUR_FLINK  # reads FLINK_CLUSTER_ENV
 
 UIDS = ["source-id", "throttle-id", "mapper-id", "sink-id"]
@@ -150,6 +154,25 @@ def inspect_checks(label, path, vertices, expect_files):
     return doc
 
 
+def savepoint_files():
+    """Every file and directory (with a trailing '/') under the savepoints' directory."""
+    root = os.path.join(SCRATCH, "savepoints")
+    entries = set()
+    for directory, subdirectories, files in os.walk(root):
+        entries.update(os.path.join(directory, name) + "/" for name in subdirectories)
+        entries.update(os.path.join(directory, name) for name in files)
+    return entries
+
+
+def dispose_side_by_side(ours, for_java):
+    for kind in ("canonical", "native"):
+        dispose_compare.compare(check, f"dispose {kind}, local", lambda path: flink("savepoint", "-d", path, "--offline"),
+                                for_java[kind], local(for_java[kind]), ours[kind], local(ours[kind]), savepoint_files)
+    result = flink("savepoint", "-d", ours["canonical"], "--offline")
+    check(result.returncode == 4 and "Cannot find checkpoint or savepoint file/directory" in result.stderr,
+          f"dispose --offline of a disposed savepoint: exit 4, Flink's message ({result.stderr.strip()[:200]})")
+
+
 def main():
     started = time.monotonic()
     shutil.rmtree(SCRATCH, ignore_errors=True)
@@ -170,6 +193,8 @@ def main():
         native = savepoint(job, "native")
         inspect_checks("canonical", canonical, vertices, expect_files=True)
         inspect_checks("native", native, vertices, expect_files=True)
+        # Two more of the same job, for the Java client to dispose of (step 5).
+        for_java = {"canonical": savepoint(job, "canonical"), "native": savepoint(job, "native")}
 
         # The restore check for the variant job that drops mapper-id.
         mapper_id = None
@@ -267,6 +292,11 @@ def main():
         check(result.returncode == 14 and doc.get("error", {}).get("class") == "restore_not_verified"
               and doc.get("restore_verified") is False and "reported no restore" in doc["error"]["message"],
               f"run -s '' --verify-restore: the job started without state, exit 14 ({result.returncode})")
+
+        for job in jobs:
+            flink("cancel", job)
+        jobs.clear()
+        dispose_side_by_side({"canonical": canonical, "native": native}, for_java)
     finally:
         for job in jobs:
             flink("cancel", job)

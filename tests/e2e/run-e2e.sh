@@ -2,8 +2,8 @@
 # Runs the end-to-end suites against a real Flink of version $1: brings the cluster up with
 # scripts/flink-cluster.sh, runs the suites, and always takes the cluster down again.
 #   run-e2e.sh <version> [main] [tls]     (default: main, then tls)
-#   main  side_by_side.py, then inspect_savepoints.py (inspect and run --verify-restore on the
-#         cluster's savepoints), then scripting.py (JSON, quiet, waits, follow, --trigger-id,
+#   main  side_by_side.py, then inspect_savepoints.py (inspect, run --verify-restore and
+#         savepoint -d --offline against Java's savepoint -d on the cluster's savepoints), then scripting.py (JSON, quiet, waits, follow, --trigger-id,
 #         --job-name) on the same plain-HTTP cluster, then s3_inspect.py (inspect s3://... of
 #         savepoints and checkpoints Flink wrote to S3), then snapshots_e2e.py (`snapshots` on
 #         those and on snapshots of jobs of its own, on S3 and in a local directory), then

@@ -33,6 +33,10 @@ Started by tests/e2e/run-e2e.sh (suite main, after scripting.py) with the moto v
      with -v. Virtual-hosted addressing through names in /etc/hosts (run-e2e.sh adds them when
      root) when they resolve; else it says why it skips.
   4. Authentication OFF again: `run -s s3://<canonical savepoint> --verify-restore` restores.
+  5. Once the jobs are cancelled: savepoint -d --offline of the canonical and the native savepoint
+     of A against the Java client's savepoint -d (through the JobManager) of two more taken of A
+     (dispose_compare.py): the same stdout, the same objects removed (bucket listings before and
+     after), nothing left; a retained checkpoint is refused, nothing deleted.
 The client runs with an empty conf dir of its own (the cluster's conf holds S3 keys), a scratch
 HOME and no inherited AWS_* variables, so each credential source is tested alone.
 """
@@ -56,6 +60,7 @@ except ImportError:
         os.execv(python, [python] + sys.argv)
     sys.exit("s3_inspect.py: boto3 is missing: run it with the python of scripts/s3-server.sh's venv (S3_PYTHON)")
 
+import dispose_compare
 from side_by_side import CLUSTER, OUR_FLINK, load_cluster_env  # reads FLINK_CLUSTER_ENV
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -302,6 +307,8 @@ def flink_writes_snapshots():
     target = f"s3://{BUCKET}/savepoints"
     snapshots = {"canonical": (quiet("savepoint", "-q", "-type", "canonical", jobs["A"], target), "A"),
                  "native": (quiet("savepoint", "-q", "-type", "native", jobs["A"], target), "A")}
+    # Two more of A, for the Java client to dispose of (step 5).
+    for_java = {kind: quiet("savepoint", "-q", "-type", kind, jobs["A"], target) for kind in ("canonical", "native")}
     snapshots["stop-savepoint"] = (quiet("stop", "-q", "-p", target, jobs["A"]), "A")
     wait_until(lambda: completed_checkpoints(jobs["B"]) >= 1, "a checkpoint of job B")
     wait_until(lambda: completed_checkpoints(jobs["C"]) >= 2, "two checkpoints of job C")
@@ -311,7 +318,7 @@ def flink_writes_snapshots():
         snapshots["chk-hashmap" if name == "B" else "chk-rocksdb-incremental"] = (retained_checkpoint(jobs[name]), name)
     for label, (path, _) in snapshots.items():
         check(path.startswith(f"s3://{BUCKET}/"), f"{label}: Flink wrote it to S3 ({path})")
-    return snapshots, vertices, jobs
+    return snapshots, vertices, jobs, for_java
 
 
 def compare_with_copy(label, s3_path, local_path, creds, env=None, remote_files=False):
@@ -438,12 +445,34 @@ def virtual_hosted(snapshots, local):
           f"virtual-hosted ({BUCKET}.{VHOST}): as the local copy ({result.returncode}: {result.stderr.strip()[:200]})")
 
 
+def bucket_keys():
+    """Every key in the bucket, directory markers (ending in '/') included."""
+    s3 = s3client()
+    return {obj["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET)
+            for obj in page.get("Contents", [])}
+
+
+def dispose_on_s3(snapshots, for_java):
+    """Authentication off (the JobManager's S3A disposes of Java's)."""
+    for kind in ("canonical", "native"):
+        ours, java_path = snapshots[kind][0], for_java[kind]
+        dispose_compare.compare(check, f"dispose {kind}, S3",
+                                lambda path: flink("savepoint", "-d", path, "--offline", *with_keys()),
+                                java_path, s3_key(java_path), ours, s3_key(ours), bucket_keys)
+    checkpoint = snapshots["chk-rocksdb-incremental"][0]
+    before = bucket_keys()
+    result = flink("savepoint", "-d", checkpoint, "--offline", *with_keys())
+    check(result.returncode == 8 and "flink prune" in result.stderr and bucket_keys() == before,
+          f"dispose --offline of a retained checkpoint: refused (exit 8), nothing deleted ({result.stderr.strip()[:200]})")
+
+
 def main():
     started = time.monotonic()
     shutil.rmtree(SCRATCH, ignore_errors=True)
     os.makedirs(SCRATCH)
     profile_env = write_client_files()
     jobs = {}
+    for_java = {}
     set_auth(False)
     try:
         selftest = subprocess.run([S3ENV["S3_SERVER_SCRIPT"], "selftest"], capture_output=True, text=True, timeout=60,
@@ -452,7 +481,7 @@ def main():
         check(selftest.returncode == 0, "moto checks signatures, keys and policies once authentication is on "
                                         f"({(selftest.stdout + selftest.stderr).strip().splitlines()[-1:]})")
 
-        snapshots, vertices, jobs = flink_writes_snapshots()
+        snapshots, vertices, jobs, for_java = flink_writes_snapshots()
         local = {label: download(path) for label, (path, _) in snapshots.items()}
         for label, directory in local.items():
             result = flink("inspect", directory)
@@ -505,6 +534,8 @@ def main():
             pass
         for job in jobs.values():
             flink("cancel", job)
+    if for_java:
+        dispose_on_s3(snapshots, for_java)
     print(f"s3_inspect.py on Flink {VERSION}: {time.monotonic() - started:.1f} s", flush=True)
     if failures:
         print(f"{len(failures)} check(s) failed: " + "; ".join(failures))

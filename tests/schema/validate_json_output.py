@@ -530,6 +530,35 @@ def main():
                   error_class("not_found"), m=False)
         json_case("snapshots, missing root", ["snapshots", os.path.join(scratch, "nope")], 4, sn, "failed",
                   error_class("not_found"), m=False)
+        # savepoint -d --offline: copies of the v3 savepoint (its _metadata and the file it names)
+        def offline_copy(parent, name, extra=None):
+            directory = os.path.join(scratch, "offline", parent, name)
+            os.makedirs(directory)
+            shutil.copy(os.path.join(sp_dir, "_metadata"), os.path.join(directory, "_metadata"))
+            shutil.copy(os.path.join(sp_dir, "_metadata"), os.path.join(directory, os.path.basename(state_file)))
+            if extra:
+                with open(os.path.join(directory, extra), "w") as handle:
+                    handle.write("not named by _metadata")
+            return directory
+        do = "flinkcli.dispose/1"
+        gone = offline_copy("sp", "savepoint-a48f8e-000000000001")
+        json_case("dispose --offline", ["savepoint", "-d", gone, "--offline"], 0, do, "completed",
+                  that(lambda d, r: d["offline"] and d["deleted"][0] == os.path.join(gone, "_metadata")
+                       and d["deleted"][-1] == gone and d["left"] == [] and not os.path.exists(gone)), m=False)
+        crowded = offline_copy("sp", "savepoint-a48f8e-000000000002", extra="notes")
+        json_case("dispose --offline, something left", ["savepoint", "-d", crowded, "--offline"], 5, do, "failed",
+                  that(lambda d, r: d["left"] == [os.path.join(crowded, "notes")] and len(d["deleted"]) == 2
+                       and d["error"]["class"] == "operation_failed"), m=False)
+        chk = offline_copy(OK, "chk-3")
+        json_case("dispose --offline, a checkpoint", ["savepoint", "-d", chk, "--offline"], 8, do, "failed",
+                  that(lambda d, r: "flink prune" in d["error"]["message"] and os.path.exists(chk)), m=False)
+        json_case("dispose --offline, no _metadata", ["savepoint", "-d", os.path.join(scratch, "nope"), "--offline"], 4,
+                  do, "failed", error_class("not_found"), m=False)
+        json_case("dispose --offline without -d", ["savepoint", "--offline", OK], 1, sp, "failed", error_class("usage"),
+                  m=False)
+        json_case("dispose, unreachable JobManager: names --offline",
+                  ["savepoint", "-d", gone, "-m", "127.0.0.1:1", "-D", "client.timeout=500ms"], 3, do, "failed",
+                  that(lambda d, r: "--offline" in d["error"]["message"]), m=False)
         json_case("snapshots, hdfs", ["snapshots", "hdfs://nn/sp"], 8, sn, "failed", error_class("unsupported"), m=False)
         json_case("snapshots --job-id x", ["snapshots", "--job-id", "x", snaps], 1, sn, "failed", error_class("usage"),
                   m=False)
@@ -567,6 +596,8 @@ def main():
         quiet_case("savepoint -q, extra arguments: notice on stderr", ["savepoint", OK, "d", "x"], 0,
                    location_under("d") + "\n", 1)
         quiet_case("dispose -q", ["savepoint", "-d", "file:///data/sp-1"], 0, "", 0)
+        quiet_case("dispose --offline -q", ["savepoint", "-d", offline_copy("quiet", "savepoint-a48f8e-000000000003"),
+                                             "--offline"], 0, "", 0, m=False)
         quiet_case("stop -q", ["stop", "--drain", OK], 0, LOCATION + "\n", 0)
         quiet_case("stop -detached -q", ["stop", "-detached", "--trigger-id", T, OK], 0, T + "\n", 0)
         quiet_case("cancel -q", ["cancel", OK], 0, "", 0)
