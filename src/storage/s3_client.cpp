@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -88,6 +89,10 @@ std::string S3Endpoint::host_port() const {
 std::string S3Endpoint::url() const { return scheme + "://" + host_port(); }
 
 S3Address s3_address(const S3Settings& settings, const std::string& bucket) {
+  return s3_address(settings, bucket, settings.region.value);
+}
+
+S3Address s3_address(const S3Settings& settings, const std::string& bucket, const std::string& region) {
   S3Address address;
   if (settings.endpoint) {
     std::string text = trim(settings.endpoint->value);
@@ -129,7 +134,7 @@ S3Address s3_address(const S3Settings& settings, const std::string& bucket) {
   } else {
     address.endpoint.scheme = "https";
     address.endpoint.port = 443;
-    address.endpoint.host = "s3." + settings.region.value + ".amazonaws.com";
+    address.endpoint.host = "s3." + region + ".amazonaws.com";
   }
   const bool https = address.endpoint.scheme == "https";
   address.path_style = settings.path_style_access || is_ip_literal(address.endpoint.host) ||
@@ -165,8 +170,21 @@ struct S3Client::Impl {
   std::function<std::chrono::system_clock::time_point()> m_wall_clock;
   std::mutex m_pool_mutex;
   std::multimap<std::string, std::unique_ptr<HttpConnection>> m_pool;  // idle connections by URL
+  CredentialFetchContext m_fetch_context;
+  // The instance metadata service did not answer: the requests went anonymous.
+  std::atomic<bool> m_went_anonymous{false};
 
+  // Sends `call` in the bucket's region: the configured one, or the one S3 named in a redirect
+  // (retried there once, and remembered for the bucket's next requests).
   HttpResponse send(const S3Call& call);
+  HttpResponse send_in_region(const S3Call& call, const std::string& region, bool may_redirect);
+  std::mutex m_region_mutex;
+  std::map<std::string, std::string> m_bucket_regions;  // learned from redirects
+  std::string region_of(const std::string& bucket);
+  // The credentials to sign the next request with (temporary ones fetched or refreshed first);
+  // none: anonymous.
+  std::optional<AwsCredentials> signing_credentials();
+  bool anonymous() const { return m_settings.anonymous() || m_went_anonymous; }
   std::unique_ptr<HttpConnection> acquire(const HttpEndpoint& endpoint);
   void release(std::unique_ptr<HttpConnection> connection);
   [[noreturn]] void throw_s3_error(const S3Call& call, const HttpResponse& response);
@@ -176,7 +194,22 @@ S3Client::S3Client(S3Settings settings, Clock& clock, std::chrono::steady_clock:
                    milliseconds request_timeout, S3ClientLimits limits,
                    std::function<std::chrono::system_clock::time_point()> wall_clock)
     : m_settings(std::move(settings)), m_limits(limits) {
-  m_impl.reset(new Impl{m_settings, m_limits, clock, deadline, request_timeout, std::move(wall_clock), {}, {}});
+  m_impl.reset(new Impl{m_settings, m_limits, clock, deadline, request_timeout, wall_clock, {}, {}, {}});
+  CredentialFetchContext& fetch = m_impl->m_fetch_context;
+  fetch.clock = &clock;
+  fetch.deadline = deadline;
+  fetch.request_timeout = request_timeout;
+  fetch.wall_clock = std::move(wall_clock);
+  if (m_settings.ca_bundle) fetch.ca_bundle = m_settings.ca_bundle->value;
+  fetch.transport = m_settings.credential_transport;
+}
+
+std::optional<AwsCredentials> S3Client::Impl::signing_credentials() {
+  if (!m_settings.credentials) return std::nullopt;
+  if (!m_settings.credentials->refreshing) return m_settings.credentials->credentials;
+  auto credentials = m_settings.credentials->refreshing->current(m_fetch_context);
+  if (!credentials) m_went_anonymous = true;
+  return credentials;
 }
 
 S3Client::~S3Client() = default;
@@ -204,8 +237,37 @@ void S3Client::Impl::release(std::unique_ptr<HttpConnection> connection) {
   m_pool.emplace(url, std::move(connection));
 }
 
+namespace {
+// S3 said the bucket is in another region (thrown inside send_in_region, caught by send).
+struct RegionRedirect {
+  std::string region;
+  std::string reason;  // "PermanentRedirect", "HTTP 301 with x-amz-bucket-region"
+};
+}  // namespace
+
+std::string S3Client::Impl::region_of(const std::string& bucket) {
+  std::lock_guard<std::mutex> lock(m_region_mutex);
+  const auto found = m_bucket_regions.find(bucket);
+  return found == m_bucket_regions.end() ? m_settings.region.value : found->second;
+}
+
 HttpResponse S3Client::Impl::send(const S3Call& call) {
-  const S3Address address = s3_address(m_settings, call.bucket);
+  const std::string region = region_of(call.bucket);
+  try {
+    return send_in_region(call, region, true);
+  } catch (const RegionRedirect& redirect) {
+    spdlog::debug("S3: bucket {} is in region {}, not {} ({}): retrying {} there", call.bucket, redirect.region, region,
+                  redirect.reason, call.operation);
+    {
+      std::lock_guard<std::mutex> lock(m_region_mutex);
+      m_bucket_regions[call.bucket] = redirect.region;
+    }
+    return send_in_region(call, redirect.region, false);
+  }
+}
+
+HttpResponse S3Client::Impl::send_in_region(const S3Call& call, const std::string& region, bool may_redirect) {
+  const S3Address address = s3_address(m_settings, call.bucket, region);
   const std::string path = address.path_prefix + (call.key.empty() && address.path_style ? "" : "/" + call.key);
   std::string target = canonical_uri(path);
   if (!call.query.empty()) {
@@ -224,6 +286,7 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
   Backoff backoff;
   const auto start = m_clock.now();
   int refused = 0, lost = 0, throttled = 0;
+  bool refreshed = false;
   std::string last_failure;  // of the attempts so far, for a deadline that ends the retries
   for (;;) {
     const milliseconds left = remaining_until(m_deadline, m_clock);
@@ -244,11 +307,11 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
     request.headers = {{"Host", host_header}};
     for (const auto& header : call.headers) request.headers.push_back(header);
     if (!call.content_type.empty()) request.headers.emplace_back("Content-Type", call.content_type);
-    if (m_settings.credentials) {
+    if (const auto credentials = signing_credentials()) {
       SigningRequest signing{call.method, path, call.query, request.headers, sha256_hex(call.body)};
       SigningScope scope;
-      scope.region = m_settings.region.value;
-      const SignedRequest signed_request = sign_request(signing, m_settings.credentials->credentials, scope, m_wall_clock());
+      scope.region = region;
+      const SignedRequest signed_request = sign_request(signing, *credentials, scope, m_wall_clock());
       for (const auto& header : signed_request.added_headers) request.headers.push_back(header);
     }
     // Content-Type is set by the HTTP layer from request.content_type; it is signed above.
@@ -271,6 +334,32 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
         return std::move(response);
       }
       const S3Error error = parse_s3_error(response.body);
+      // A bucket in another region: S3 names it in the error (PermanentRedirect,
+      // AuthorizationHeaderMalformed) or, for a HEAD without a body, in x-amz-bucket-region.
+      if (may_redirect && (response.status == 301 || response.status == 307 || response.status == 400)) {
+        const bool named_in_error = error.code == "PermanentRedirect" || error.code == "AuthorizationHeaderMalformed" ||
+                                    error.code == "TemporaryRedirect";
+        std::string bucket_region = named_in_error && !error.region.empty() ? error.region : response.header("x-amz-bucket-region");
+        bucket_region = trim(bucket_region);
+        const bool plausible = !bucket_region.empty() && bucket_region.size() <= 40 &&
+                               std::all_of(bucket_region.begin(), bucket_region.end(), [](char c) {
+                                 return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+                               });
+        if (plausible && bucket_region != region && (named_in_error || response.status != 400 || error.code.empty())) {
+          release(std::move(connection));
+          throw RegionRedirect{bucket_region, error.code.empty() ? "HTTP " + std::to_string(response.status) + " with x-amz-bucket-region"
+                                                                 : error.code};
+        }
+      }
+      // Temporary credentials that ran out sooner than they said (a clock behind): fetched anew
+      // once, as the SDKs do.
+      if (error.code == "ExpiredToken" && m_settings.credentials && m_settings.credentials->refreshing && !refreshed) {
+        refreshed = true;
+        spdlog::debug("{} answered ExpiredToken: fetching new credentials from {}", what,
+                      m_settings.credentials->refreshing->source());
+        m_settings.credentials->refreshing->invalidate();
+        continue;
+      }
       if (is_retried_status(response.status) || is_retried_code(error.code)) {
         last_failure = "HTTP " + std::to_string(response.status) + (error.code.empty() ? "" : " " + error.code);
         if (++throttled < m_limits.max_attempts && fits) {
@@ -287,7 +376,7 @@ HttpResponse S3Client::Impl::send(const S3Call& call) {
         throw CliError(ErrorClass::operation_failed, what + " failed " + std::to_string(throttled) + " times (" + cause +
                                                          (error.message.empty() ? "" : ": " + one_line(error.message, 200)) +
                                                          ") at " + endpoint.host_port() + "; try again later" +
-                                                         (m_settings.anonymous() ? " (the requests were anonymous: no S3 credentials were found)" : ""));
+                                                         (anonymous() ? " (the requests were anonymous: no S3 credentials were found)" : ""));
       }
       throw_s3_error(call, response);
     }
@@ -346,7 +435,7 @@ void S3Client::Impl::throw_s3_error(const S3Call& call, const HttpResponse& resp
   const S3Error error = parse_s3_error(response.body);
   const std::string where = call.named();
   const std::string status = "HTTP " + std::to_string(response.status);
-  const S3Address address = s3_address(m_settings, call.bucket);
+  const S3Address address = s3_address(m_settings, call.bucket, region_of(call.bucket));
   const std::string at = address.endpoint.host_port();
   const std::string s3_says = error.code + (error.message.empty() ? "" : ": " + one_line(error.message, 200));
   const std::string excerpt = "answer: " + one_line(response.body, 300);
@@ -371,7 +460,7 @@ void S3Client::Impl::throw_s3_error(const S3Call& call, const HttpResponse& resp
                          std::string(call.operation == "HeadObject" ? "; S3 also answers 403 for a key that does not exist when "
                                                               "the credentials may not list the bucket"
                                                             : "") +
-                         "). " + (m_settings.anonymous() ? "No S3 credentials were found: set s3.access-key and s3.secret-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                         "). " + (anonymous() ? "No S3 credentials were found: set s3.access-key and s3.secret-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
                                                          : "Check that " + m_settings.credentials->origin + " may read it"));
     }
     if (response.status == 404) throw CliError(ErrorClass::not_found, where + " does not exist (HTTP 404 from " + at + ")");
@@ -397,7 +486,7 @@ void S3Client::Impl::throw_s3_error(const S3Call& call, const HttpResponse& resp
                m_settings.region.value + " is wrong)";
     } else if (error.code == "ExpiredToken" || error.code == "TokenRefreshRequired" || error.code == "InvalidToken") {
       advice = "the session token from " + origin + " has expired or is not valid: get new credentials";
-    } else if (m_settings.anonymous()) {
+    } else if (anonymous()) {
       advice = "no S3 credentials were found, so the request was anonymous: set s3.access-key and s3.secret-key, "
                "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
     } else {

@@ -110,7 +110,7 @@ CONF = os.path.join(SCRATCH, "client-conf")
 
 def client_env(extra=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "FLINK_"))}
-    env.update(HOME=HOME, FLINK_CONF_DIR=CONF)
+    env.update(HOME=HOME, FLINK_CONF_DIR=CONF, AWS_EC2_METADATA_DISABLED="true")  # never a real instance role
     env.update(extra or {})
     return env
 

@@ -129,7 +129,7 @@ def main():
 
     def flink(*args, env=None, timeout=60):
         clean = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "FLINK_"))}
-        clean.update(HOME=home, FLINK_CONF_DIR=conf)
+        clean.update(HOME=home, FLINK_CONF_DIR=conf, AWS_EC2_METADATA_DISABLED="true")
         clean.update(env or {})
         started = time.monotonic()
         try:

@@ -148,7 +148,8 @@ std::string trimmed(const std::string& text) {
 // (so what was signed is what was sent), the signed headers' values as received, the payload hash
 // of the body received. Only the key derivation and HMAC are the project's (checked against
 // AWS's vectors in storage_sigv4_test.cpp).
-void expect_valid_signature(const FakeS3Request& request, const std::string& secret = k_secret) {
+void expect_valid_signature(const FakeS3Request& request, const std::string& secret = k_secret,
+                            const std::string& region = "us-east-1") {
   SCOPED_TRACE(request.method + " " + request.target);
   const std::string authorization = request.header("Authorization");
   ASSERT_EQ(authorization.rfind("AWS4-HMAC-SHA256 Credential=", 0), 0u) << authorization;
@@ -162,7 +163,7 @@ void expect_valid_signature(const FakeS3Request& request, const std::string& sec
   const std::vector<std::string> scope = split(credential, '/');
   ASSERT_EQ(scope.size(), 5u) << credential;
   EXPECT_EQ(scope[0], k_key_id);
-  EXPECT_EQ(scope[2], "us-east-1");
+  EXPECT_EQ(scope[2], region);
   EXPECT_EQ(scope[3], "s3");
   EXPECT_EQ(scope[4], "aws4_request");
 
@@ -197,6 +198,7 @@ void expect_valid_signature(const FakeS3Request& request, const std::string& sec
   }
   canonical += "\n" + signed_headers + "\n" + sha256_hex(request.body);
   SigningScope signing_scope;
+  signing_scope.region = region;
   const std::string to_sign = string_to_sign(amz_date_value, credential_scope(scope[1], signing_scope), canonical);
   const auto key = signing_key(secret, scope[1], signing_scope);
   const auto mac = hmac_sha256(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), to_sign);
@@ -343,6 +345,92 @@ TEST_F(S3ClientTest, ErrorsOfGetAndList) {
                    c.name == "NoSuchKey" ? ErrorClass::not_found : c.expected);
     }
   }
+}
+
+// A bucket in another region: S3 names the region (in the error, or in x-amz-bucket-region when a
+// HEAD has no body); the request is signed for it and sent again, once, and the bucket's next
+// requests go there at once. A second redirect is exit 2, as is one that names no region.
+TEST_F(S3ClientTest, BucketInAnotherRegionIsRetriedThereOnce) {
+  const auto redirect_xml = [](int status, const std::string& code, const std::string& region) {
+    FakeS3Reply reply = s3_error_reply(status, code, "The bucket is in this region: " + region);
+    const auto end = reply.body.find("</Error>");
+    reply.body.insert(end, "<Region>" + region + "</Region>");
+    return reply;
+  };
+  const struct {
+    std::string name;
+    std::string operation;  // head, get, list
+    FakeS3Reply reply;
+  } cases[] = {
+      {"PermanentRedirect with x-amz-bucket-region", "get",
+       FakeS3Reply{301, s3_error_reply(301, "PermanentRedirect").body, {{"x-amz-bucket-region", "eu-west-1"}}}},
+      {"AuthorizationHeaderMalformed naming the region", "list", redirect_xml(400, "AuthorizationHeaderMalformed", "eu-west-1")},
+      {"HEAD 301 without a body", "head", FakeS3Reply{301, "", {{"x-amz-bucket-region", "eu-west-1"}}, ""}},
+      {"HEAD 400 without a body", "head", FakeS3Reply{400, "", {{"x-amz-bucket-region", "eu-west-1"}}, ""}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    FakeS3 s3;
+    s3.put(k_bucket, "sp/_metadata", "bytes");
+    s3.intercept = [&](const FakeS3Request& request, int) -> std::optional<FakeS3Reply> {
+      if (request.header("Authorization").find("/us-east-1/s3/") != std::string::npos) return c.reply;
+      return std::nullopt;
+    };
+    auto s3_client = client(s3.endpoint());
+    const auto run = [&] {
+      if (c.operation == "head") {
+        EXPECT_TRUE(s3_client->head(k_bucket, "sp/_metadata"));
+      } else if (c.operation == "get") {
+        EXPECT_EQ(s3_client->get(k_bucket, "sp/_metadata", std::nullopt, 100), "bytes");
+      } else {
+        s3_client->list(k_bucket, "sp/", "", [](const S3ListPage& page) {
+          EXPECT_EQ(page.objects.size(), 1u);
+          return true;
+        });
+      }
+    };
+    run();
+    run();  // straight to the bucket's region
+    const auto requests = s3.requests();
+    ASSERT_EQ(requests.size(), 3u);
+    expect_valid_signature(requests[0], k_secret, "us-east-1");
+    expect_valid_signature(requests[1], k_secret, "eu-west-1");
+    expect_valid_signature(requests[2], k_secret, "eu-west-1");
+  }
+}
+
+TEST_F(S3ClientTest, RegionRedirectsThatCannotBeFollowed) {
+  const struct {
+    std::string name;
+    std::function<FakeS3Reply(const FakeS3Request&)> reply;
+    std::vector<std::string> needles;
+  } cases[] = {
+      {"redirected again", [](const FakeS3Request& request) {
+         const bool east = request.header("Authorization").find("/us-east-1/") != std::string::npos;
+         return FakeS3Reply{301, s3_error_reply(301, "PermanentRedirect").body, {{"x-amz-bucket-region", east ? "eu-west-1" : "ap-south-1"}}};
+       }, {"PermanentRedirect", "ap-south-1", "s3.endpoint.region"}},
+      {"no region named", [](const FakeS3Request&) { return s3_error_reply(301, "PermanentRedirect"); }, {"PermanentRedirect"}},
+      {"a region that is not one", [](const FakeS3Request&) {
+         return FakeS3Reply{301, s3_error_reply(301, "PermanentRedirect").body, {{"x-amz-bucket-region", "eu-west-1/../x"}}};
+       }, {"PermanentRedirect"}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    FakeS3 s3;
+    s3.intercept = [&](const FakeS3Request& request, int) -> std::optional<FakeS3Reply> { return c.reply(request); };
+    auto s3_client = client(s3.endpoint());
+    expect_error([&] { s3_client->get(k_bucket, "sp/x", std::nullopt, 100); }, ErrorClass::config, c.needles);
+    EXPECT_LE(s3.requests().size(), 2u);
+  }
+}
+
+TEST_F(S3ClientTest, RegionRedirectWithoutAnEndpointGoesToTheRegionsHost) {
+  S3Settings settings;
+  settings.region = {"us-east-1", "default"};
+  EXPECT_EQ(s3_address(settings, "flink-state", "eu-west-1").endpoint.host, "flink-state.s3.eu-west-1.amazonaws.com");
+  EXPECT_EQ(s3_address(settings, "flink-state").endpoint.host, "flink-state.s3.us-east-1.amazonaws.com");
+  settings.endpoint = SourcedValue{"http://127.0.0.1:9000", "-D"};
+  EXPECT_EQ(s3_address(settings, "flink-state", "eu-west-1").endpoint.host, "127.0.0.1");
 }
 
 TEST_F(S3ClientTest, ListingThatIsNotS3IsProtocol) {

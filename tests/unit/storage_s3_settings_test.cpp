@@ -28,11 +28,13 @@ Configuration conf(const std::map<std::string, std::string>& values, const std::
   return config;
 }
 
-// HOME points at an empty directory unless a case writes profile files there.
+// HOME points at an empty directory unless a case writes profile files there. The instance
+// metadata service is not asked (storage_aws_credentials_test covers it), unless a case says.
 struct Home {
   TempDir dir;
   Env env(Env values) const {
     values.emplace("HOME", dir.path().string());
+    values.emplace("AWS_EC2_METADATA_DISABLED", "true");
     return values;
   }
 };
@@ -239,9 +241,26 @@ TEST(StorageS3Settings, ConfigErrors) {
       {"sso", {}, {{"AWS_PROFILE", "corp"}}, "[profile corp]\nsso_start_url = https://x\n",
        "AWS profile 'corp' uses sso_start_url"},
       {"sso session", {}, {}, "[default]\nsso_session = s\n", "uses sso_session"},
-      {"role_arn", {}, {}, "[default]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n", "uses role_arn"},
-      {"web identity", {}, {}, "[default]\nweb_identity_token_file = /t\n", "uses web_identity_token_file"},
-      {"credential_source", {}, {}, "[default]\ncredential_source = Ec2InstanceMetadata\n", "uses credential_source"},
+      {"role_arn with a source profile that is not there", {}, {}, "[default]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n",
+       "assume role: the source_profile 'base' of AWS profile 'default'"},
+      {"role_arn without source_profile", {}, {}, "[default]\nrole_arn = arn:aws:iam::1:role/r\n",
+       "has role_arn without source_profile or credential_source"},
+      {"a chain of roles to a profile that is not there", {}, {},
+       "[default]\nrole_arn = r\nsource_profile = mid\n[profile mid]\nrole_arn = r2\nsource_profile = base\n",
+       "the source_profile 'base' of AWS profile 'mid'"},
+      {"a loop of roles", {}, {}, "[default]\nrole_arn = r\nsource_profile = mid\n[profile mid]\nrole_arn = r2\nsource_profile = default\n",
+       "the source_profile settings form a loop"},
+      {"source_profile and credential_source", {}, {}, "[default]\nrole_arn = r\nsource_profile = a\ncredential_source = Environment\n",
+       "has both source_profile and credential_source"},
+      {"credential_source Environment without keys", {}, {}, "[default]\nrole_arn = r\ncredential_source = Environment\n",
+       "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set"},
+      {"mfa", {}, {}, "[default]\nrole_arn = r\nsource_profile = base\nmfa_serial = arn:mfa\n", "uses mfa_serial"},
+      {"web identity without a role", {}, {}, "[default]\nweb_identity_token_file = /t\n",
+       "has web_identity_token_file without role_arn"},
+      {"web identity token file missing", {}, {}, "[default]\nweb_identity_token_file = /nonexistent/t\nrole_arn = r\n",
+       "the token file /nonexistent/t (web_identity_token_file) does not exist"},
+      {"credential_source unknown", {}, {}, "[default]\nrole_arn = r\ncredential_source = Elsewhere\n",
+       "expected Environment, Ec2InstanceMetadata or EcsContainer"},
       {"path style not a boolean", {{"s3.path.style.access", "yes"}}, {}, "",
        "Invalid value 'yes' for s3.path.style.access"},
       {"addressing style", {}, {}, "[default]\ns3 =\n  addressing_style = sideways\n", "Invalid s3 addressing_style"},
@@ -272,10 +291,16 @@ TEST(StorageS3Settings, UnsupportedProfileIsNotReachedWhenAnEarlierSourceHasCred
   EXPECT_EQ(settings.region.value, "eu-north-1");
 }
 
-TEST(StorageS3Settings, NoHomeNoFilesIsAnonymous) {
+TEST(StorageS3Settings, NoHomeNoFilesIsInstanceMetadataThenAnonymous) {
   const S3Settings settings = read_s3_settings(Configuration{}, fake_env({}));
-  EXPECT_TRUE(settings.anonymous());
-  EXPECT_EQ(settings.describe().front(), "S3 credentials: none found, requests are anonymous");
+  ASSERT_TRUE(settings.credentials);
+  EXPECT_TRUE(settings.credentials->may_be_absent);
+  EXPECT_EQ(settings.describe().front(),
+            "S3 credentials: temporary, from instance metadata (IMDSv2 at http://169.254.169.254, default); asked at "
+            "the first request, for up to 1 s per request, anonymous when it does not answer");
+  const S3Settings disabled = read_s3_settings(Configuration{}, fake_env({{"AWS_EC2_METADATA_DISABLED", "true"}}));
+  EXPECT_TRUE(disabled.anonymous());
+  EXPECT_EQ(disabled.describe().front(), "S3 credentials: none found, requests are anonymous");
 }
 
 TEST(StorageS3Settings, SecretsNeverInDescriptionsOrErrors) {
@@ -309,10 +334,11 @@ TEST(StorageS3Settings, SourcesCanBeExtended) {
   const GetEnv env = fake_env(home.env({}));
   const AwsProfile profile = read_aws_profile(env);
   std::vector<CredentialSource> sources = default_credential_sources(config, env, profile);
-  ASSERT_EQ(sources.size(), 3u);
+  ASSERT_EQ(sources.size(), 6u);
   EXPECT_EQ(sources[0].name, "Flink configuration");
   EXPECT_EQ(sources[1].name, "environment");
-  EXPECT_EQ(sources[2].name, "AWS profile 'default'");
+  EXPECT_EQ(sources[3].name, "AWS profile 'default'");
+  sources.pop_back();  // not the instance metadata service
   sources.push_back({"role", [](std::vector<std::string>&) {
                        return std::optional(SourcedCredentials{AwsCredentials("RK", "RS", "RT"), "a role"});
                      }});

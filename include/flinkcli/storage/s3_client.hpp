@@ -42,6 +42,8 @@ struct S3Address {
 // An endpoint without a scheme is https (S3A's default). Throws a config CliError for an
 // endpoint that cannot be read.
 S3Address s3_address(const S3Settings& settings, const std::string& bucket);
+// The same in `region` (a bucket that S3 said is in another region than the configured one).
+S3Address s3_address(const S3Settings& settings, const std::string& bucket, const std::string& region);
 
 struct S3ClientLimits {
   int max_attempts = 5;             // per request, for retried failures of each kind
