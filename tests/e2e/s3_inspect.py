@@ -33,9 +33,9 @@ Started by tests/e2e/run-e2e.sh (suite main, after scripting.py) with the moto v
      with -v. Virtual-hosted addressing through names in /etc/hosts (run-e2e.sh adds them when
      root) when they resolve; else it says why it skips.
   4. Authentication OFF again: `run -s s3://<canonical savepoint> --verify-restore` restores.
-  5. Once the jobs are cancelled: savepoint -d --offline of the canonical and the native savepoint
-     of A against the Java client's savepoint -d (through the JobManager) of two more taken of A
-     (dispose_compare.py): the same stdout, the same objects removed (bucket listings before and
+  5. Once the jobs are cancelled: savepoint -d --offline of a canonical and a native savepoint of A
+     against the Java client's savepoint -d (through the JobManager) of two more, all four taken of
+     A for this, so the others stay for snapshots_e2e.py (dispose_compare.py): the same stdout, the same objects removed (bucket listings before and
      after), nothing left; a retained checkpoint is refused, nothing deleted.
 The client runs with an empty conf dir of its own (the cluster's conf holds S3 keys), a scratch
 HOME and no inherited AWS_* variables, so each credential source is tested alone.
@@ -307,8 +307,11 @@ def flink_writes_snapshots():
     target = f"s3://{BUCKET}/savepoints"
     snapshots = {"canonical": (quiet("savepoint", "-q", "-type", "canonical", jobs["A"], target), "A"),
                  "native": (quiet("savepoint", "-q", "-type", "native", jobs["A"], target), "A")}
-    # Two more of A, for the Java client to dispose of (step 5).
+    # Four more of A, two for the Java client and two for ours to dispose of (step 5): the others
+    # stay for the suites after this one (snapshots_e2e.py lists them).
     for_java = {kind: quiet("savepoint", "-q", "-type", kind, jobs["A"], target) for kind in ("canonical", "native")}
+    for_ours = {kind: quiet("savepoint", "-q", "-type", kind, jobs["A"], target) for kind in ("canonical", "native")}
+    disposable = {kind: (for_java[kind], for_ours[kind]) for kind in for_java}
     snapshots["stop-savepoint"] = (quiet("stop", "-q", "-p", target, jobs["A"]), "A")
     wait_until(lambda: completed_checkpoints(jobs["B"]) >= 1, "a checkpoint of job B")
     wait_until(lambda: completed_checkpoints(jobs["C"]) >= 2, "two checkpoints of job C")
@@ -318,7 +321,7 @@ def flink_writes_snapshots():
         snapshots["chk-hashmap" if name == "B" else "chk-rocksdb-incremental"] = (retained_checkpoint(jobs[name]), name)
     for label, (path, _) in snapshots.items():
         check(path.startswith(f"s3://{BUCKET}/"), f"{label}: Flink wrote it to S3 ({path})")
-    return snapshots, vertices, jobs, for_java
+    return snapshots, vertices, jobs, disposable
 
 
 def compare_with_copy(label, s3_path, local_path, creds, env=None, remote_files=False):
@@ -452,10 +455,11 @@ def bucket_keys():
             for obj in page.get("Contents", [])}
 
 
-def dispose_on_s3(snapshots, for_java):
-    """Authentication off (the JobManager's S3A disposes of Java's)."""
+def dispose_on_s3(snapshots, disposable):
+    """Authentication off (the JobManager's S3A disposes of Java's). `disposable`: kind -> (Java's
+    savepoint, ours), both taken of job A for this."""
     for kind in ("canonical", "native"):
-        ours, java_path = snapshots[kind][0], for_java[kind]
+        java_path, ours = disposable[kind]
         dispose_compare.compare(check, f"dispose {kind}, S3",
                                 lambda path: flink("savepoint", "-d", path, "--offline", *with_keys()),
                                 java_path, s3_key(java_path), ours, s3_key(ours), bucket_keys)
@@ -472,7 +476,7 @@ def main():
     os.makedirs(SCRATCH)
     profile_env = write_client_files()
     jobs = {}
-    for_java = {}
+    disposable = {}
     set_auth(False)
     try:
         selftest = subprocess.run([S3ENV["S3_SERVER_SCRIPT"], "selftest"], capture_output=True, text=True, timeout=60,
@@ -481,7 +485,7 @@ def main():
         check(selftest.returncode == 0, "moto checks signatures, keys and policies once authentication is on "
                                         f"({(selftest.stdout + selftest.stderr).strip().splitlines()[-1:]})")
 
-        snapshots, vertices, jobs, for_java = flink_writes_snapshots()
+        snapshots, vertices, jobs, disposable = flink_writes_snapshots()
         local = {label: download(path) for label, (path, _) in snapshots.items()}
         for label, directory in local.items():
             result = flink("inspect", directory)
@@ -534,8 +538,8 @@ def main():
             pass
         for job in jobs.values():
             flink("cancel", job)
-    if for_java:
-        dispose_on_s3(snapshots, for_java)
+    if disposable:
+        dispose_on_s3(snapshots, disposable)
     print(f"s3_inspect.py on Flink {VERSION}: {time.monotonic() - started:.1f} s", flush=True)
     if failures:
         print(f"{len(failures)} check(s) failed: " + "; ".join(failures))

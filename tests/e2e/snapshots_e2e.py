@@ -161,6 +161,12 @@ def newest_job(name):
     return max(jobs, key=lambda job: job["start-time"])["jid"]
 
 
+def stored_savepoints(job):
+    """The job's savepoints the JobManager reported that storage still holds (s3_inspect.py disposes
+    of some it took for that)."""
+    return {p: e for p, e in history(job).items() if e.get("is_savepoint") and stored(p)[2]}
+
+
 def history(job):
     """The job's completed snapshots with an external path, by path: the /jobs/:id/checkpoints entry."""
     stats = rest(f"/jobs/{job}/checkpoints")
@@ -392,7 +398,7 @@ def expected_from_rest(jobs, local_savepoints, broken):
     """path -> what the entry must say: the JobManager's /checkpoints entry of each snapshot, and
     the chk-N directories storage holds (each one the JobManager reported, not discarded)."""
     expected = {}
-    for name, savepoints in (("A", history(jobs["A"])), ("D1", local_savepoints)):
+    for name, savepoints in (("A", stored_savepoints(jobs["A"])), ("D1", local_savepoints)):
         for path, entry in savepoints.items():
             if entry.get("is_savepoint"):
                 expected[local_path(path)] = {"kind": "savepoint", "job_id": None, "job_prefix": jobs[name][:6],
@@ -665,8 +671,9 @@ def main():
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=s3_key(S3_OURS) + "/"):
             for obj in page.get("Contents", []):
                 s3.delete_object(Bucket=BUCKET, Key=obj["Key"])
-        savepoints_a = {p: e for p, e in history(jobs["A"]).items() if e.get("is_savepoint")}
-        check(len(savepoints_a) == 3, f"job A (s3_inspect.py) has its 3 savepoints in /checkpoints ({len(savepoints_a)})")
+        savepoints_a = stored_savepoints(jobs["A"])
+        check(len(savepoints_a) == 3, f"job A (s3_inspect.py) has its 3 savepoints in /checkpoints and in storage "
+                                      f"({len(savepoints_a)})")
         for name in ("B", "C"):  # after a cancellation latest.completed may lag for a moment
             wait_until(lambda: latest_completed(jobs[name]) == stored_checkpoints(S3_CHECKPOINTS, jobs[name])[-1],
                        f"job {name}'s latest.completed to be its newest chk-N on S3", 20)
