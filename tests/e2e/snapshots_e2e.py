@@ -477,7 +477,7 @@ def check_listing(label, doc, roots, expected, jobs, killed):
               f"its directory (storage {[os.path.basename(d) for d in there]}, listed {statuses or 'nothing'})")
     # Nothing else of these jobs (shared/, taskowned/, a job directory without chk-N).
     # A chk-N the cancellation aborted may outlive the wait in cancel(): no_metadata, if listed.
-    periodic = {jobs[name] for name in ("D1", "E", "B2", "D2")}
+    periodic = {jobs[name] for name in ("B", "C", "D1", "E", "B2", "D2")}
     aborted = sorted(p for p, v in listed.items() if p not in expected and v[0]["kind"] == "checkpoint"
                      and v[0]["job_id"] in periodic and v[0]["status"] == "no_metadata")
     extra = sorted(p for p in listed if p not in expected and p not in aborted and not any(
@@ -612,7 +612,9 @@ def s3_checks(jobs, expected, killed):
     c_chk = stored_checkpoints(S3_CHECKPOINTS, jobs["C"])[-1]
     for root in (c_chk, f"{S3_CHECKPOINTS}/{jobs['C']}"):  # its shared/ files are outside these roots
         result, doc = snapshots(*with_keys(), root)
-        rows = (doc or {}).get("snapshots", [])
+        # A chk-N the cancellation aborted may still be there, without _metadata (Flink removes it
+        # asynchronously, late on a loaded machine): not what this checks.
+        rows = [e for e in (doc or {}).get("snapshots", []) if e["status"] != "no_metadata"]
         check(result.returncode == 0 and [e["path"] for e in rows] == [c_chk] and rows[0]["status"] == "complete"
               and rows[0]["missing_files"] == 0 and rows[0]["referenced_files"] > 2,
               f"S3: C's chk-N (RocksDB, shared/ files by absolute path) with the root {root[len(S3_CHECKPOINTS):]}: "
