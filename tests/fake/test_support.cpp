@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <stdexcept>
@@ -56,6 +57,17 @@ std::string join_lines(const std::vector<std::string>& lines) {
 
 std::string CapturingConsole::stdout_text() const { return join_lines(stdout_lines); }
 std::string CapturingConsole::stderr_text() const { return join_lines(stderr_lines); }
+
+std::string run_command(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return output;
+  char buffer[4096];
+  std::size_t size;
+  while ((size = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, size);
+  pclose(pipe);
+  return output;
+}
 
 std::string joined(const std::vector<std::string>& lines) {
   std::string text;

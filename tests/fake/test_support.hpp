@@ -151,6 +151,9 @@ struct CliRun {
 
 // The environment the client sees: the given variables only; FLINK_CONF_DIR defaults to an
 // empty scratch directory so no configuration on the machine leaks in.
+// What a shell command prints on stdout (tests of the built binary: "... 2>&1; echo exit=$?").
+std::string run_command(const std::string& command);
+
 // Lines as one text, each ended by "\n", for failure messages and searches.
 std::string joined(const std::vector<std::string>& lines);
 

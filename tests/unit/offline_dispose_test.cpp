@@ -369,17 +369,6 @@ TEST(DisposeUnreachable, NamesOffline) {
 
 constexpr const char* k_bucket = "flink-state";
 
-std::string run_command(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return output;
-  char buffer[4096];
-  std::size_t size;
-  while ((size = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, size);
-  pclose(pipe);
-  return output;
-}
-
 // The keys of a DeleteObjects request's body, in order.
 std::vector<std::string> deleted_keys(const FakeS3Request& request) {
   std::vector<std::string> keys;
