@@ -175,6 +175,18 @@ class RegionProxy:
         self.server.server_close()
 
 
+def free_port(preferred):
+    """`preferred` unless something listens there (another build's test run), else any free one."""
+    for candidate in (preferred, 0):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise RuntimeError("no free loopback port")
+
+
 def server(command, port, work, *extra):
     env = dict(os.environ, S3_PORT=str(port), S3_WORK_DIR=work)
     return subprocess.run([SERVER, command, *extra], env=env, capture_output=True, text=True, timeout=300)
@@ -192,6 +204,7 @@ def main():
     if not os.path.exists(os.path.join(work, "venv")) and not os.environ.get("CI"):
         print("s3_credentials: moto is not installed for this build (scripts/s3-server.sh up); skipped")
         return 125
+    port = free_port(port)
     up = server("up", port, work)
     if up.returncode != 0:
         print(up.stderr.strip())
